@@ -1,0 +1,70 @@
+"""Resolving the API key of a request into a ``Principal``.
+
+A short in-process cache keeps the validation hot path at zero extra queries; revocation
+evicts the key in the revoking process at once and reaches other processes within
+``OPENPROMO_API_KEY_CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.auth.keys import hash_key
+from openpromo.auth.principal import Principal
+from openpromo.auth.repository import find_active_key_by_hash
+from openpromo.config import get_settings
+from openpromo.errors import Unauthorized
+
+bearer_scheme = HTTPBearer(auto_error=False, description="API key as a Bearer token")
+header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
+
+_CACHE_MAX = 10_000
+_cache: dict[str, tuple[Principal, float]] = {}
+
+
+def forget_key(key_hash: str) -> None:
+    _cache.pop(key_hash, None)
+
+
+def forget_all_keys() -> None:
+    _cache.clear()
+
+
+def presented_key(
+    bearer: HTTPAuthorizationCredentials | None, header_key: str | None
+) -> str | None:
+    if bearer is not None and bearer.credentials:
+        return bearer.credentials
+    return header_key or None
+
+
+async def authenticate(session: AsyncSession, key: str | None) -> Principal:
+    if not key:
+        raise Unauthorized(
+            detail="an API key is required (Authorization: Bearer <key> or X-API-Key)",
+            code="missing_api_key",
+        )
+    key_hash = hash_key(key)
+    ttl = get_settings().api_key_cache_seconds
+    now = time.monotonic()
+    cached = _cache.get(key_hash)
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    row = await find_active_key_by_hash(session, key_hash)
+    if row is None:
+        _cache.pop(key_hash, None)
+        raise Unauthorized(detail="the API key is not valid or was revoked", code="invalid_api_key")
+    principal = Principal(
+        tenant_id=row.tenant_id,
+        role=row.role,  # type: ignore[arg-type]  # CHECK constraint keeps it a Role
+        actor_type="api_key",
+        actor_id=row.id,
+    )
+    if ttl > 0:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key_hash] = (principal, now + ttl)
+    return principal

@@ -1,0 +1,84 @@
+"""The ASGI application: routers, middleware, error handlers and the admin UI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from openpromo import __version__
+from openpromo.api import ops
+from openpromo.api.observability import ObservabilityMiddleware, configure_logging
+from openpromo.api.problems import Problem, install_problem_handlers
+from openpromo.audit import endpoints as audit_endpoints
+from openpromo.auth import endpoints as auth_endpoints
+from openpromo.campaign import endpoints as campaign_endpoints
+from openpromo.config import get_settings
+from openpromo.customer import endpoints as customer_endpoints
+from openpromo.db import get_database
+from openpromo.grant import endpoints as grant_endpoints
+from openpromo.promocode import endpoints as promocode_endpoints
+from openpromo.promotion import endpoints as promotion_endpoints
+from openpromo.reward_type import endpoints as reward_type_endpoints
+from openpromo.schema import endpoints as schema_endpoints
+from openpromo.sync import endpoints as sync_endpoints
+from openpromo.tenant import endpoints as tenant_endpoints
+from openpromo.validation import endpoints as validation_endpoints
+
+ROUTERS = [
+    ops.router,
+    tenant_endpoints.router,
+    auth_endpoints.router,
+    reward_type_endpoints.router,
+    schema_endpoints.router,
+    customer_endpoints.router,
+    sync_endpoints.router,
+    promotion_endpoints.router,
+    promocode_endpoints.router,
+    campaign_endpoints.router,
+    validation_endpoints.router,
+    grant_endpoints.router,
+    audit_endpoints.router,
+]
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable operation ids: the handler's name, which is unique across the API."""
+    return route.name
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    yield
+    await get_database().dispose()
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    app = FastAPI(
+        title="openpromo",
+        version=__version__,
+        summary="Promotion engine: tiered rewards, exact budgets, promocodes at scale.",
+        generate_unique_id_function=_operation_id,
+        lifespan=_lifespan,
+    )
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(ObservabilityMiddleware)
+    # Make the Problem schema part of components so error responses can reference it.
+    original_openapi = app.openapi
+
+    def openapi() -> dict[str, object]:
+        schema = original_openapi()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

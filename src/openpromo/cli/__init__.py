@@ -1,0 +1,23 @@
+"""The ``openpromo`` command. Sub-commands call services inside a unit of work, never SQL.
+
+Commands that create something accept ``--json`` and then print exactly one JSON object on
+stdout, so scripts can use them; human messages go to stderr in that mode.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from openpromo.cli import apikey, db, promotions, serve, tenant
+
+app = typer.Typer(
+    name="openpromo",
+    help="openpromo: a self-hostable, multi-tenant promotion engine.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(tenant.app, name="tenant")
+app.add_typer(apikey.app, name="apikey")
+app.add_typer(promotions.app, name="promotions")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import typer
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo import migrate
+from openpromo.cli.common import info, run_in_unit_of_work
+from openpromo.config import get_settings
+from openpromo.tenant.service import BootstrappedTenant, tenant_service
+
+
+def _bootstrap_first_tenant() -> BootstrappedTenant | None:
+    async def work(session: AsyncSession) -> BootstrappedTenant | None:
+        if await tenant_service.count(session) > 0:
+            return None
+        return await tenant_service.create(session, "Default tenant")
+
+    return run_in_unit_of_work(work)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
+    port: int = typer.Option(8000, help="Port to listen on"),
+    workers: int = typer.Option(1, help="Worker processes (PostgreSQL only; SQLite uses 1)"),
+    no_migrate: bool = typer.Option(False, "--no-migrate", help="Do not apply migrations"),
+) -> None:
+    """Migrate the database, bootstrap a first tenant if it is empty, and serve the API."""
+    settings = get_settings()
+    if not no_migrate:
+        migrate.upgrade(settings.database_url)
+    created = _bootstrap_first_tenant()
+    if created is not None:
+        info("=" * 72)
+        info(f"Created the first tenant: {created.tenant.id}")
+        info(f"Admin API key (shown once, store it now): {created.plain_key}")
+        info("=" * 72)
+    if settings.database_url.startswith("sqlite") and workers > 1:
+        info("SQLite serialises writers: running a single worker process")
+        workers = 1
+    uvicorn.run(
+        "openpromo.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )

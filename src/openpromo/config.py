@@ -1,0 +1,45 @@
+"""Process configuration: every setting comes from an ``OPENPROMO_*`` environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OPENPROMO_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./openpromo.db",
+        description="SQLAlchemy URL. SQLite (aiosqlite) is the embedded default; "
+        "PostgreSQL (postgresql+asyncpg://…) in production.",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Key for secrets at rest (sync source passwords) and UI sessions. "
+        "When empty, a random key is generated and stored next to the SQLite database.",
+    )
+    log_level: str = Field(default="INFO")
+    log_json: bool = Field(default=True, description="Structured JSON logs (one object per line).")
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=20, ge=0)
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    idempotency_ttl_hours: int = Field(default=24, ge=1)
+    max_image_bytes: int = Field(default=1_048_576, ge=1024)
+    rate_limit: str = Field(
+        default="", description="Per-key rate limit such as '600/minute'; empty disables it."
+    )
+    redis_url: str = Field(default="", description="Redis URL for shared rate limits (optional).")
+    api_key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a process may reuse an API key lookup; revocation takes effect "
+        "within this delay on every process.",
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,112 @@
+"""Engines, sessions and the one place a transaction commits.
+
+Every request, CLI command and background job runs in exactly one unit of work: a session whose
+transaction is committed when the unit ends without error and rolled back otherwise. Services
+``flush()``; only the helpers here ``commit()``.
+
+SQLite needs care to be a correct embedded default under concurrency: its Python driver starts
+transactions lazily (on the first write), which turns two concurrent read-then-write
+transactions into a ``database is locked`` failure or a lost update. We take over transaction
+control and start every *write* unit with ``BEGIN IMMEDIATE`` so writers queue on the busy
+timeout instead, while read-only units use a plain deferred ``BEGIN`` and never block anyone
+(WAL mode).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from openpromo.config import get_settings
+
+
+def normalize_url(url: str) -> URL:
+    """Accept the plain scheme names operators type and pick the async driver for them."""
+    parsed = make_url(url)
+    drivername = {
+        "sqlite": "sqlite+aiosqlite",
+        "postgres": "postgresql+asyncpg",
+        "postgresql": "postgresql+asyncpg",
+        "postgresql+psycopg2": "postgresql+asyncpg",
+    }.get(parsed.drivername, parsed.drivername)
+    return parsed.set(drivername=drivername)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine, begin_statement: str, busy_ms: int) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN, not the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin_statement)
+
+
+class Database:
+    """The engines of one process. ``write`` units are serialised on SQLite, free on PostgreSQL."""
+
+    def __init__(self, url: str | URL) -> None:
+        settings = get_settings()
+        self.url = normalize_url(str(url) if isinstance(url, URL) else url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.engine = create_async_engine(self.url)
+            _install_sqlite_hooks(self.engine, "BEGIN IMMEDIATE", settings.sqlite_busy_timeout_ms)
+            self.read_engine = create_async_engine(self.url)
+            _install_sqlite_hooks(self.read_engine, "BEGIN", settings.sqlite_busy_timeout_ms)
+        else:
+            self.engine = create_async_engine(
+                self.url,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+                pool_pre_ping=True,
+            )
+            self.read_engine = self.engine
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed on success, rolled back on any exception."""
+        maker = self.sessionmaker if write else self.read_sessionmaker
+        async with maker() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
+
+
+_database: Database | None = None
+
+
+def get_database() -> Database:
+    """The process-wide database, created on first use from ``OPENPROMO_DATABASE_URL``."""
+    global _database
+    if _database is None:
+        _database = Database(get_settings().database_url)
+    return _database
+
+
+def set_database(database: Database | None) -> None:
+    """Point the process at another database (tests, the CLI's ``--database-url``)."""
+    global _database
+    _database = database

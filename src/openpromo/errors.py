@@ -1,0 +1,93 @@
+"""One error tree for the whole product, rendered as RFC 9457 problem+json by the API.
+
+Services raise these; endpoints never build error responses by hand. The UI turns them into a
+message on the page and the CLI prints ``detail`` and exits 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one input field: ``loc`` is the JSON path to it."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str = "value_error"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"loc": list(self.loc), "msg": self.msg, "type": self.type}
+
+
+@dataclass
+class OpenPromoError(Exception):
+    detail: str
+    errors: Sequence[FieldError] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    status: int = 500
+    code: str = "internal_error"
+    title: str = "Internal error"
+
+    def __post_init__(self) -> None:
+        Exception.__init__(self, self.detail)
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+@dataclass
+class NotFound(OpenPromoError):
+    status: int = 404
+    code: str = "not_found"
+    title: str = "Not found"
+
+
+@dataclass
+class Conflict(OpenPromoError):
+    status: int = 409
+    code: str = "conflict"
+    title: str = "Conflict"
+
+
+@dataclass
+class Unprocessable(OpenPromoError):
+    status: int = 422
+    code: str = "validation_error"
+    title: str = "Unprocessable content"
+
+
+@dataclass
+class Unauthorized(OpenPromoError):
+    status: int = 401
+    code: str = "unauthorized"
+    title: str = "Unauthorized"
+
+
+@dataclass
+class Forbidden(OpenPromoError):
+    status: int = 403
+    code: str = "forbidden"
+    title: str = "Forbidden"
+
+
+@dataclass
+class RateLimited(OpenPromoError):
+    status: int = 429
+    code: str = "rate_limited"
+    title: str = "Too many requests"
+
+
+@dataclass
+class PayloadTooLarge(OpenPromoError):
+    status: int = 413
+    code: str = "payload_too_large"
+    title: str = "Payload too large"
+
+
+def unprocessable(loc: Sequence[str | int], msg: str, type_: str = "value_error") -> Unprocessable:
+    """Shortcut for the most common case: one bad field."""
+    return Unprocessable(detail=msg, errors=[FieldError(tuple(loc), msg, type_)])

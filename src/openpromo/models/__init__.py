@@ -1,0 +1,10 @@
+"""ORM tables, one module per table. Importing this package registers every table on
+``Base.metadata`` (Alembic and the tests rely on it): add a line here for each new table."""
+
+from openpromo.models.api_key import ApiKey
+from openpromo.models.audit_entry import AuditEntry
+from openpromo.models.base import Base
+from openpromo.models.idempotency_key import IdempotencyKey
+from openpromo.models.tenant import Tenant
+
+__all__ = ["ApiKey", "AuditEntry", "Base", "IdempotencyKey", "Tenant"]

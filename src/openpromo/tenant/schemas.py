@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from openpromo.kit.schema import InputModel, OutputModel
+
+WeekStart = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class Tenant(OutputModel):
+    id: str
+    name: str
+    timezone: str
+    default_currency: str
+    week_start: WeekStart
+    locale: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class TenantUpdate(InputModel):
+    """Partial update; every field is validated before anything is stored."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    timezone: str | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris")
+    default_currency: str | None = Field(default=None, description="ISO 4217 code, e.g. EUR")
+    week_start: WeekStart | None = None
+    locale: str | None = Field(default=None, description="BCP 47 / CLDR locale, e.g. fr-FR")
