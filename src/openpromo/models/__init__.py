@@ -5,6 +5,7 @@ from openpromo.models.api_key import ApiKey
 from openpromo.models.audit_entry import AuditEntry
 from openpromo.models.base import Base
 from openpromo.models.idempotency_key import IdempotencyKey
+from openpromo.models.promotion import Promotion
 from openpromo.models.tenant import Tenant
 
-__all__ = ["ApiKey", "AuditEntry", "Base", "IdempotencyKey", "Tenant"]
+__all__ = ["ApiKey", "AuditEntry", "Base", "IdempotencyKey", "Promotion", "Tenant"]
