@@ -6,6 +6,19 @@ from openpromo.models.audit_entry import AuditEntry
 from openpromo.models.base import Base
 from openpromo.models.idempotency_key import IdempotencyKey
 from openpromo.models.promotion import Promotion
+from openpromo.models.property_definition import PropertyDefinition
+from openpromo.models.reward_type import RewardType
+from openpromo.models.reward_type_image import RewardTypeImage
 from openpromo.models.tenant import Tenant
 
-__all__ = ["ApiKey", "AuditEntry", "Base", "IdempotencyKey", "Promotion", "Tenant"]
+__all__ = [
+    "ApiKey",
+    "AuditEntry",
+    "Base",
+    "IdempotencyKey",
+    "Promotion",
+    "PropertyDefinition",
+    "RewardType",
+    "RewardTypeImage",
+    "Tenant",
+]
