@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from openpromo import migrate
 from openpromo.app import create_app
 from openpromo.auth.principal import Principal
+from openpromo.config import get_settings
 from openpromo.db import Database, normalize_url, set_database
 from openpromo.tenant.service import tenant_service
 
@@ -87,6 +88,7 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = new_database_url(tmp_path_factory.mktemp("db"), "main")
     migrate.upgrade(url)
     os.environ["OPENPROMO_DATABASE_URL"] = url
+    get_settings.cache_clear()
     yield url
     drop_database_url(url)
 

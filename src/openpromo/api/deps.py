@@ -26,6 +26,7 @@ from openpromo.db import get_database
 from openpromo.errors import Forbidden
 from openpromo.idempotency.service import StoredResponse, fingerprint, idempotency_service
 from openpromo.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from openpromo.models import IdempotencyKey
 
 
 @dataclass
@@ -84,18 +85,13 @@ async def idempotent(
     body = await request.body()
     request_fingerprint = fingerprint(request.method, request.url.path, body)
     stored = await idempotency_service.lookup(ctx.session, ctx.tenant_id, key, request_fingerprint)
-    if stored is not None:
+    held: IdempotencyKey | StoredResponse = stored or await idempotency_service.claim(
+        ctx.session, ctx.tenant_id, key, request.method, request.url.path, request_fingerprint
+    )
+    if isinstance(held, StoredResponse):
         return JSONResponse(
-            stored.body, status_code=stored.status_code, headers={"Idempotent-Replayed": "true"}
+            held.body, status_code=held.status_code, headers={"Idempotent-Replayed": "true"}
         )
     payload = jsonable_encoder(await produce())
-    await idempotency_service.store(
-        ctx.session,
-        ctx.tenant_id,
-        key,
-        request.method,
-        request.url.path,
-        request_fingerprint,
-        StoredResponse(status_code, payload),
-    )
+    await idempotency_service.complete(ctx.session, held, StoredResponse(status_code, payload))
     return JSONResponse(payload, status_code=status_code)

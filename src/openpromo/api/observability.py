@@ -62,6 +62,8 @@ def configure_logging(level: str, as_json: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Client libraries log every outgoing request at INFO; keep our log about our requests.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _route_template(scope: Scope) -> str:

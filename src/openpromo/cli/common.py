@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.db import get_database
+from openpromo.config import get_settings
+from openpromo.db import Database
 from openpromo.errors import OpenPromoError
 
 T = TypeVar("T")
@@ -21,7 +22,8 @@ def run_in_unit_of_work(work: Callable[[AsyncSession], Awaitable[T]], *, write: 
     """Run ``work`` in one transaction; a domain error prints its detail and exits 1."""
 
     async def _run() -> T:
-        database = get_database()
+        # A database of its own (not the process-wide one): the command runs in its own loop.
+        database = Database(get_settings().database_url)
         try:
             async with database.unit_of_work(write=write) as session:
                 return await work(session)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.models import IdempotencyKey
@@ -31,10 +32,20 @@ class IdempotencyRepository:
             )
         )
 
-    async def add(self, row: IdempotencyKey) -> None:
+    async def claim(self, row: IdempotencyKey) -> bool:
+        """Insert the key in a savepoint; False if another request holds it already.
+
+        On PostgreSQL a concurrent holder makes this insert wait until the holder commits or
+        rolls back, so a False answer means the holder's response is now readable.
+        """
         row.tenant_id = self.tenant_id
-        self.session.add(row)
-        await self.session.flush()
+        try:
+            async with self.session.begin_nested():
+                self.session.add(row)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
 
 
 async def purge_expired(session: AsyncSession, now: datetime) -> int:

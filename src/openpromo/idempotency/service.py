@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.config import get_settings
-from openpromo.errors import Unprocessable, unprocessable
+from openpromo.errors import Conflict, Unprocessable, unprocessable
 from openpromo.idempotency.repository import IdempotencyRepository
 from openpromo.kit.clock import utcnow
 from openpromo.models import IdempotencyKey
@@ -63,7 +63,7 @@ class IdempotencyService:
             )
         return StoredResponse(row.status_code, row.response_body)
 
-    async def store(
+    async def claim(
         self,
         session: AsyncSession,
         tenant_id: str,
@@ -71,21 +71,35 @@ class IdempotencyService:
         method: str,
         path: str,
         request_fingerprint: str,
-        response: StoredResponse,
-    ) -> None:
+    ) -> IdempotencyKey | StoredResponse:
+        """Reserve the key for this request, or return the response of whoever holds it."""
         now = utcnow()
-        await IdempotencyRepository(session, tenant_id).add(
-            IdempotencyKey(
-                key=key,
-                method=method,
-                path=path[:500],
-                fingerprint=request_fingerprint,
-                status_code=response.status_code,
-                response_body=response.body,
-                created_at=now,
-                expires_at=now + timedelta(hours=get_settings().idempotency_ttl_hours),
-            )
+        row = IdempotencyKey(
+            key=key,
+            method=method,
+            path=path[:500],
+            fingerprint=request_fingerprint,
+            status_code=0,
+            response_body=None,
+            created_at=now,
+            expires_at=now + timedelta(hours=get_settings().idempotency_ttl_hours),
         )
+        if await IdempotencyRepository(session, tenant_id).claim(row):
+            return row
+        stored = await self.lookup(session, tenant_id, key, request_fingerprint)
+        if stored is None:  # the holder rolled back between our insert and our read
+            raise Conflict(
+                detail="a request with this Idempotency-Key is in progress; retry",
+                code="idempotency_key_in_progress",
+            )
+        return stored
+
+    async def complete(
+        self, session: AsyncSession, row: IdempotencyKey, response: StoredResponse
+    ) -> None:
+        row.status_code = response.status_code
+        row.response_body = response.body
+        await session.flush()
 
 
 idempotency_service = IdempotencyService()
