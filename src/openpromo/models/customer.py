@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from openpromo.models.base import Base, JSONDoc, created_at_column, updated_at_column
+
+
+class Customer(Base):
+    """A tenant's customer: values of the synchronised customer-schema properties (SPEC §8).
+
+    ``properties`` holds JSON values (decimals, dates and datetimes as strings); a JSON null
+    stands for "no value" and is never shown. ``sources`` says, per property, where the value
+    came from (``api``, ``import`` or ``sync``) and when.
+    """
+
+    __tablename__ = "customers"
+
+    tenant_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    sources: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()
