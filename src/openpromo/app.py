@@ -12,6 +12,7 @@ from openpromo import __version__
 from openpromo.api import ops
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
 from openpromo.api.problems import Problem, install_problem_handlers
+from openpromo.api.rate_limit import RateLimitMiddleware
 from openpromo.audit import endpoints as audit_endpoints
 from openpromo.auth import endpoints as auth_endpoints
 from openpromo.campaign import endpoints as campaign_endpoints
@@ -68,6 +69,10 @@ def create_app() -> FastAPI:
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    if settings.rate_limit:
+        app.add_middleware(
+            RateLimitMiddleware, limit=settings.rate_limit, redis_url=settings.redis_url
+        )
     app.add_middleware(ObservabilityMiddleware)
     # Make the Problem schema part of components so error responses can reference it.
     original_openapi = app.openapi
