@@ -1,0 +1,38 @@
+"""Who references a property: a hook that the promotions domain fills in.
+
+Property schemas come before promotions in the dependency order, so the promotions package
+registers a check at import time and ``find_property_usages`` runs every registered check.
+Deleting or retyping a referenced property is refused with 409 and the list of promotions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# (session, tenant_id, "scope.key") -> names of the promotions that reference the property
+PropertyUsageCheck = Callable[[AsyncSession, str, str], Awaitable[list[str]]]
+
+_checks: list[PropertyUsageCheck] = []
+
+
+def register_property_usage_check(check: PropertyUsageCheck) -> None:
+    """Add a check (idempotent: registering the same function twice keeps one)."""
+    if check not in _checks:
+        _checks.append(check)
+
+
+def unregister_property_usage_check(check: PropertyUsageCheck) -> None:
+    if check in _checks:
+        _checks.remove(check)
+
+
+async def find_property_usages(
+    session: AsyncSession, tenant_id: str, scope: str, key: str
+) -> list[str]:
+    """Names of the promotions that reference ``scope.key``, sorted, without duplicates."""
+    names: set[str] = set()
+    for check in list(_checks):
+        names.update(await check(session, tenant_id, f"{scope}.{key}"))
+    return sorted(names)
