@@ -4,7 +4,11 @@
 from openpromo.models.api_key import ApiKey
 from openpromo.models.audit_entry import AuditEntry
 from openpromo.models.base import Base
+from openpromo.models.campaign import Campaign
 from openpromo.models.idempotency_key import IdempotencyKey
+from openpromo.models.promocode import Promocode
+from openpromo.models.promocode_campaign import PromocodeCampaign
+from openpromo.models.promocode_value import PromocodeValue
 from openpromo.models.promotion import Promotion
 from openpromo.models.property_definition import PropertyDefinition
 from openpromo.models.reward_type import RewardType
@@ -15,7 +19,11 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "Base",
+    "Campaign",
     "IdempotencyKey",
+    "Promocode",
+    "PromocodeCampaign",
+    "PromocodeValue",
     "Promotion",
     "PropertyDefinition",
     "RewardType",

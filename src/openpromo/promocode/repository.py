@@ -1,0 +1,418 @@
+"""All promocode SQL. Every query is scoped by ``tenant_id`` in ``_scoped`` / ``_values``.
+
+Bulk value loading stages values in a TEMP table — with ``COPY`` on PostgreSQL, batched
+``executemany`` on SQLite — and then moves them with ONE set-based
+``INSERT … SELECT … ON CONFLICT (tenant_id, value_key) DO NOTHING``: the unique index decides,
+so two loads at once can never give one value to two promocodes; the loser counts it as
+already existing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    Select,
+    String,
+    Table,
+    column,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+    text,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.kit.clock import utcnow
+from openpromo.models import Promocode, PromocodeCampaign, PromocodeValue
+from openpromo.models.base import UTCDateTime
+from openpromo.promocode.upload_parser import split_values
+
+STAGING = "promocode_values_staging"
+_staging = table(STAGING, column("value", String()))
+SQLITE_BATCH = 5_000
+
+
+def like_escape(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class PromocodeRepository:
+    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+
+    def _scoped(self) -> Select[Promocode]:
+        return select(Promocode).where(Promocode.tenant_id == self.tenant_id)
+
+    def _values(self, promocode_id: str) -> Any:
+        return (PromocodeValue.tenant_id == self.tenant_id) & (
+            PromocodeValue.promocode_id == promocode_id
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def _insert(self) -> Any:
+        return (postgresql.insert if self.is_postgres else sqlite.insert)(
+            cast(Table, PromocodeValue.__table__)
+        )
+
+    # -- promocodes -----------------------------------------------------------------------
+
+    async def add(self, promocode: Promocode) -> Promocode:
+        promocode.tenant_id = self.tenant_id
+        self.session.add(promocode)
+        await self.session.flush()
+        return promocode
+
+    async def get(self, promocode_id: str) -> Promocode | None:
+        return await self.session.scalar(self._scoped().where(Promocode.id == promocode_id))
+
+    async def get_for_update(self, promocode_id: str) -> Promocode | None:
+        """Locked until the end of the transaction (PostgreSQL; SQLite writers are serialised),
+        so a type change and a concurrent redemption cannot interleave."""
+        return await self.session.scalar(
+            self._scoped()
+            .where(Promocode.id == promocode_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    async def list_page(
+        self,
+        *,
+        after_id: str | None,
+        limit: int,
+        type_: str | None = None,
+        promotion_id: str | None = None,
+        campaign_id: str | None = None,
+        hidden: bool | None = None,
+        search: str | None = None,
+    ) -> Sequence[Promocode]:
+        query = self._scoped()
+        if after_id is not None:
+            query = query.where(Promocode.id > after_id)
+        if type_ is not None:
+            query = query.where(Promocode.type == type_)
+        if promotion_id is not None:
+            query = query.where(Promocode.promotion_id == promotion_id)
+        if campaign_id is not None:
+            query = query.where(
+                exists().where(
+                    PromocodeCampaign.tenant_id == self.tenant_id,
+                    PromocodeCampaign.promocode_id == Promocode.id,
+                    PromocodeCampaign.campaign_id == campaign_id,
+                )
+            )
+        if hidden is not None:
+            query = query.where(Promocode.hidden.is_(hidden))
+        if search:
+            # A value matches exactly (case-insensitively, through the unique index); a name
+            # matches on any part.
+            by_value = (
+                select(PromocodeValue.promocode_id)
+                .where(
+                    PromocodeValue.tenant_id == self.tenant_id,
+                    PromocodeValue.value_key == search.lower(),
+                )
+                .scalar_subquery()
+            )
+            query = query.where(
+                or_(
+                    Promocode.name.ilike(f"%{like_escape(search)}%", escape="\\"),
+                    Promocode.id == by_value,
+                )
+            )
+        return (await self.session.scalars(query.order_by(Promocode.id).limit(limit))).all()
+
+    async def counts(self, promocode_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """{promocode_id: {status: count}} in one GROUP BY."""
+        if not promocode_ids:
+            return {}
+        rows = await self.session.execute(
+            select(PromocodeValue.promocode_id, PromocodeValue.status, func.count())
+            .where(
+                PromocodeValue.tenant_id == self.tenant_id,
+                PromocodeValue.promocode_id.in_(promocode_ids),
+            )
+            .group_by(PromocodeValue.promocode_id, PromocodeValue.status)
+        )
+        result: dict[str, dict[str, int]] = {}
+        for promocode_id, status, count in rows:
+            result.setdefault(promocode_id, {})[status] = int(count)
+        return result
+
+    async def single_values(self, promocode_ids: Sequence[str]) -> dict[str, str]:
+        """The first value of each promocode (the value of shared/single_use ones)."""
+        if not promocode_ids:
+            return {}
+        first = (
+            select(func.min(PromocodeValue.id))
+            .where(
+                PromocodeValue.tenant_id == self.tenant_id,
+                PromocodeValue.promocode_id.in_(promocode_ids),
+            )
+            .group_by(PromocodeValue.promocode_id)
+        )
+        rows = await self.session.execute(
+            select(PromocodeValue.promocode_id, PromocodeValue.value).where(
+                PromocodeValue.id.in_(first)
+            )
+        )
+        return {promocode_id: value for promocode_id, value in rows}
+
+    async def campaign_ids(self, promocode_ids: Sequence[str]) -> dict[str, list[str]]:
+        if not promocode_ids:
+            return {}
+        rows = await self.session.execute(
+            select(PromocodeCampaign.promocode_id, PromocodeCampaign.campaign_id)
+            .where(
+                PromocodeCampaign.tenant_id == self.tenant_id,
+                PromocodeCampaign.promocode_id.in_(promocode_ids),
+            )
+            .order_by(PromocodeCampaign.campaign_id)
+        )
+        result: dict[str, list[str]] = {}
+        for promocode_id, campaign_id in rows:
+            result.setdefault(promocode_id, []).append(campaign_id)
+        return result
+
+    async def link_campaign(self, promocode_id: str, campaign_id: str) -> bool:
+        """True when the link is new."""
+        insert = (postgresql.insert if self.is_postgres else sqlite.insert)(
+            cast(Table, PromocodeCampaign.__table__)
+        )
+        result = await self.session.execute(
+            insert.values(
+                promocode_id=promocode_id,
+                campaign_id=campaign_id,
+                tenant_id=self.tenant_id,
+                created_at=utcnow(),
+            ).on_conflict_do_nothing(index_elements=["promocode_id", "campaign_id"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def unlink_campaign(self, promocode_id: str, campaign_id: str) -> bool:
+        result = await self.session.execute(
+            delete(PromocodeCampaign).where(
+                PromocodeCampaign.tenant_id == self.tenant_id,
+                PromocodeCampaign.promocode_id == promocode_id,
+                PromocodeCampaign.campaign_id == campaign_id,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- single values --------------------------------------------------------------------
+
+    async def add_value(self, promocode_id: str, value: str) -> bool:
+        """False when the value (case-insensitively) already belongs to a promocode."""
+        result = await self.session.execute(
+            self._insert()
+            .values(
+                tenant_id=self.tenant_id,
+                promocode_id=promocode_id,
+                value=value,
+                value_key=value.lower(),
+                status="available",
+                created_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "value_key"])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def owner_of_value(self, value: str) -> str | None:
+        return await self.session.scalar(
+            select(PromocodeValue.promocode_id).where(
+                PromocodeValue.tenant_id == self.tenant_id,
+                PromocodeValue.value_key == value.lower(),
+            )
+        )
+
+    async def resolve_value(self, value: str) -> tuple[Promocode, PromocodeValue] | None:
+        row = (
+            await self.session.execute(
+                select(Promocode, PromocodeValue)
+                .join(Promocode, Promocode.id == PromocodeValue.promocode_id)
+                .where(
+                    PromocodeValue.tenant_id == self.tenant_id,
+                    PromocodeValue.value_key == value.lower(),
+                    Promocode.tenant_id == self.tenant_id,
+                )
+            )
+        ).first()
+        return (row[0], row[1]) if row is not None else None
+
+    async def value_count(self, promocode_id: str) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).select_from(PromocodeValue).where(self._values(promocode_id))
+            )
+            or 0
+        )
+
+    async def used_value_count(self, promocode_id: str) -> int:
+        """Values allocated or redeemed (a grant has used the promocode)."""
+        return int(
+            await self.session.scalar(
+                select(func.count())
+                .select_from(PromocodeValue)
+                .where(self._values(promocode_id), PromocodeValue.status != "available")
+            )
+            or 0
+        )
+
+    async def count_values_like(self, like_pattern: str) -> int:
+        """Values of the tenant whose key matches a LIKE pattern (``\\`` escapes)."""
+        return int(
+            await self.session.scalar(
+                select(func.count())
+                .select_from(PromocodeValue)
+                .where(
+                    PromocodeValue.tenant_id == self.tenant_id,
+                    PromocodeValue.value_key.like(like_pattern, escape="\\"),
+                )
+            )
+            or 0
+        )
+
+    async def values_page(
+        self,
+        promocode_id: str,
+        *,
+        after_id: int | None,
+        limit: int,
+        prefix: str | None = None,
+        status: str | None = None,
+    ) -> Sequence[Any]:
+        query = select(
+            PromocodeValue.id,
+            PromocodeValue.value,
+            PromocodeValue.status,
+            PromocodeValue.customer_id,
+            PromocodeValue.allocated_at,
+            PromocodeValue.redeemed_at,
+        ).where(self._values(promocode_id))
+        if after_id is not None:
+            query = query.where(PromocodeValue.id > after_id)
+        if status is not None:
+            query = query.where(PromocodeValue.status == status)
+        if prefix:
+            query = query.where(
+                PromocodeValue.value_key.like(f"{like_escape(prefix.lower())}%", escape="\\")
+            )
+        return (await self.session.execute(query.order_by(PromocodeValue.id).limit(limit))).all()
+
+    # -- bulk loading ---------------------------------------------------------------------
+
+    async def lock_values(self) -> None:
+        """Serialise bulk loads of one tenant's values (PostgreSQL; SQLite serialises every
+        writer). Without it, two loads inserting the same values in different orders could
+        each wait for the other's row: a deadlock, which PostgreSQL resolves by failing one."""
+        if self.is_postgres:
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"promocode_values:{self.tenant_id}"},
+            )
+
+    async def create_staging(self) -> None:
+        await self.drop_staging()
+        if self.is_postgres:
+            await self.session.execute(
+                text(f'CREATE TEMP TABLE {STAGING} (value text COLLATE "C") ON COMMIT DROP')
+            )
+        else:
+            await self.session.execute(text(f"CREATE TEMP TABLE {STAGING} (value TEXT)"))
+
+    async def drop_staging(self) -> None:
+        await self.session.execute(text(f"DROP TABLE IF EXISTS {STAGING}"))
+
+    async def truncate_staging(self) -> None:
+        await self.session.execute(text(f"DELETE FROM {STAGING}"))  # noqa: S608 (constant)
+
+    async def stage(self, blocks: AsyncIterable[bytes]) -> None:
+        """Load values into the staging table; ``blocks`` are ASCII values, one per line,
+        each ending with a line feed (PostgreSQL's COPY text format needs no escaping for
+        them)."""
+        connection = await self.session.connection()
+        if self.is_postgres:
+            raw = await connection.get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            await driver.copy_to_table(STAGING, source=blocks, columns=["value"], format="text")
+            return
+        batch: list[tuple[str]] = []
+        async for block in blocks:
+            batch.extend((value,) for value in split_values(block))
+            if len(batch) >= SQLITE_BATCH:
+                await connection.exec_driver_sql(f"INSERT INTO {STAGING} (value) VALUES (?)", batch)  # noqa: S608
+                batch = []
+        if batch:
+            await connection.exec_driver_sql(f"INSERT INTO {STAGING} (value) VALUES (?)", batch)  # noqa: S608
+
+    async def merge_staged(self, promocode_id: str, now: datetime) -> int:
+        """Insert the staged values that are new in the tenant; returns how many. Values
+        repeated in the staging table are inserted once (the first staged spelling wins)."""
+        source = select(
+            literal(self.tenant_id, String()),
+            literal(promocode_id, String()),
+            _staging.c.value,
+            func.lower(_staging.c.value),
+            literal("available", String()),
+            literal(now, UTCDateTime()),
+        )
+        if not self.is_postgres:
+            source = source.where(true())  # SQLite: "SELECT … ON CONFLICT" needs a WHERE
+        result = await self.session.execute(
+            self._insert()
+            .from_select(
+                ["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"],
+                source,
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "value_key"])
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def staged_distinct_count(self) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count(func.lower(_staging.c.value).distinct())).select_from(_staging)
+            )
+            or 0
+        )
+
+    async def staged_existing_count(self) -> int:
+        """Distinct staged values that already exist in the tenant."""
+        keys = select(func.lower(_staging.c.value).label("k")).distinct().subquery()
+        return int(
+            await self.session.scalar(
+                select(func.count())
+                .select_from(keys)
+                .where(
+                    exists().where(
+                        PromocodeValue.tenant_id == self.tenant_id,
+                        PromocodeValue.value_key == keys.c.k,
+                    )
+                )
+            )
+            or 0
+        )
+
+    # -- updates --------------------------------------------------------------------------
+
+    async def touch(self, promocode_id: str) -> None:
+        await self.session.execute(
+            update(Promocode)
+            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            .values(updated_at=utcnow())
+        )
