@@ -1,7 +1,99 @@
+"""Validation endpoints (SPEC §7): on a promocode, on a promotion, and by code value.
+
+A dry run (``commit=false``) runs in a read-only unit of work (a plain deferred ``BEGIN`` on
+SQLite, so it never queues behind writers); a commit in a write unit. ``Idempotency-Key`` is
+honoured on commits (a dry run has nothing to protect).
+"""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Request, Security
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
+
+from openpromo.api.auth import authenticate, bearer_scheme, header_scheme, presented_key
+from openpromo.api.deps import Ctx, idempotent
 from openpromo.api.problems import COMMON_ERRORS
+from openpromo.auth.principal import INTEGRATION
+from openpromo.db import get_database
+from openpromo.errors import Forbidden
+from openpromo.validation.schemas import ValidateByCodeRequest, ValidateRequest, ValidationResponse
+from openpromo.validation.service import Target, request_seed, validation_service
 
 router = APIRouter(tags=["validation"], responses=COMMON_ERRORS)
+
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+HeaderKey = Annotated[str | None, Security(header_scheme)]
+
+
+async def _run(
+    request: Request,
+    bearer: HTTPAuthorizationCredentials | None,
+    header_key: str | None,
+    body: ValidateRequest,
+    target: Target,
+) -> Response:
+    raw = await request.body()
+    async with get_database().unit_of_work(write=body.commit) as session:
+        principal = await authenticate(session, presented_key(bearer, header_key))
+        if principal.role not in INTEGRATION:
+            raise Forbidden(
+                detail="this action needs one of the roles: admin, integration; "
+                f"the API key has the role {principal.role}",
+                code="insufficient_role",
+            )
+
+        async def produce() -> Any:
+            return await validation_service.validate(
+                session, principal, target, body, seed=request_seed(raw)
+            )
+
+        if body.commit:
+            return await idempotent(request, Ctx(session, principal), 200, produce)
+        return JSONResponse(await produce())
+
+
+@router.post(
+    "/v1/promocodes/{promocode_id}/validate-customers",
+    summary="Validate customers against a promocode (dry run or commit)",
+    response_model=ValidationResponse,
+)
+async def validate_promocode_customers(
+    promocode_id: str,
+    body: ValidateRequest,
+    request: Request,
+    bearer: Bearer,
+    header_key: HeaderKey,
+) -> Response:
+    return await _run(request, bearer, header_key, body, Target(promocode_id=promocode_id))
+
+
+@router.post(
+    "/v1/promotions/{promotion_id}/validate-customers",
+    summary="Validate customers against a promotion reached without a promocode",
+    response_model=ValidationResponse,
+)
+async def validate_promotion_customers(
+    promotion_id: str,
+    body: ValidateRequest,
+    request: Request,
+    bearer: Bearer,
+    header_key: HeaderKey,
+) -> Response:
+    return await _run(request, bearer, header_key, body, Target(promotion_id=promotion_id))
+
+
+@router.post(
+    "/v1/validate",
+    summary="Validate customers with a promocode value (an unknown value: code_not_found)",
+    response_model=ValidationResponse,
+)
+async def validate_code(
+    body: ValidateByCodeRequest,
+    request: Request,
+    bearer: Bearer,
+    header_key: HeaderKey,
+) -> Response:
+    return await _run(request, bearer, header_key, body, Target(code=body.code))

@@ -1,0 +1,594 @@
+"""All SQL of grants, usage counters, audience members and the promocode values validation
+touches. Scoped by tenant in ``_scoped``/the constructor; every counter change is a guarded
+atomic statement with a CHECK constraint behind it.
+
+Locking order (every writer takes locks in this order, so concurrent writers never deadlock):
+grant rows of one group (reversal only) → the promocode row → usage counter rows sorted by
+(key, window_start) → promocode value rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.models import AudienceMember, Grant, GrantReference, UsageCounter
+from openpromo.models.promocode import Promocode
+from openpromo.models.promocode_value import PromocodeValue
+
+CounterId = tuple[str, datetime]
+
+# Big IN lists are split so no statement exceeds parameter limits (SQLite: 32766).
+_CHUNK = 5000
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class CounterOverrun(Exception):
+    """A guarded update matched no row: the plan no longer holds (should never happen with the
+    rows locked; the transaction is rolled back)."""
+
+
+class GrantRepository:
+    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+        self.is_postgres = session.get_bind().dialect.name == "postgresql"
+
+    def _insert(self, table: Any) -> Any:
+        return pg_insert(table) if self.is_postgres else sqlite_insert(table)
+
+    # -- grants ---------------------------------------------------------------------------
+
+    async def get(self, grant_id: str, *, for_update: bool = False) -> Grant | None:
+        query = select(Grant).where(Grant.tenant_id == self.tenant_id, Grant.id == grant_id)
+        if for_update:
+            query = query.with_for_update()
+        return await self.session.scalar(query.execution_options(populate_existing=True))
+
+    async def lock_group(self, group_id: str) -> Sequence[Grant]:
+        query = (
+            select(Grant)
+            .where(Grant.tenant_id == self.tenant_id, Grant.group_id == group_id)
+            .order_by(Grant.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def list_page(
+        self,
+        *,
+        after_id: str | None,
+        limit: int,
+        promotion_id: str | None = None,
+        promocode_id: str | None = None,
+        customer_id: str | None = None,
+        campaign_id: str | None = None,
+        status: str | None = None,
+        created_from: datetime | None = None,
+        created_to: datetime | None = None,
+    ) -> Sequence[Grant]:
+        query = select(Grant).where(Grant.tenant_id == self.tenant_id)
+        for column, value in (
+            (Grant.promotion_id, promotion_id),
+            (Grant.promocode_id, promocode_id),
+            (Grant.customer_id, customer_id),
+            (Grant.campaign_id, campaign_id),
+            (Grant.status, status),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        if created_from is not None:
+            query = query.where(Grant.created_at >= created_from)
+        if created_to is not None:
+            query = query.where(Grant.created_at < created_to)
+        if after_id is not None:
+            query = query.where(Grant.id > after_id)
+        return (await self.session.scalars(query.order_by(Grant.id).limit(limit))).all()
+
+    async def by_references(
+        self, promotion_id: str, references: Sequence[str]
+    ) -> dict[str, list[Grant]]:
+        out: dict[str, list[Grant]] = {}
+        for chunk in _chunks(list(references)):
+            rows = await self.session.scalars(
+                select(Grant)
+                .where(
+                    Grant.tenant_id == self.tenant_id,
+                    Grant.promotion_id == promotion_id,
+                    Grant.reference.in_(chunk),
+                )
+                .order_by(Grant.id)
+            )
+            for grant in rows:
+                out.setdefault(grant.reference or "", []).append(grant)
+        return out
+
+    async def claim_references(
+        self, promotion_id: str, claims: Sequence[tuple[str, str]], now: datetime
+    ) -> set[str]:
+        """Insert (reference, customer) claims; returns the references this transaction got.
+
+        A reference claimed by a concurrent transaction makes this statement wait for it; if it
+        commits, the reference is not returned (its grants are read instead).
+        """
+        if not claims:
+            return set()
+        won: set[str] = set()
+        for chunk in _chunks(sorted(claims)):
+            stmt = (
+                self._insert(GrantReference)
+                .values(
+                    [
+                        {
+                            "tenant_id": self.tenant_id,
+                            "promotion_id": promotion_id,
+                            "reference": ref,
+                            "customer_id": customer,
+                            "created_at": now,
+                        }
+                        for ref, customer in chunk
+                    ]
+                )
+                .on_conflict_do_nothing()
+                .returning(GrantReference.reference)
+            )
+            won.update((await self.session.scalars(stmt)).all())
+        return won
+
+    async def release_references(self, promotion_id: str, references: Sequence[str]) -> None:
+        for chunk in _chunks(list(references)):
+            await self.session.execute(
+                delete(GrantReference).where(
+                    GrantReference.tenant_id == self.tenant_id,
+                    GrantReference.promotion_id == promotion_id,
+                    GrantReference.reference.in_(chunk),
+                )
+            )
+
+    async def insert_grants(self, rows: list[dict[str, Any]]) -> None:
+        for chunk in _chunks(rows, 2000):
+            await self.session.execute(insert(Grant), list(chunk))
+
+    async def mark_reversed(self, grant_id: str, now: datetime) -> None:
+        await self.session.execute(
+            update(Grant)
+            .where(Grant.tenant_id == self.tenant_id, Grant.id == grant_id)
+            .where(Grant.status == "granted")
+            .values(status="reversed", reversed_at=now)
+        )
+
+    async def has_other_live_grant(
+        self,
+        promotion_id: str,
+        customer_id: str,
+        exclude_id: str,
+        start: datetime,
+        end: datetime | None,
+    ) -> bool:
+        query = select(Grant.id).where(
+            Grant.tenant_id == self.tenant_id,
+            Grant.promotion_id == promotion_id,
+            Grant.customer_id == customer_id,
+            Grant.status == "granted",
+            Grant.id != exclude_id,
+            Grant.created_at >= start,
+        )
+        if end is not None:
+            query = query.where(Grant.created_at < end)
+        return (await self.session.scalar(query.limit(1))) is not None
+
+    # -- rolling windows (summed from live grants) ----------------------------------------
+
+    async def rolling_value_by_type(self, promotion_id: str, since: datetime) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(Grant.reward_type, func.sum(Grant.value_minor))
+            .where(
+                Grant.tenant_id == self.tenant_id,
+                Grant.promotion_id == promotion_id,
+                Grant.status == "granted",
+                Grant.created_at > since,
+            )
+            .group_by(Grant.reward_type)
+        )
+        return {r: int(v or 0) for r, v in rows.all()}
+
+    async def rolling_distinct_customers(self, promotion_id: str, since: datetime) -> int:
+        value = await self.session.scalar(
+            select(func.count(func.distinct(Grant.customer_id))).where(
+                Grant.tenant_id == self.tenant_id,
+                Grant.promotion_id == promotion_id,
+                Grant.status == "granted",
+                Grant.created_at > since,
+            )
+        )
+        return int(value or 0)
+
+    async def rolling_by_customer(
+        self, promotion_id: str, customers: Sequence[str], since: datetime
+    ) -> dict[tuple[str, str], tuple[int, int]]:
+        """(customer, reward_type) -> (value sum, grant count) since ``since``."""
+        out: dict[tuple[str, str], tuple[int, int]] = {}
+        for chunk in _chunks(list(customers)):
+            rows = await self.session.execute(
+                select(
+                    Grant.customer_id,
+                    Grant.reward_type,
+                    func.sum(Grant.value_minor),
+                    func.count(),
+                )
+                .where(
+                    Grant.tenant_id == self.tenant_id,
+                    Grant.promotion_id == promotion_id,
+                    Grant.status == "granted",
+                    Grant.created_at > since,
+                    Grant.customer_id.in_(chunk),
+                )
+                .group_by(Grant.customer_id, Grant.reward_type)
+            )
+            for customer, reward_type, total, count in rows.all():
+                out[(customer, reward_type)] = (int(total or 0), int(count))
+        return out
+
+    # -- counters -------------------------------------------------------------------------
+
+    async def ensure_counters(self, counters: dict[CounterId, int]) -> None:
+        """Create missing counter rows (used 0), in key order (see the module's lock order)."""
+        if not counters:
+            return
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "key": key,
+                "window_start": start,
+                "limit_value": limit,
+                "used": 0,
+            }
+            for (key, start), limit in sorted(counters.items())
+        ]
+        for chunk in _chunks(rows, 2000):
+            await self.session.execute(
+                self._insert(UsageCounter).values(list(chunk)).on_conflict_do_nothing()
+            )
+
+    async def read_counters(
+        self, counters: Iterable[CounterId], *, lock: bool
+    ) -> dict[CounterId, int]:
+        """Current ``used`` of the given counters (locked ``FOR UPDATE`` in key order when
+        ``lock``; SQLite's write transactions are already serialised)."""
+        wanted = sorted(set(counters))
+        out: dict[CounterId, int] = {}
+        for chunk in _chunks(wanted, 2000):
+            keys = sorted({key for key, _ in chunk})
+            query = (
+                select(UsageCounter.key, UsageCounter.window_start, UsageCounter.used)
+                .where(UsageCounter.tenant_id == self.tenant_id, UsageCounter.key.in_(keys))
+                .order_by(UsageCounter.key, UsageCounter.window_start)
+            )
+            if lock:
+                query = query.with_for_update()
+            chunk_set = set(chunk)
+            for key, start, used in (await self.session.execute(query)).all():
+                if (key, start) in chunk_set:
+                    out[(key, start)] = int(used)
+        return out
+
+    async def consume_guarded(self, counter: CounterId, amount: int, limit: int) -> None:
+        """``used += amount`` only if it stays within ``limit``; raises if it would not."""
+        key, start = counter
+        result = await self.session.execute(
+            update(UsageCounter)
+            .where(
+                UsageCounter.tenant_id == self.tenant_id,
+                UsageCounter.key == key,
+                UsageCounter.window_start == start,
+                UsageCounter.used + amount <= limit,
+            )
+            .values(used=UsageCounter.used + amount, limit_value=limit)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise CounterOverrun(f"counter {key} would go over {limit}")
+
+    async def consume_many(self, deltas: dict[CounterId, tuple[int, int]]) -> None:
+        """Many counters at once (per-customer ones): one multi-row upsert per chunk. The
+        rows were locked and planned against; the CHECK makes an overrun impossible."""
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "key": key,
+                "window_start": start,
+                "limit_value": limit,
+                "used": amount,
+            }
+            for (key, start), (amount, limit) in sorted(deltas.items())
+        ]
+        for chunk in _chunks(rows, 2000):
+            stmt = self._insert(UsageCounter).values(list(chunk))
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["tenant_id", "key", "window_start"],
+                set_={
+                    "used": UsageCounter.used + stmt.excluded.used,
+                    "limit_value": stmt.excluded.limit_value,
+                },
+            )
+            await self.session.execute(stmt)
+
+    async def give_back(self, counter: CounterId, amount: int) -> None:
+        key, start = counter
+        await self.session.execute(
+            update(UsageCounter)
+            .where(
+                UsageCounter.tenant_id == self.tenant_id,
+                UsageCounter.key == key,
+                UsageCounter.window_start == start,
+                UsageCounter.used >= amount,
+            )
+            .values(used=UsageCounter.used - amount)
+        )
+
+    async def counters_for_keys(self, keys: Sequence[str]) -> list[UsageCounter]:
+        if not keys:
+            return []
+        return list(
+            (
+                await self.session.scalars(
+                    select(UsageCounter).where(
+                        UsageCounter.tenant_id == self.tenant_id, UsageCounter.key.in_(keys)
+                    )
+                )
+            ).all()
+        )
+
+    # -- audience members -----------------------------------------------------------------
+
+    async def members(
+        self, counters: Sequence[CounterId], customers: Sequence[str]
+    ) -> dict[CounterId, set[str]]:
+        out: dict[CounterId, set[str]] = {c: set() for c in counters}
+        if not counters or not customers:
+            return out
+        for chunk in _chunks(sorted(set(customers))):
+            rows = await self.session.execute(
+                select(
+                    AudienceMember.key, AudienceMember.window_start, AudienceMember.customer_id
+                ).where(
+                    AudienceMember.tenant_id == self.tenant_id,
+                    tuple_(AudienceMember.key, AudienceMember.window_start).in_(list(counters)),
+                    AudienceMember.customer_id.in_(chunk),
+                )
+            )
+            for key, start, customer in rows.all():
+                out.setdefault((key, start), set()).add(customer)
+        return out
+
+    async def add_members(self, rows: Sequence[tuple[str, datetime, str]]) -> None:
+        values = [
+            {"tenant_id": self.tenant_id, "key": k, "window_start": s, "customer_id": c}
+            for k, s, c in rows
+        ]
+        for chunk in _chunks(values, 3000):
+            await self.session.execute(insert(AudienceMember), list(chunk))
+
+    async def remove_member(self, counter: CounterId, customer: str) -> bool:
+        key, start = counter
+        result = await self.session.execute(
+            delete(AudienceMember).where(
+                AudienceMember.tenant_id == self.tenant_id,
+                AudienceMember.key == key,
+                AudienceMember.window_start == start,
+                AudienceMember.customer_id == customer,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- promocodes and their values -------------------------------------------------------
+
+    async def lock_promocode(self, promocode_id: str) -> Promocode | None:
+        return await self.session.scalar(
+            select(Promocode)
+            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+
+    async def add_redemptions(self, promocode_id: str, count: int) -> None:
+        result = await self.session.execute(
+            update(Promocode)
+            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            .where(
+                or_(
+                    Promocode.max_redemptions.is_(None),
+                    Promocode.redemptions_count + count <= Promocode.max_redemptions,
+                )
+            )
+            .values(redemptions_count=Promocode.redemptions_count + count)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise CounterOverrun("promocode redemptions would go over max_redemptions")
+
+    async def remove_redemption(self, promocode_id: str) -> None:
+        await self.session.execute(
+            update(Promocode)
+            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            .where(Promocode.redemptions_count > 0)
+            .values(redemptions_count=Promocode.redemptions_count - 1)
+        )
+
+    async def values_by_key(
+        self, promocode_id: str, value_keys: Sequence[str], *, lock: bool
+    ) -> dict[str, PromocodeValue]:
+        out: dict[str, PromocodeValue] = {}
+        for chunk in _chunks(sorted(set(value_keys))):
+            query = (
+                select(PromocodeValue)
+                .where(
+                    PromocodeValue.tenant_id == self.tenant_id,
+                    PromocodeValue.promocode_id == promocode_id,
+                    PromocodeValue.value_key.in_(chunk),
+                )
+                .order_by(PromocodeValue.id)
+                .execution_options(populate_existing=True)
+            )
+            if lock:
+                query = query.with_for_update()
+            for row in (await self.session.scalars(query)).all():
+                out[row.value_key] = row
+        return out
+
+    async def first_value(self, promocode_id: str) -> PromocodeValue | None:
+        """The one value of a shared or single-use promocode."""
+        return await self.session.scalar(
+            select(PromocodeValue)
+            .where(
+                PromocodeValue.tenant_id == self.tenant_id,
+                PromocodeValue.promocode_id == promocode_id,
+            )
+            .order_by(PromocodeValue.id)
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+
+    async def allocated_values(
+        self, promocode_id: str, customers: Sequence[str]
+    ) -> dict[str, PromocodeValue]:
+        """The value each customer holds allocated (not yet redeemed)."""
+        out: dict[str, PromocodeValue] = {}
+        for chunk in _chunks(sorted(set(customers))):
+            rows = await self.session.scalars(
+                select(PromocodeValue)
+                .where(
+                    PromocodeValue.promocode_id == promocode_id,
+                    PromocodeValue.customer_id.in_(chunk),
+                    PromocodeValue.status == "allocated",
+                )
+                .order_by(PromocodeValue.id)
+            )
+            for row in rows.all():
+                out.setdefault(row.customer_id or "", row)
+        return out
+
+    async def available_values(
+        self, promocode_id: str, count: int, *, lock: bool
+    ) -> list[tuple[int, str]]:
+        """Up to ``count`` available values, oldest first. With ``lock``: ``FOR UPDATE SKIP
+        LOCKED`` on PostgreSQL, so concurrent allocators take different values and never
+        wait on each other (SQLite's writers are serialised)."""
+        if count <= 0:
+            return []
+        query = (
+            select(PromocodeValue.id, PromocodeValue.value)
+            .where(
+                PromocodeValue.promocode_id == promocode_id,
+                PromocodeValue.status == "available",
+            )
+            .order_by(PromocodeValue.id)
+            .limit(count)
+        )
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        return [(int(i), str(v)) for i, v in (await self.session.execute(query)).all()]
+
+    async def allocate(self, assignments: Sequence[tuple[int, str]], now: datetime) -> None:
+        """Mark locked available values as allocated to customers (guarded on status)."""
+        if not assignments:
+            return
+        table: Any = PromocodeValue.__table__
+        await self.session.execute(
+            update(table)
+            .where(table.c.id == _bind("vid"), table.c.status == "available")
+            .values(status="allocated", customer_id=_bind("cust"), allocated_at=now),
+            [{"vid": vid, "cust": cust} for vid, cust in assignments],
+        )
+
+    async def redeem(self, value_id: int, customer: str, now: datetime) -> None:
+        """A presented (or single-use) value becomes redeemed by ``customer``: guarded, so a
+        value redeemed or allocated to someone else meanwhile is never taken."""
+        result = await self.session.execute(
+            update(PromocodeValue)
+            .where(
+                PromocodeValue.id == value_id,
+                PromocodeValue.status != "redeemed",
+                or_(PromocodeValue.customer_id.is_(None), PromocodeValue.customer_id == customer),
+            )
+            .values(status="redeemed", customer_id=customer, redeemed_at=now)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise CounterOverrun("the value was redeemed concurrently")
+
+    async def release_value(self, promocode_id: str, value_key: str) -> None:
+        await self.session.execute(
+            update(PromocodeValue)
+            .where(
+                PromocodeValue.tenant_id == self.tenant_id,
+                PromocodeValue.promocode_id == promocode_id,
+                PromocodeValue.value_key == value_key,
+            )
+            .values(status="available", customer_id=None, allocated_at=None, redeemed_at=None)
+        )
+
+    async def live_grant_with_code(self, promocode_id: str, code: str, exclude_group: str) -> bool:
+        query = select(Grant.id).where(
+            Grant.tenant_id == self.tenant_id,
+            Grant.promocode_id == promocode_id,
+            func.lower(Grant.code) == code.lower(),
+            Grant.status == "granted",
+            Grant.group_id != exclude_group,
+        )
+        return (await self.session.scalar(query.limit(1))) is not None
+
+    # -- stats ----------------------------------------------------------------------------
+
+    async def totals(self, promotion_id: str) -> list[tuple[str, str, int, int]]:
+        """(tier_id, reward_type, grants, value) of live grants."""
+        rows = await self.session.execute(
+            select(Grant.tier_id, Grant.reward_type, func.count(), func.sum(Grant.value_minor))
+            .where(
+                Grant.tenant_id == self.tenant_id,
+                Grant.promotion_id == promotion_id,
+                Grant.status == "granted",
+            )
+            .group_by(Grant.tier_id, Grant.reward_type)
+        )
+        return [(t, r, int(c), int(v or 0)) for t, r, c, v in rows.all()]
+
+    async def distinct_customers(self, promotion_id: str) -> int:
+        value = await self.session.scalar(
+            select(func.count(func.distinct(Grant.customer_id))).where(
+                Grant.tenant_id == self.tenant_id,
+                Grant.promotion_id == promotion_id,
+                Grant.status == "granted",
+            )
+        )
+        return int(value or 0)
+
+    async def live_grants_since(
+        self, promotion_id: str, since: datetime
+    ) -> list[tuple[datetime, str, int]]:
+        rows = await self.session.execute(
+            select(Grant.created_at, Grant.reward_type, Grant.value_minor).where(
+                Grant.tenant_id == self.tenant_id,
+                Grant.promotion_id == promotion_id,
+                Grant.status == "granted",
+                Grant.created_at >= since,
+            )
+        )
+        return [(c, r, int(v)) for c, r, v in rows.all()]
+
+
+def _bind(name: str) -> Any:
+    from sqlalchemy import bindparam
+
+    return bindparam(name)
+
+
+__all__ = ["CounterOverrun", "GrantRepository", "and_"]
