@@ -2,9 +2,12 @@
 ``Base.metadata`` (Alembic and the tests rely on it): add a line here for each new table."""
 
 from openpromo.models.api_key import ApiKey
+from openpromo.models.audience_member import AudienceMember
 from openpromo.models.audit_entry import AuditEntry
 from openpromo.models.base import Base
 from openpromo.models.campaign import Campaign
+from openpromo.models.grant import Grant
+from openpromo.models.grant_reference import GrantReference
 from openpromo.models.idempotency_key import IdempotencyKey
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_campaign import PromocodeCampaign
@@ -14,12 +17,16 @@ from openpromo.models.property_definition import PropertyDefinition
 from openpromo.models.reward_type import RewardType
 from openpromo.models.reward_type_image import RewardTypeImage
 from openpromo.models.tenant import Tenant
+from openpromo.models.usage_counter import UsageCounter
 
 __all__ = [
     "ApiKey",
+    "AudienceMember",
     "AuditEntry",
     "Base",
     "Campaign",
+    "Grant",
+    "GrantReference",
     "IdempotencyKey",
     "Promocode",
     "PromocodeCampaign",
@@ -29,4 +36,5 @@ __all__ = [
     "RewardType",
     "RewardTypeImage",
     "Tenant",
+    "UsageCounter",
 ]
