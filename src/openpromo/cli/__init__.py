@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from openpromo.cli import apikey, db, promotions, serve, tenant
+from openpromo.cli import apikey, codes, db, promotions, serve, tenant
 
 app = typer.Typer(
     name="openpromo",
@@ -21,3 +21,4 @@ app.add_typer(db.app, name="db")
 app.add_typer(tenant.app, name="tenant")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(promotions.app, name="promotions")
+app.add_typer(codes.app, name="codes")
