@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Select, exists, func, literal, or_, select
-from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -127,6 +125,6 @@ class PromotionRepository:
     def _json_list_contains(self, column: Any, value: str) -> ColumnElement[bool]:
         bind = self.session.get_bind()
         if bind.dialect.name == "postgresql":
-            return cast(ColumnElement[bool], column.op("@>")(sql_cast(json.dumps([value]), JSONB)))
+            return cast(ColumnElement[bool], column.op("@>")(literal([value], JSONB)))
         items = func.json_each(column).table_valued("value")
         return exists(select(literal(1)).select_from(items).where(items.c.value == value))
