@@ -34,6 +34,7 @@ from openpromo.schema.schemas import (
 )
 from openpromo.schema.usage import find_property_usages
 from openpromo.schema.values import (
+    InvalidValue,
     PropertyDefinition,
     coerce_value,
     from_json_value,
@@ -87,12 +88,12 @@ def check_definition(
             for index, item in enumerate(body.allowed_values):
                 try:
                     if item_type == "integer" and isinstance(item, str):
-                        raise ValueError(f"allowed_values: expected integer, got {item!r}")
+                        raise InvalidValue(
+                            f"allowed_values: expected integer, got {item!r}", "invalid_type"
+                        )
                     typed = coerce_value(item_type, item, "allowed_values")
-                except ValueError as exc:
-                    errors.append(
-                        FieldError((*loc, "allowed_values", index), str(exc), "invalid_type")
-                    )
+                except InvalidValue as exc:
+                    errors.append(FieldError((*loc, "allowed_values", index), str(exc), exc.type))
                     continue
                 if typed in typed_items:
                     errors.append(
@@ -116,8 +117,8 @@ def check_definition(
             continue
         try:
             bounds[name] = coerce_value(type_, raw, name)
-        except ValueError as exc:
-            errors.append(FieldError((*loc, name), str(exc), "invalid_type"))
+        except InvalidValue as exc:
+            errors.append(FieldError((*loc, name), str(exc), exc.type))
     if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:
         errors.append(
             FieldError((*loc, "min"), "min must not be greater than max", "min_greater_than_max")

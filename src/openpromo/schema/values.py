@@ -234,13 +234,21 @@ _CONVERTERS: Final = {
 }
 
 
+class InvalidValue(ValueError):
+    """A value that is not of its type; ``type`` is the machine error type."""
+
+    def __init__(self, msg: str, type_: str) -> None:
+        super().__init__(msg)
+        self.type = type_
+
+
 def coerce_value(type_: PropertyType, value: Any, key: str = "value") -> Any:
-    """``value`` as the typed Python value of ``type_``; ``ValueError`` naming ``key`` if not.
-    No constraints are checked (conditions and schema bounds use it)."""
+    """``value`` as the typed Python value of ``type_``; ``InvalidValue`` naming ``key`` if
+    not. No constraints are checked (conditions and schema bounds use it)."""
     try:
         return _CONVERTERS[type_](key, value)
     except _Invalid as exc:
-        raise ValueError(exc.msg) from None
+        raise InvalidValue(exc.msg, exc.type) from None
 
 
 def _check_constraints(definition: PropertyDefinition, value: Any) -> None:
