@@ -387,3 +387,34 @@ async def test_duplicate_of_a_long_code_stays_within_the_limit(client: httpx.Asy
     assert copy["code"].endswith("-copy")
     again = await ok(await client.post(f"/v1/promotions/{source['id']}/duplicate", json={}), 201)
     assert again["code"] == copy["code"] + "-2"
+
+
+async def test_duplicate_takes_no_promocodes(client: httpx.AsyncClient) -> None:
+    source = await in_state(client, "active")
+    code = await ok(
+        await client.post(
+            "/v1/promocodes",
+            json={
+                "name": "Xmas code",
+                "type": "shared",
+                "value": "XMAS26",
+                "promotion_id": source["id"],
+            },
+        ),
+        201,
+    )
+    copy = await ok(await client.post(f"/v1/promotions/{source['id']}/duplicate", json={}), 201)
+
+    async def promocodes_of(promotion_id: str) -> list[str]:
+        body = await ok(await client.get("/v1/promocodes", params={"promotion_id": promotion_id}))
+        return [p["id"] for p in body["items"]]
+
+    assert await promocodes_of(source["id"]) == [code["id"]]
+    assert await promocodes_of(copy["id"]) == []
+
+
+async def test_an_empty_patch_changes_nothing(client: httpx.AsyncClient) -> None:
+    promotion = await create(client)
+    same = await ok(await client.patch(f"/v1/promotions/{promotion['id']}", json={}))
+    assert same == promotion
+    assert [e["action"] for e in await audit(client, promotion["id"])] == ["promotion.create"]

@@ -331,6 +331,8 @@ class PromotionService:
         ]
         if problems:
             raise _unprocessable(problems)
+        if not changes:
+            return promotion
         if "code" in changes and changes["code"].lower() != promotion.code.lower():
             await self._ensure_code_free(repo, changes["code"], (*loc, "code"), promotion.id)
         before = _snapshot(promotion)
