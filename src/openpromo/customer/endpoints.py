@@ -1,7 +1,167 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
 
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
+
+from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
 from openpromo.api.problems import COMMON_ERRORS
+from openpromo.customer.ingest import ImportFormat, IngestReport
+from openpromo.customer.schemas import Customer, CustomerPut, CustomerPutResult, ImportReport
+from openpromo.customer.service import CustomerView, customer_service
+from openpromo.errors import unprocessable
+from openpromo.kit.pagination import Page
 
-router = APIRouter(tags=["customer"], responses=COMMON_ERRORS)
+router = APIRouter(prefix="/v1/customers", tags=["customer"], responses=COMMON_ERRORS)
+
+CustomerId = Annotated[str, Path(min_length=1, max_length=128, description="The tenant's id")]
+READ_CHUNK = 256 * 1024
+
+
+def _customer_out(view: CustomerView) -> dict[str, Any]:
+    """The SPEC §12 shape; ``grants`` only when the grants domain provides a summary."""
+    out = Customer.model_validate(view, from_attributes=True).model_dump(mode="json")
+    if view.grants is None:
+        out.pop("grants")
+    return out
+
+
+@router.get("", summary="List customers (q: customer_id prefix)", response_model=Page[Customer])
+async def list_customers(
+    ctx: Read,
+    limit: Limit = DEFAULT_PAGE_LIMIT,
+    cursor: Cursor = None,
+    q: Annotated[str | None, Query(max_length=128, description="customer_id prefix")] = None,
+) -> JSONResponse:
+    page = await customer_service.list(ctx.session, ctx.principal, limit=limit, cursor=cursor, q=q)
+    return JSONResponse(
+        {"items": [_customer_out(v) for v in page.items], "next_cursor": page.next_cursor}
+    )
+
+
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "NDJSON (one object per line: customer_id and property values) or CSV "
+        "(a header row with a customer_id column), as the raw body or a multipart `file`.",
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+def _format_of(content_type: str, filename: str | None = None) -> ImportFormat | None:
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in {"text/csv", "application/csv"}:
+        return "csv"
+    if media in {
+        "application/x-ndjson",
+        "application/ndjson",
+        "application/jsonl",
+        "application/x-jsonlines",
+        "application/json",
+    }:
+        return "ndjson"
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".ndjson", ".jsonl")):
+        return "ndjson"
+    return None
+
+
+async def _read_upload(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(READ_CHUNK):
+        yield chunk
+
+
+@router.post(
+    "/import",
+    summary="Import customers from a streamed NDJSON or CSV file",
+    response_model=ImportReport,
+    openapi_extra=_IMPORT_BODY,
+)
+async def import_customers(
+    request: Request,
+    ctx: IntegrationWrite,
+    dry_run: Annotated[bool, Query(description="Validate and report; store nothing")] = False,
+    format: Annotated[
+        Literal["csv", "ndjson"] | None,
+        Query(description="Overrides the format told by the Content-Type or file name"),
+    ] = None,
+) -> ImportReport:
+    content_type = request.headers.get("content-type", "")
+    chunks: AsyncIterator[bytes]
+    if content_type.lower().startswith("multipart/form-data"):
+        form = await request.form(max_files=1, max_fields=10, max_part_size=1024 * 1024)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise unprocessable(("body", "file"), "a multipart upload needs a `file` part")
+        fmt = format or _format_of(upload.content_type or "", upload.filename)
+        chunks = _read_upload(upload)
+    else:
+        fmt = format or _format_of(content_type)
+        chunks = request.stream()
+    if fmt is None:
+        raise unprocessable(
+            ("query", "format"),
+            "cannot tell the file format: send Content-Type text/csv or application/x-ndjson, "
+            "or add ?format=csv|ndjson",
+        )
+    report = await customer_service.import_stream(
+        ctx.session, ctx.principal, chunks, fmt, dry_run=dry_run
+    )
+    return import_report_out(report, dry_run)
+
+
+def import_report_out(report: IngestReport, dry_run: bool) -> ImportReport:
+    return ImportReport.model_validate(
+        {
+            "rows_read": report.rows_read,
+            "rows_upserted": report.rows_upserted,
+            "rows_rejected": report.rows_rejected,
+            "errors": [e.as_dict() for e in report.errors],
+            "not_synchronised": sorted(report.not_synchronised),
+            "warnings": report.warnings,
+            "dry_run": dry_run,
+        }
+    )
+
+
+@router.get("/{customer_id}", summary="Get a customer's properties", response_model=Customer)
+async def get_customer(customer_id: CustomerId, ctx: Read) -> JSONResponse:
+    return JSONResponse(
+        _customer_out(await customer_service.get(ctx.session, ctx.principal, customer_id))
+    )
+
+
+@router.put(
+    "/{customer_id}",
+    summary="Create or update a customer (validated; merges the given properties)",
+    response_model=CustomerPutResult,
+)
+async def put_customer(
+    customer_id: CustomerId, body: CustomerPut, ctx: IntegrationWrite
+) -> JSONResponse:
+    view, not_stored = await customer_service.put(
+        ctx.session, ctx.principal, customer_id, body.properties
+    )
+    out = _customer_out(view)
+    out["not_synchronised"] = not_stored
+    out["warnings"] = [
+        f"property '{key}' is in the customer schema but not synchronised: not stored"
+        for key in not_stored
+    ]
+    return JSONResponse(out)

@@ -6,6 +6,11 @@ from openpromo.models.audience_member import AudienceMember
 from openpromo.models.audit_entry import AuditEntry
 from openpromo.models.base import Base
 from openpromo.models.campaign import Campaign
+from openpromo.models.customer import Customer
+from openpromo.models.customer_sync_config import CustomerSyncConfig
+from openpromo.models.customer_sync_lease import CustomerSyncLease
+from openpromo.models.customer_sync_run import CustomerSyncRun
+from openpromo.models.customer_sync_staging import CustomerSyncStagingRow
 from openpromo.models.grant import Grant
 from openpromo.models.grant_reference import GrantReference
 from openpromo.models.idempotency_key import IdempotencyKey
@@ -25,6 +30,11 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Campaign",
+    "Customer",
+    "CustomerSyncConfig",
+    "CustomerSyncLease",
+    "CustomerSyncRun",
+    "CustomerSyncStagingRow",
     "Grant",
     "GrantReference",
     "IdempotencyKey",

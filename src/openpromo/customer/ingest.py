@@ -1,0 +1,403 @@
+"""Turning incoming customer rows into stored property values: parse, validate, batch.
+
+One pipeline serves every way values enter — ``PUT /v1/customers/{id}`` (source ``api``),
+imports (``import``) and synchronisation runs (``sync``):
+
+* NDJSON and CSV are parsed incrementally from an async stream of bytes, so memory stays flat
+  whatever the size of the file; line numbers are 1-based physical lines (a CSV header is
+  line 1; a quoted CSV field spanning lines is reported at its first line).
+* Each row is validated against the tenant's customer schema. Unknown keys and bad values
+  reject that row only. Schema properties that are not synchronised are not stored, and the
+  report lists them (``not_synchronised``) instead of dropping them silently.
+* An empty value (JSON ``null``, an empty CSV cell, a SQL ``NULL``) means "no value": it
+  removes the stored value of that property.
+* Valid rows are collected in batches (one set-based statement per batch, see the
+  repository); a customer appearing twice in one batch is merged, the later row winning.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from openpromo.errors import FieldError
+from openpromo.schema.values import PropertyDefinition, to_json_value, validate_values
+
+Source = Literal["api", "import", "sync"]
+ImportFormat = Literal["csv", "ndjson"]
+
+BATCH_SIZE = 2_000
+MAX_REPORTED_ERRORS = 1_000
+MAX_LINE_BYTES = 1_048_576
+CUSTOMER_ID_MAX_LENGTH = 128
+
+# customer_id -> JSON values to merge (None removes the stored value)
+Batch = dict[str, dict[str, Any]]
+BatchSink = Callable[[Batch], Awaitable[None]]
+
+
+def customer_id_error(value: Any) -> str | None:
+    """Why ``value`` is not a valid customer id, or None."""
+    if not isinstance(value, str):
+        return "customer_id must be a string"
+    if not value:
+        return "customer_id must not be empty"
+    if len(value) > CUSTOMER_ID_MAX_LENGTH:
+        return f"customer_id must be at most {CUSTOMER_ID_MAX_LENGTH} characters"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return "customer_id must not contain control characters"
+    return None
+
+
+@dataclass
+class RowError:
+    line: int | None
+    customer_id: str | None
+    loc: list[str | int]
+    msg: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "customer_id": self.customer_id,
+            "loc": self.loc,
+            "msg": self.msg,
+        }
+
+
+@dataclass
+class IngestReport:
+    rows_read: int = 0
+    rows_upserted: int = 0
+    rows_rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    not_synchronised: set[str] = field(default_factory=set)
+
+    def reject(self, error: RowError) -> None:
+        self.rows_rejected += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(error)
+
+    @property
+    def warnings(self) -> list[str]:
+        return [
+            f"property '{key}' is in the customer schema but not synchronised: not stored"
+            for key in sorted(self.not_synchronised)
+        ]
+
+
+class SourcesCache:
+    """The ``sources`` document of a row depends only on its keys: build each shape once."""
+
+    def __init__(self, source: str, now: datetime) -> None:
+        self.entry = {"source": source, "updated_at": now.isoformat().replace("+00:00", "Z")}
+        self._cache: dict[tuple[str, ...], str] = {}
+
+    def for_values(self, values: dict[str, Any]) -> str:
+        if None in values.values():
+            return json.dumps({k: (None if v is None else self.entry) for k, v in values.items()})
+        shape = tuple(values)
+        cached = self._cache.get(shape)
+        if cached is None:
+            cached = json.dumps(dict.fromkeys(shape, self.entry))
+            if len(self._cache) < 1_024:
+                self._cache[shape] = cached
+        return cached
+
+
+# ---------------------------------------------------------------------------------------------
+# Coercion of untyped inputs (CSV text, SQL driver values) into the JSON values the schema
+# validator expects. Anything that does not coerce is passed through unchanged, so the
+# validator produces its usual error naming the property, the type and the value.
+
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+
+
+def coerce_text(type_: str, text: str) -> Any:
+    """A CSV cell → a JSON value of the property's type (empty cell → None)."""
+    if text == "":
+        return None
+    if type_ == "integer":
+        stripped = text.strip()
+        if stripped.lstrip("+-").isdigit():
+            return int(stripped)
+        return text
+    if type_ == "boolean":
+        lowered = text.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        return text
+    if type_ == "string_list":
+        stripped = text.strip()
+        if stripped.startswith("["):
+            try:
+                return json.loads(stripped)
+            except ValueError:
+                return text
+        return [part for part in stripped.split("|") if part != ""]
+    return text
+
+
+def coerce_db(type_: str, value: Any) -> Any:
+    """A value from a SQL driver → a JSON value of the property's type."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return coerce_text(type_, value) if type_ in {"integer", "boolean"} else value
+    if isinstance(value, bool):
+        return value
+    if type_ == "boolean" and isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, Decimal):
+        if type_ == "integer" and value == value.to_integral_value():
+            return int(value)
+        return str(value)
+    if isinstance(value, float):
+        if type_ == "integer" and value.is_integer():
+            return int(value)
+        return repr(value)
+    if isinstance(value, int):
+        return str(value) if type_ == "decimal" else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class RowProcessor:
+    """Validates rows against the customer schema and fills batches for a sink."""
+
+    def __init__(
+        self,
+        definitions: Sequence[PropertyDefinition],
+        stored_keys: Iterable[str] | None,
+        *,
+        sink: BatchSink | None,
+        report: IngestReport | None = None,
+        replace_keys: Iterable[str] = (),
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self.definitions = list(definitions)
+        self.types = {d.key: d.type for d in self.definitions}
+        self.stored_keys = frozenset(self.types if stored_keys is None else stored_keys)
+        self.replace_keys = tuple(k for k in replace_keys if k in self.stored_keys)
+        self.sink = sink
+        self.report = report if report is not None else IngestReport()
+        self.batch_size = batch_size
+        self.batch: Batch = {}
+
+    def validate(
+        self, values: Mapping[str, Any], loc: tuple[str | int, ...] = ()
+    ) -> tuple[dict[str, Any] | None, list[FieldError]]:
+        """JSON values to store for one customer (None and the errors if the row is bad)."""
+        present: dict[str, Any] = {}
+        removed: list[str] = []
+        for key, value in values.items():
+            if value is None and key in self.types:
+                removed.append(key)
+            else:
+                present[key] = value
+        typed, errors = validate_values(
+            self.definitions, present, loc=loc, check_required=False, unknown="error"
+        )
+        if errors:
+            return None, list(errors)
+        stored: dict[str, Any] = {key: None for key in self.replace_keys}
+        for key, value in typed.items():
+            if key in self.stored_keys:
+                stored[key] = to_json_value(self.types[key], value)
+            else:
+                self.report.not_synchronised.add(key)
+        for key in removed:
+            if key in self.stored_keys:
+                stored[key] = None
+            else:
+                self.report.not_synchronised.add(key)
+        return stored, []
+
+    async def add_row(self, line: int | None, row: Mapping[str, Any]) -> None:
+        """One flat row (``customer_id`` plus property values)."""
+        self.report.rows_read += 1
+        raw_id = row.get("customer_id")
+        if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+            raw_id = str(raw_id)
+        problem = customer_id_error(raw_id) if "customer_id" in row else "customer_id is missing"
+        customer_id = raw_id if isinstance(raw_id, str) else None
+        if problem is not None:
+            self.report.reject(RowError(line, customer_id, ["customer_id"], problem))
+            return
+        assert customer_id is not None
+        values = {k: v for k, v in row.items() if k != "customer_id"}
+        stored, errors = self.validate(values)
+        if stored is None:
+            first = errors[0]
+            msg = "; ".join(e.msg for e in errors) if len(errors) > 1 else first.msg
+            self.report.reject(RowError(line, customer_id, list(first.loc), msg))
+            return
+        self.report.rows_upserted += 1
+        existing = self.batch.get(customer_id)
+        if existing is None:
+            self.batch[customer_id] = stored
+        else:
+            existing.update(stored)
+        if len(self.batch) >= self.batch_size:
+            await self.flush()
+
+    def reject(
+        self, line: int | None, customer_id: str | None, loc: list[str | int], msg: str
+    ) -> None:
+        self.report.rows_read += 1
+        self.report.reject(RowError(line, customer_id, loc, msg))
+
+    async def flush(self) -> None:
+        if self.batch and self.sink is not None:
+            await self.sink(self.batch)
+        self.batch = {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Incremental parsing.
+
+
+async def iter_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, str]]:
+    """Decoded lines (without the line break) with their 1-based numbers; UTF-8, BOM ignored."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+    pending = ""
+    number = 0
+    async for chunk in chunks:
+        if not chunk:
+            continue
+        text = pending + decoder.decode(chunk)
+        lines = text.split("\n")
+        pending = lines.pop()
+        if len(pending) > MAX_LINE_BYTES:
+            raise LineTooLong(number + len(lines) + 1)
+        for line in lines:
+            number += 1
+            yield number, line.removesuffix("\r")
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        number += 1
+        yield number, pending.removesuffix("\r")
+
+
+class LineTooLong(ValueError):
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is longer than {MAX_LINE_BYTES} bytes")
+        self.line = line
+
+
+class BadHeader(ValueError):
+    pass
+
+
+async def feed_ndjson(chunks: AsyncIterator[bytes], processor: RowProcessor) -> None:
+    """Each non-blank line is one JSON object: ``{"customer_id": …, "<property>": …}``."""
+    async for number, line in iter_lines(chunks):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            processor.reject(number, None, [], f"not valid JSON: {exc}")
+            continue
+        if not isinstance(row, dict):
+            processor.reject(number, None, [], "each line must be a JSON object")
+            continue
+        await processor.add_row(number, row)
+
+
+async def feed_csv(chunks: AsyncIterator[bytes], processor: RowProcessor) -> None:
+    """A header row naming ``customer_id`` and property columns, then one row per customer."""
+    header: list[str] | None = None
+    record: list[str] = []
+    record_line = 0
+    quotes = 0
+    async for number, line in iter_lines(chunks):
+        if not record:
+            record_line = number
+        record.append(line)
+        quotes += line.count('"')
+        if quotes % 2:
+            continue  # inside a quoted field that continues on the next line
+        text = "\n".join(record)
+        record, quotes = [], 0
+        if header is None:
+            header = _parse_header(text)
+            continue
+        if not text.strip():
+            continue
+        await _csv_row(processor, header, record_line, text)
+    if record:
+        text = "\n".join(record)
+        if header is None:
+            header = _parse_header(text)
+        else:
+            await _csv_row(processor, header, record_line, text)
+    if header is None:
+        raise BadHeader("the CSV has no header row (it needs a customer_id column)")
+
+
+def _parse_header(text: str) -> list[str]:
+    columns = [c.strip() for c in next(csv.reader([text]), [])]
+    if "customer_id" not in columns:
+        raise BadHeader("the CSV header row has no customer_id column")
+    seen: set[str] = set()
+    for column in columns:
+        if column in seen:
+            raise BadHeader(f"the CSV header row names the column '{column}' twice")
+        if not column:
+            raise BadHeader("the CSV header row has an empty column name")
+        seen.add(column)
+    return columns
+
+
+async def _csv_row(processor: RowProcessor, header: list[str], line: int, text: str) -> None:
+    try:
+        cells = next(csv.reader([text], strict=True))
+    except csv.Error as exc:
+        processor.reject(line, None, [], f"not valid CSV: {exc}")
+        return
+    if len(cells) != len(header):
+        processor.reject(
+            line,
+            cells[header.index("customer_id")]
+            if len(cells) > header.index("customer_id")
+            else None,
+            [],
+            f"the row has {len(cells)} fields, the header has {len(header)}",
+        )
+        return
+    row: dict[str, Any] = {}
+    for column, cell in zip(header, cells, strict=True):
+        if column == "customer_id":
+            row[column] = cell
+            continue
+        type_ = processor.types.get(column)
+        row[column] = cell if type_ is None else coerce_text(type_, cell)
+    await processor.add_row(line, row)
+
+
+async def feed(
+    chunks: AsyncIterator[bytes], format_: ImportFormat, processor: RowProcessor
+) -> None:
+    if format_ == "csv":
+        await feed_csv(chunks, processor)
+    else:
+        await feed_ndjson(chunks, processor)
+    await processor.flush()

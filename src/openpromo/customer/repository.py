@@ -1,0 +1,193 @@
+"""All SQL on ``customers``, scoped by tenant here and nowhere else.
+
+Writes are set-based: one statement per batch of up to a few thousand customers, merging the
+given values into the stored ones in the database (PostgreSQL ``jsonb ||``, SQLite
+``json_patch``), so concurrent writers never lose each other's properties. A JSON ``null``
+in a batch removes that property (``jsonb_strip_nulls`` / RFC 7396 merge-patch semantics);
+a brand-new customer may keep such a null, which readers treat as "no value".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.customer.ingest import SourcesCache
+from openpromo.models import Customer, CustomerSyncConfig
+from openpromo.models.base import UTCDateTime
+
+IN_CHUNK = 1_000
+
+_PG_UPSERT = text(
+    """
+    INSERT INTO customers (tenant_id, customer_id, properties, sources, created_at, updated_at)
+    SELECT :tenant_id, r.customer_id, CAST(r.properties AS jsonb), CAST(r.sources AS jsonb),
+           :now, :now
+    FROM unnest(CAST(:customer_ids AS text[]), CAST(:properties AS text[]),
+                CAST(:sources AS text[])) AS r(customer_id, properties, sources)
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
+        properties = jsonb_strip_nulls(customers.properties || EXCLUDED.properties),
+        sources = jsonb_strip_nulls(customers.sources || EXCLUDED.sources),
+        updated_at = EXCLUDED.updated_at
+    """
+).bindparams(bindparam("now", type_=UTCDateTime()))
+
+_SQLITE_UPSERT = text(
+    """
+    INSERT INTO customers (tenant_id, customer_id, properties, sources, created_at, updated_at)
+    SELECT :tenant_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+           json_extract(value, '$[2]'), :now, :now
+    FROM json_each(:rows) WHERE true
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
+        properties = json_patch(customers.properties, excluded.properties),
+        sources = json_patch(customers.sources, excluded.sources),
+        updated_at = excluded.updated_at
+    """
+).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+class CustomerRepository:
+    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def upsert_batch(
+        self, batch: dict[str, dict[str, Any]], sources: SourcesCache, now: datetime
+    ) -> None:
+        """Merge each customer's values into the stored ones; one statement for the batch."""
+        if not batch:
+            return
+        dumps = json.dumps
+        if self.dialect == "postgresql":
+            ids = list(batch)
+            props = [dumps(values) for values in batch.values()]
+            srcs = [sources.for_values(values) for values in batch.values()]
+            await self.session.execute(
+                _PG_UPSERT,
+                {
+                    "tenant_id": self.tenant_id,
+                    "now": now,
+                    "customer_ids": ids,
+                    "properties": props,
+                    "sources": srcs,
+                },
+            )
+        else:
+            rows = ",".join(
+                f"[{dumps(cid)},{dumps(values)},{sources.for_values(values)}]"
+                for cid, values in batch.items()
+            )
+            await self.session.execute(
+                _SQLITE_UPSERT, {"tenant_id": self.tenant_id, "now": now, "rows": f"[{rows}]"}
+            )
+
+    async def synchronised_properties(self) -> list[str] | None:
+        """The sync configuration's property list (None: no configuration yet)."""
+        properties = await self.session.scalar(
+            select(CustomerSyncConfig.properties).where(
+                CustomerSyncConfig.tenant_id == self.tenant_id
+            )
+        )
+        return None if properties is None else list(properties)
+
+    async def get(self, customer_id: str) -> Customer | None:
+        return await self.session.scalar(
+            select(Customer).where(
+                Customer.tenant_id == self.tenant_id, Customer.customer_id == customer_id
+            )
+        )
+
+    async def list_page(
+        self, *, after: str | None, limit: int, prefix: str | None
+    ) -> Sequence[Customer]:
+        query = select(Customer).where(Customer.tenant_id == self.tenant_id)
+        if prefix:
+            query = query.where(Customer.customer_id.startswith(prefix, autoescape=True))
+        if after is not None:
+            query = query.where(Customer.customer_id > after)
+        return (await self.session.scalars(query.order_by(Customer.customer_id).limit(limit))).all()
+
+    async def properties_for(self, customer_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Stored JSON values by customer id (chunks of 1,000 ids per IN list)."""
+        found: dict[str, dict[str, Any]] = {}
+        unique = list(dict.fromkeys(customer_ids))
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            rows = await self.session.execute(
+                select(Customer.customer_id, Customer.properties).where(
+                    Customer.tenant_id == self.tenant_id, Customer.customer_id.in_(chunk)
+                )
+            )
+            for customer_id, properties in rows:
+                found[customer_id] = properties or {}
+        return found
+
+    # -- applying a synchronisation run's staged rows (see openpromo.sync) -------------------
+
+    async def upsert_from_staging(self, run_id: str, now: datetime) -> None:
+        merge = (
+            "jsonb_strip_nulls(customers.{c} || EXCLUDED.{c})"
+            if self.dialect == "postgresql"
+            else "json_patch(customers.{c}, excluded.{c})"
+        )
+        statement = text(
+            f"""
+            INSERT INTO customers
+                (tenant_id, customer_id, properties, sources, created_at, updated_at)
+            SELECT :tenant_id, s.customer_id, s.properties, s.sources, :now, :now
+            FROM customer_sync_staging AS s WHERE s.run_id = :run_id
+            ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
+                properties = {merge.format(c="properties")},
+                sources = {merge.format(c="sources")},
+                updated_at = excluded.updated_at
+            """  # noqa: S608 - no user input in the statement text
+        ).bindparams(bindparam("now", type_=UTCDateTime()))
+        await self.session.execute(
+            statement, {"tenant_id": self.tenant_id, "now": now, "run_id": run_id}
+        )
+
+    async def remove_keys_unless_staged(
+        self, run_id: str, keys: Sequence[str], now: datetime
+    ) -> int:
+        """Replace mode: customers absent from the run's rows lose the synchronised ``keys``."""
+        if not keys:
+            return 0
+        absent = (
+            "NOT EXISTS (SELECT 1 FROM customer_sync_staging AS s "
+            "WHERE s.run_id = :run_id AND s.customer_id = customers.customer_id)"
+        )
+        params: dict[str, Any] = {"tenant_id": self.tenant_id, "run_id": run_id, "now": now}
+        if self.dialect == "postgresql":
+            statement = text(
+                f"""
+                UPDATE customers SET properties = properties - CAST(:keys AS text[]),
+                    sources = sources - CAST(:keys AS text[]), updated_at = :now
+                WHERE tenant_id = :tenant_id AND properties ?| CAST(:keys AS text[])
+                AND {absent}
+                """  # noqa: S608
+            )
+            params["keys"] = list(keys)
+        else:
+            paths = [f":path{i}" for i in range(len(keys))]
+            has_any = " OR ".join(f"json_type(properties, {p}) IS NOT NULL" for p in paths)
+            statement = text(
+                f"""
+                UPDATE customers SET properties = json_remove(properties, {", ".join(paths)}),
+                    sources = json_remove(sources, {", ".join(paths)}), updated_at = :now
+                WHERE tenant_id = :tenant_id AND ({has_any}) AND {absent}
+                """  # noqa: S608
+            )
+            params.update({f"path{i}": f'$."{key}"' for i, key in enumerate(keys)})
+        result = await self.session.execute(
+            statement.bindparams(bindparam("now", type_=UTCDateTime())), params
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,126 @@
+"""The background scheduler shared by ``openpromo worker`` and ``openpromo serve``.
+
+APScheduler (3.x, ``AsyncIOScheduler``) fires :func:`tick` every ``interval_seconds``. The
+tick decides nothing in memory: what is due is read from the database and claimed with
+guarded updates, so any number of workers and servers may tick at once (see
+``docs/background-work.md``). One tick:
+
+1. fails runs abandoned by a dead process (their lease expired) and drops leftover staging;
+2. queues a run for each due daily schedule (claiming the slot, skipping a tenant whose
+   previous run is still active);
+3. starts every queued run in the background of this process (each takes the tenant's
+   lease first, so a run executes once even when several processes try);
+4. purges expired idempotency keys.
+
+Usage from an ASGI lifespan::
+
+    handle = start_background_scheduler()
+    try:
+        yield
+    finally:
+        await handle.stop()
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
+
+from openpromo.db import Database, get_database
+from openpromo.idempotency.repository import purge_expired
+from openpromo.kit.clock import utcnow
+from openpromo.sync import runner
+from openpromo.sync.service import sync_service
+
+logger = logging.getLogger("openpromo.worker")
+
+DEFAULT_INTERVAL_SECONDS = 30.0
+
+
+@dataclass
+class TickReport:
+    abandoned: list[str] = field(default_factory=list)
+    scheduled: list[str] = field(default_factory=list)
+    launched: list[str] = field(default_factory=list)
+    idempotency_keys_purged: int = 0
+
+
+async def tick(database: Database | None = None, now: datetime | None = None) -> TickReport:
+    """One pass of background work (safe to run concurrently in many processes)."""
+    db = database or get_database()
+    moment = now or utcnow()
+    report = TickReport()
+    async with db.unit_of_work() as session:
+        report.abandoned = await sync_service.fail_abandoned_runs(session, moment)
+    async with db.unit_of_work() as session:
+        report.scheduled = await sync_service.start_due_scheduled_runs(session, moment)
+    async with db.unit_of_work(write=False) as session:
+        queued = await sync_service.queued_runs(session)
+    for run_id in queued:
+        if run_id not in runner.in_flight():
+            runner.launch(db, run_id, wait_visible=0.0)
+            report.launched.append(run_id)
+    async with db.unit_of_work() as session:
+        report.idempotency_keys_purged = await purge_expired(session, moment)
+    return report
+
+
+async def _safe_tick(database: Database | None) -> None:
+    try:
+        report = await tick(database)
+    except Exception:
+        logger.exception("background tick failed")
+        return
+    if report.abandoned or report.scheduled or report.launched:
+        logger.info(
+            "background tick",
+            extra={
+                "abandoned": report.abandoned,
+                "scheduled": report.scheduled,
+                "launched": report.launched,
+            },
+        )
+
+
+@dataclass
+class SchedulerHandle:
+    scheduler: AsyncIOScheduler
+
+    async def stop(self) -> None:
+        """Stop ticking and interrupt the runs this process executes (they are marked failed
+        and change nothing; a scheduled occurrence is not retried, a manual one can be)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await runner.cancel_background_runs()
+
+
+def start_background_scheduler(
+    *,
+    database: Database | None = None,
+    interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
+    first_tick_now: bool = True,
+) -> SchedulerHandle:
+    """Start ticking in the running event loop; call from async code (a lifespan, a worker)."""
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    # (APScheduler reads an explicit next_run_time=None as "paused": only pass a real one.)
+    first = {"next_run_time": utcnow()} if first_tick_now else {}
+    scheduler.add_job(
+        _safe_tick,
+        IntervalTrigger(seconds=interval_seconds),
+        args=[database],
+        id="openpromo-background-tick",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        **first,
+    )
+    scheduler.start()
+    return SchedulerHandle(scheduler)
+
+
+async def stop_background_scheduler(handle: SchedulerHandle) -> None:
+    await handle.stop()
