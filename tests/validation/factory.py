@@ -130,7 +130,7 @@ async def setup_world(
             id=new_id(),
             tenant_id=tenant_id,
             name="Promo",
-            code=f"P-{new_id()[:8]}",
+            code=f"P-{new_id()[-12:]}",
             status=status,
             version=1,
             properties={},

@@ -1,7 +1,69 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from fastapi import APIRouter
 
+from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationRead, IntegrationWrite, Limit
 from openpromo.api.problems import COMMON_ERRORS
+from openpromo.grant.schemas import Grant, GrantReverse, PromotionStats
+from openpromo.grant.service import grant_service
+from openpromo.kit.pagination import Page
 
-router = APIRouter(tags=["grant"], responses=COMMON_ERRORS)
+router = APIRouter(tags=["grants"], responses=COMMON_ERRORS)
+
+
+@router.get("/v1/grants", summary="List grants (newest last)", response_model=Page[Grant])
+async def list_grants(
+    ctx: IntegrationRead,
+    limit: Limit = DEFAULT_PAGE_LIMIT,
+    cursor: Cursor = None,
+    promotion_id: str | None = None,
+    promocode_id: str | None = None,
+    customer_id: str | None = None,
+    campaign_id: str | None = None,
+    status: Literal["granted", "reversed"] | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+) -> Page[Grant]:
+    page = await grant_service.list(
+        ctx.session,
+        ctx.principal,
+        limit=limit,
+        cursor=cursor,
+        promotion_id=promotion_id,
+        promocode_id=promocode_id,
+        customer_id=customer_id,
+        campaign_id=campaign_id,
+        status=status,
+        created_from=created_from,
+        created_to=created_to,
+    )
+    return Page[Grant](items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get("/v1/grants/{grant_id}", summary="Get a grant", response_model=Grant)
+async def get_grant(grant_id: str, ctx: IntegrationRead) -> Grant:
+    return await grant_service.get(ctx.session, ctx.principal, grant_id)
+
+
+@router.post(
+    "/v1/grants/{grant_id}/reverse",
+    summary="Reverse a grant: give back exactly what it consumed (idempotent)",
+    response_model=Grant,
+)
+async def reverse_grant(
+    grant_id: str, ctx: IntegrationWrite, body: GrantReverse | None = None
+) -> Grant:
+    release = body.release_code if body is not None else True
+    return await grant_service.reverse(ctx.session, ctx.principal, grant_id, release_code=release)
+
+
+@router.get(
+    "/v1/promotions/{promotion_id}/stats",
+    summary="Grants, customers, rewards, caps and budgets of a promotion",
+    response_model=PromotionStats,
+)
+async def get_promotion_stats(promotion_id: str, ctx: IntegrationRead) -> PromotionStats:
+    return await grant_service.stats(ctx.session, ctx.principal, promotion_id)

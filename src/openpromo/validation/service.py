@@ -718,7 +718,9 @@ class ValidationService:
         allocations: list[tuple[int, str]] = []
         rows: list[dict[str, Any]] = []
         overrides = promotion.reward_constraints or {}
-        for outcome in planned.outcomes.values():
+        # Ids sorted up front so that ledger order (by id) is the batch's order.
+        ids = iter(sorted(new_id() for o in planned.outcomes.values() for _ in o.granted))
+        for outcome in sorted(planned.outcomes.values(), key=lambda o: o.index):
             if not outcome.granted:
                 continue
             ctx = by_index[outcome.index]
@@ -748,7 +750,7 @@ class ValidationService:
                     if cons.get("grant_expires_after")
                     else None
                 )
-                grant_id = new_id()
+                grant_id = next(ids)
                 rows.append(
                     {
                         "id": grant_id,

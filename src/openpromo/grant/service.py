@@ -1,0 +1,266 @@
+"""The grants ledger: list, get, reverse (exact give-back), and promotion stats.
+
+Reversal gives back exactly what the grant recorded in ``consumed``: its calendar counters
+(reward budgets, per-customer value and count), and — once the customer has no other live
+grant in that window — its audience-cap place; once the customer's validation group has no
+other live grant, its code redemption (the shared code's count and once-per-customer mark, the
+single-use or bulk value, unless ``release_code`` is false). Rolling windows need nothing:
+their usage is summed from live grants. Locks are taken in the repository's documented order
+(the group's grant rows first), so two reversals of the same grant give back once and the
+second returns the grant unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.auth.principal import Principal
+from openpromo.errors import NotFound
+from openpromo.grant.repository import GrantRepository
+from openpromo.grant.schemas import (
+    BudgetStats,
+    CapStats,
+    DailyStats,
+    PromotionStats,
+    TierStats,
+)
+from openpromo.grant.schemas import Grant as GrantOut
+from openpromo.kit.clock import utcnow
+from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
+from openpromo.kit.windows import is_rolling, window_end, window_start
+from openpromo.models import Grant
+from openpromo.rules import format_value, from_minor_units
+
+
+def _decimals(session_types: Mapping[str, int], key: str) -> int:
+    return session_types.get(key, 0)
+
+
+async def _reward_decimals(session: AsyncSession, tenant_id: str) -> dict[str, int]:
+    from openpromo.validation.repository import ValidationRepository
+
+    return {
+        r.key: r.decimals for r in await ValidationRepository(session, tenant_id).reward_types()
+    }
+
+
+def _show(minor: int, decimals: int) -> str:
+    return format_value(from_minor_units(minor, decimals), decimals)
+
+
+def grant_out(grant: Grant, decimals: Mapping[str, int]) -> GrantOut:
+    return GrantOut(
+        id=grant.id,
+        customer_id=grant.customer_id,
+        promotion_id=grant.promotion_id,
+        promotion_version=grant.promotion_version,
+        promocode_id=grant.promocode_id,
+        code=grant.code,
+        campaign_id=grant.campaign_id,
+        tier_id=grant.tier_id,
+        reward_type=grant.reward_type,
+        value=_show(grant.value_minor, decimals.get(grant.reward_type, 0)),
+        status=grant.status,
+        reference=grant.reference,
+        created_at=grant.created_at,
+        expires_at=grant.expires_at,
+        reversed_at=grant.reversed_at,
+    )
+
+
+class GrantService:
+    async def list(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        *,
+        limit: int,
+        cursor: str | None,
+        **filters: Any,
+    ) -> Slice[GrantOut]:
+        after_id = decode_cursor(cursor) if cursor else None
+        rows = await GrantRepository(session, principal.tenant_id).list_page(
+            after_id=after_id, limit=limit + 1, **filters
+        )
+        page = slice_rows(rows, limit, lambda g: g.id)
+        decimals = await _reward_decimals(session, principal.tenant_id)
+        return Slice([grant_out(g, decimals) for g in page.items], page.next_cursor)
+
+    async def get(self, session: AsyncSession, principal: Principal, grant_id: str) -> GrantOut:
+        grant = await GrantRepository(session, principal.tenant_id).get(grant_id)
+        if grant is None:
+            raise NotFound(detail=f"grant {grant_id} not found")
+        return grant_out(grant, await _reward_decimals(session, principal.tenant_id))
+
+    async def reverse(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        grant_id: str,
+        *,
+        release_code: bool = True,
+    ) -> GrantOut:
+        from openpromo.tenant.service import tenant_service
+
+        repo = GrantRepository(session, principal.tenant_id)
+        grant = await repo.get(grant_id)
+        if grant is None:
+            raise NotFound(detail=f"grant {grant_id} not found")
+        group = await repo.lock_group(grant.group_id)
+        grant = next(g for g in group if g.id == grant_id)
+        decimals = await _reward_decimals(session, principal.tenant_id)
+        if grant.status == "reversed":
+            return grant_out(grant, decimals)
+        now = utcnow()
+        others_live = any(g.status == "granted" and g.id != grant.id for g in group)
+        tenant = await tenant_service.get(session, principal.tenant_id)
+        tz = ZoneInfo(tenant.timezone)
+        entries = list(grant.consumed or [])
+        redemption = any(e.get("redemption") for e in entries)
+        if redemption and not others_live and grant.promocode_id is not None:
+            await repo.lock_promocode(grant.promocode_id)
+        counters = sorted(
+            (e["key"], datetime.fromisoformat(e["window_start"]), int(e["amount"]), e)
+            for e in entries
+            if "key" in e
+        )
+        await repo.read_counters([(k, s) for k, s, _, _ in counters], lock=True)
+        await repo.mark_reversed(grant.id, now)
+        for key, start, amount, entry in counters:
+            if entry.get("audience"):
+                window = key.rsplit(":", 1)[-1]
+                end = window_end(window, start, tz) if not is_rolling(window) else None
+                if await repo.has_other_live_grant(
+                    grant.promotion_id, grant.customer_id, grant.id, start, end
+                ):
+                    continue
+                if await repo.remove_member((key, start), grant.customer_id):
+                    await repo.give_back((key, start), amount)
+            elif key.startswith("code:"):
+                if not others_live:
+                    await repo.give_back((key, start), amount)
+            else:
+                await repo.give_back((key, start), amount)
+        if redemption and not others_live and grant.promocode_id is not None:
+            await repo.remove_redemption(grant.promocode_id)
+        if (
+            release_code
+            and not others_live
+            and grant.promocode_id is not None
+            and grant.code is not None
+        ):
+            from openpromo.validation.repository import ValidationRepository
+
+            promocode = await ValidationRepository(session, principal.tenant_id).promocode(
+                grant.promocode_id
+            )
+            if (
+                promocode is not None
+                and promocode.type in ("single_use", "bulk")
+                and grant.code != promocode.fallback_value
+                and not await repo.live_grant_with_code(
+                    grant.promocode_id, grant.code, grant.group_id
+                )
+            ):
+                await repo.release_value(grant.promocode_id, grant.code.lower())
+        refreshed = await repo.get(grant.id)
+        assert refreshed is not None
+        return grant_out(refreshed, decimals)
+
+    async def stats(
+        self, session: AsyncSession, principal: Principal, promotion_id: str
+    ) -> PromotionStats:
+        from openpromo.tenant.service import tenant_service
+        from openpromo.validation.repository import ValidationRepository
+
+        tenant_id = principal.tenant_id
+        promotion = await ValidationRepository(session, tenant_id).promotion(promotion_id)
+        if promotion is None:
+            raise NotFound(detail=f"promotion {promotion_id} not found")
+        tenant = await tenant_service.get(session, tenant_id)
+        tz = ZoneInfo(tenant.timezone)
+        now = utcnow()
+        decimals = await _reward_decimals(session, tenant_id)
+        repo = GrantRepository(session, tenant_id)
+        totals = await repo.totals(promotion_id)
+        by_type: dict[str, int] = {}
+        tiers: dict[str, tuple[int, dict[str, int]]] = {}
+        count = 0
+        for tier_id, reward_type, grants, value in totals:
+            count += grants
+            by_type[reward_type] = by_type.get(reward_type, 0) + value
+            n, values = tiers.get(tier_id, (0, {}))
+            values[reward_type] = values.get(reward_type, 0) + value
+            tiers[tier_id] = (n + grants, values)
+
+        def show_all(values: Mapping[str, int]) -> dict[str, str]:
+            return {k: _show(v, decimals.get(k, 0)) for k, v in sorted(values.items())}
+
+        budgets = promotion.budgets or {}
+        caps: list[CapStats] = []
+        for cap in budgets.get("audience_caps") or []:
+            start = window_start(cap["window"], now, tz, tenant.week_start)
+            key = f"{promotion_id}:cap:{cap['window']}"
+            if is_rolling(cap["window"]):
+                used = await repo.rolling_distinct_customers(promotion_id, start)
+            else:
+                used = await self._counter(repo, key, start)
+            caps.append(
+                CapStats(window=cap["window"], limit=cap["limit"], used=used, window_start=start)
+            )
+        reward_budgets: list[BudgetStats] = []
+        for b in budgets.get("reward_budgets") or []:
+            start = window_start(b["window"], now, tz, tenant.week_start)
+            key = f"{promotion_id}:budget:{b['reward_type']}:{b['window']}"
+            if is_rolling(b["window"]):
+                used = (await repo.rolling_value_by_type(promotion_id, start)).get(
+                    b["reward_type"], 0
+                )
+            else:
+                used = await self._counter(repo, key, start)
+            d = decimals.get(b["reward_type"], 0)
+            reward_budgets.append(
+                BudgetStats(
+                    reward_type=b["reward_type"],
+                    window=b["window"],
+                    limit=format_value(Decimal(str(b["limit"])).quantize(Decimal(1).scaleb(-d)), d),
+                    used=_show(used, d),
+                    window_start=start,
+                )
+            )
+        since = now - timedelta(days=90)
+        daily: dict[date, tuple[int, dict[str, int]]] = {}
+        for created, reward_type, value in await repo.live_grants_since(promotion_id, since):
+            day = created.astimezone(tz).date()
+            n, values = daily.get(day, (0, {}))
+            values[reward_type] = values.get(reward_type, 0) + value
+            daily[day] = (n + 1, values)
+        return PromotionStats(
+            grants_count=count,
+            customers_count=await repo.distinct_customers(promotion_id),
+            rewards_total=show_all(by_type),
+            by_tier=[
+                TierStats(tier_id=t, grants_count=n, rewards_total=show_all(v))
+                for t, (n, v) in sorted(tiers.items())
+            ],
+            audience_caps=caps,
+            reward_budgets=reward_budgets,
+            daily=[
+                DailyStats(date=d, grants_count=n, rewards_total=show_all(v))
+                for d, (n, v) in sorted(daily.items())
+            ],
+        )
+
+    @staticmethod
+    async def _counter(repo: GrantRepository, key: str, start: datetime) -> int:
+        values = await repo.read_counters([(key, start)], lock=False)
+        return values.get((key, start), 0)
+
+
+grant_service = GrantService()
