@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from openpromo.cli import apikey, codes, db, promotions, serve, tenant
+from openpromo.cli import apikey, codes, db, promotions, serve, tenant, user
 from openpromo.cli import customers as customers_cli
 from openpromo.cli import sync as sync_cli
 from openpromo.cli import worker as worker_cli
@@ -24,6 +24,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(tenant.app, name="tenant")
 app.add_typer(apikey.app, name="apikey")
 app.add_typer(promotions.app, name="promotions")
+app.add_typer(user.app, name="user")
 app.add_typer(codes.app, name="codes")
 app.command("worker")(worker_cli.worker)
 app.add_typer(customers_cli.app, name="customers")

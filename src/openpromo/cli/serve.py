@@ -34,6 +34,8 @@ def serve(
         info("=" * 72)
         info(f"Created the first tenant: {created.tenant.id}")
         info(f"Admin API key (shown once, store it now): {created.plain_key}")
+        info(f"UI login at http://{host}:{port}/ (shown once, store it now):")
+        info(f"  e-mail {created.admin_email}  password {created.admin_password}")
         info("=" * 72)
     if settings.database_url.startswith("sqlite") and workers > 1:
         info("SQLite serialises writers: running a single worker process")

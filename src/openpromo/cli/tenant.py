@@ -16,7 +16,7 @@ def create(
     currency: str = typer.Option("EUR", help="Default currency (ISO 4217)"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object"),
 ) -> None:
-    """Create a tenant and its first admin API key (printed once)."""
+    """Create a tenant, its first admin API key and its first UI admin (printed once)."""
 
     async def work(session: AsyncSession) -> BootstrappedTenant:
         return await tenant_service.create(
@@ -29,13 +29,14 @@ def create(
             {
                 "tenant_id": created.tenant.id,
                 "api_key": created.plain_key,
-                "admin_email": None,
-                "admin_password": None,
+                "admin_email": created.admin_email,
+                "admin_password": created.admin_password,
             }
         )
     else:
         info(f"tenant {created.tenant.id} ({created.tenant.name}) created")
         info(f"admin API key (shown once): {created.plain_key}")
+        info(f"UI login (shown once): {created.admin_email} / {created.admin_password}")
 
 
 @app.command("list")

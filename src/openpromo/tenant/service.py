@@ -15,6 +15,7 @@ from openpromo.tenant.repository import TenantRepository
 from openpromo.tenant.schemas import Tenant as TenantOut
 from openpromo.tenant.schemas import TenantUpdate
 from openpromo.tenant.validation import currency_error, locale_error, timezone_error
+from openpromo.user.service import user_service
 
 
 @dataclass
@@ -22,6 +23,8 @@ class BootstrappedTenant:
     tenant: Tenant
     api_key: ApiKey
     plain_key: str
+    admin_email: str
+    admin_password: str
 
 
 def _validate(update: TenantUpdate) -> None:
@@ -54,8 +57,10 @@ class TenantService:
         default_currency: str = "EUR",
         week_start: str = "monday",
         locale: str = "en",
+        admin_email: str | None = None,
     ) -> BootstrappedTenant:
-        """A new tenant with its first admin API key (the only way to get a first key)."""
+        """A new tenant with its first admin API key (the only way to get a first key) and its
+        first admin UI user (``admin@<slug of the name>.local`` unless given; random password)."""
         _validate(
             TenantUpdate(
                 name=name, timezone=timezone, default_currency=default_currency, locale=locale
@@ -75,7 +80,15 @@ class TenantService:
             session, principal, "tenant.create", "tenant", tenant.id, after=_snapshot(tenant)
         )
         key, plain = await api_key_service.create(session, principal, "initial admin key", "admin")
-        return BootstrappedTenant(tenant=tenant, api_key=key, plain_key=plain)
+        email = admin_email or await user_service.free_admin_email(session, name)
+        user, password = await user_service.create(session, principal, email, "admin")
+        return BootstrappedTenant(
+            tenant=tenant,
+            api_key=key,
+            plain_key=plain,
+            admin_email=user.email,
+            admin_password=password,
+        )
 
     async def get(self, session: AsyncSession, tenant_id: str) -> Tenant:
         tenant = await TenantRepository(session).get(tenant_id)

@@ -1,0 +1,192 @@
+"""What every UI page shares: the logged-in user, one unit of work, role and CSRF checks.
+
+``Viewer``, ``Editor`` and ``Admin`` are FastAPI dependencies for pages and actions. Each
+opens one unit of work (a write transaction for POSTs, committed when the handler returns),
+resolves the session cookie to a user of a tenant, refuses a role that is too low and, on every
+POST, a missing or wrong CSRF token (hidden form field or the ``X-CSRF-Token`` header HTMX
+sends). A service error that escapes a handler rolls the transaction back and is shown as an
+error page; handlers that re-render a form catch it themselves inside ``ctx.attempt()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import Depends, Request
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.auth.principal import Principal
+from openpromo.db import get_database
+from openpromo.errors import FieldError, OpenPromoError, Unprocessable
+from openpromo.models import Tenant, User
+from openpromo.tenant.service import tenant_service
+from openpromo.ui.session import (
+    COOKIE_NAME,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    UiSession,
+    decode_session,
+)
+from openpromo.user.service import principal_for, user_service
+
+M = TypeVar("M", bound=BaseModel)
+UiRole = Literal["viewer", "editor", "admin"]
+_RANK: dict[str, int] = {"viewer": 0, "editor": 1, "admin": 2}
+
+
+class LoginRequired(Exception):
+    """No valid session: the visitor is sent to the login page."""
+
+
+class CsrfRejected(Exception):
+    """A POST without the session's CSRF token."""
+
+
+class RoleRefused(Exception):
+    def __init__(self, needed: str, role: str) -> None:
+        super().__init__(f"this page needs the role {needed}; you are {role}")
+        self.needed = needed
+        self.role = role
+
+
+class PageError(Exception):
+    """A service error that escaped a handler: shown as an error page."""
+
+    def __init__(self, error: OpenPromoError) -> None:
+        super().__init__(error.detail)
+        self.error = error
+
+
+@dataclass
+class UiContext:
+    request: Request
+    session: AsyncSession
+    user: User
+    tenant: Tenant
+    ui_session: UiSession
+
+    @property
+    def principal(self) -> Principal:
+        return principal_for(self.user)
+
+    @property
+    def tenant_id(self) -> str:
+        return self.user.tenant_id
+
+    @property
+    def csrf(self) -> str:
+        return self.ui_session.csrf
+
+    def can(self, role: UiRole) -> bool:
+        return _RANK[self.user.role] >= _RANK[role]
+
+    @asynccontextmanager
+    async def attempt(self) -> AsyncIterator[None]:
+        """Run service calls in a savepoint: on a service error nothing they did is kept, and
+        the error propagates for the handler to show next to the form."""
+        async with self.session.begin_nested():
+            yield
+
+
+async def presented_csrf(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _context(role: UiRole, *, write: bool) -> Callable[..., AsyncIterator[UiContext]]:
+    async def dependency(request: Request) -> AsyncIterator[UiContext]:
+        ui_session = decode_session(request.cookies.get(COOKIE_NAME))
+        if ui_session is None or ui_session.user_id is None or ui_session.tenant_id is None:
+            raise LoginRequired()
+        if request.method not in ("GET", "HEAD") and not ui_session.csrf_matches(
+            await presented_csrf(request)
+        ):
+            raise CsrfRejected()
+        async with get_database().unit_of_work(write=write) as session:
+            user = await user_service.find(session, ui_session.tenant_id, ui_session.user_id)
+            if user is None:
+                raise LoginRequired()
+            if _RANK[user.role] < _RANK[role]:
+                raise RoleRefused(role, user.role)
+            tenant = await tenant_service.get(session, user.tenant_id)
+            try:
+                yield UiContext(request, session, user, tenant, ui_session)
+            except OpenPromoError as exc:
+                raise PageError(exc) from exc
+
+    return dependency
+
+
+Viewer = Annotated[UiContext, Depends(_context("viewer", write=False))]
+ViewerWrite = Annotated[UiContext, Depends(_context("viewer", write=True))]
+Editor = Annotated[UiContext, Depends(_context("editor", write=True))]
+EditorRead = Annotated[UiContext, Depends(_context("editor", write=False))]
+Admin = Annotated[UiContext, Depends(_context("admin", write=True))]
+AdminRead = Annotated[UiContext, Depends(_context("admin", write=False))]
+
+
+@dataclass
+class FormErrors:
+    """A service error as a form shows it: the message on top, field messages next to fields.
+
+    Field names are the error's ``loc`` without the leading ``body``, joined with dots
+    (``("body", "constraints", "min_value")`` → ``constraints.min_value``): the same messages
+    the API returns, placed where the user typed the value.
+    """
+
+    message: str = ""
+    fields: dict[str, str] | None = None
+
+    @classmethod
+    def of(cls, error: OpenPromoError) -> FormErrors:
+        fields: dict[str, str] = {}
+        for field_error in error.errors:
+            loc = list(field_error.loc)
+            if loc and loc[0] in ("body", "query", "path"):
+                loc = loc[1:]
+            name = ".".join(str(part) for part in loc)
+            fields.setdefault(name, field_error.msg)
+        return cls(message=error.detail, fields=fields)
+
+    def get(self, name: str) -> str | None:
+        """The message for a field, or for the first problem inside it (``tiers.0.rewards``)."""
+        fields = self.fields or {}
+        if name in fields:
+            return fields[name]
+        return next((msg for loc, msg in fields.items() if loc.startswith(name + ".")), None)
+
+    def __bool__(self) -> bool:
+        return bool(self.message)
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """Validate form input with the API's own model; errors read exactly as the API's 422."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            FieldError(
+                ("body", *(p if isinstance(p, int) else str(p) for p in e["loc"])),
+                e["msg"],
+                e["type"],
+            )
+            for e in exc.errors()
+        ]
+        first = errors[0]
+        detail = f"{'.'.join(str(p) for p in first.loc)}: {first.msg}"
+        raise Unprocessable(detail=detail, errors=errors) from exc
+
+
+def present(form: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The named form fields that were filled in (an empty input means "not given")."""
+    return {name: form[name] for name in names if form.get(name) not in (None, "")}

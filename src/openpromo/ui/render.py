@@ -1,0 +1,92 @@
+"""Templates and responses shared by the UI modules."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from openpromo.ui.context import FormErrors, UiContext
+from openpromo.ui.session import COOKIE_NAME, SESSION_SECONDS, UiSession, encode_session
+
+UI_DIR = Path(__file__).parent
+templates = Jinja2Templates(directory=str(UI_DIR / "templates"))
+
+
+def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return value.strftime(fmt) + " UTC" if value else "—"
+
+
+def _to_json(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _query(request: Request, **changes: Any) -> str:
+    """The current query string with some parameters replaced (for filters and paging)."""
+    params = {k: v for k, v in request.query_params.items() if k not in changes}
+    params.update({k: v for k, v in changes.items() if v not in (None, "")})
+    return "?" + urlencode(params) if params else "?"
+
+
+# Areas in the top bar: href → the role that may open it (UI modules register theirs).
+NAV: dict[str, str] = {}
+_RANK = {"viewer": 0, "editor": 1, "admin": 2}
+
+
+def nav_links(ctx: UiContext | None) -> list[str]:
+    if ctx is None:
+        return []
+    return [href for href, role in NAV.items() if _RANK[ctx.user.role] >= _RANK[role]]
+
+
+templates.env.filters["when"] = _when
+templates.env.filters["to_json"] = _to_json
+templates.env.globals["query"] = _query
+
+
+def render(
+    request: Request,
+    template: str,
+    ctx: UiContext | None = None,
+    *,
+    status_code: int = 200,
+    errors: FormErrors | None = None,
+    **values: Any,
+) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "ctx": ctx,
+        "user": ctx.user if ctx else None,
+        "tenant": ctx.tenant if ctx else None,
+        "csrf": ctx.csrf if ctx else values.pop("csrf", ""),
+        "errors": errors or FormErrors(),
+        "nav_links": nav_links(ctx),
+        **values,
+    }
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def redirect(request: Request, url: str, message: str | None = None) -> Response:
+    """After a successful POST: go to ``url`` (HTMX follows ``HX-Redirect``)."""
+    if message:
+        url += ("&" if "?" in url else "?") + urlencode({"flash": message})
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)
+
+
+def set_session_cookie(request: Request, response: Response, session: UiSession) -> None:
+    response.set_cookie(
+        COOKIE_NAME,
+        encode_session(session),
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )

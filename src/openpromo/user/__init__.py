@@ -1,0 +1,1 @@
+"""Admin UI users: e-mail + password login, roles admin / editor / viewer."""

@@ -1,0 +1,151 @@
+"""Admin UI users: creation, listing and password authentication.
+
+UI roles are not API key roles: ``admin`` does everything, ``editor`` edits promotions,
+promocodes and campaigns, ``viewer`` reads. Services take a ``Principal`` whatever the caller;
+``principal_for`` maps a user onto one (actor ``user``, its id), and the UI checks the finer
+UI role before calling a service.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.audit.service import audit_service
+from openpromo.auth.principal import Principal, Role
+from openpromo.errors import Conflict, FieldError, NotFound, Unprocessable
+from openpromo.kit.clock import utcnow
+from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
+from openpromo.models import User
+from openpromo.user.passwords import (
+    MIN_PASSWORD_LENGTH,
+    generate_password,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from openpromo.user.repository import UserRepository, find_user_by_email
+from openpromo.user.schemas import USER_ROLES
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+# What a UI role may do when it calls a service: viewers only read.
+_PRINCIPAL_ROLE: dict[str, Role] = {"admin": "admin", "editor": "admin", "viewer": "read_only"}
+
+
+@dataclass
+class EmailTaken(Conflict):
+    code: str = "email_taken"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def principal_for(user: User) -> Principal:
+    return Principal(
+        tenant_id=user.tenant_id,
+        role=_PRINCIPAL_ROLE[user.role],
+        actor_type="user",
+        actor_id=user.id,
+    )
+
+
+def _snapshot(user: User) -> dict[str, Any]:
+    return {"id": user.id, "email": user.email, "role": user.role}
+
+
+class UserService:
+    async def create(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        email: str,
+        role: str = "viewer",
+        password: str | None = None,
+    ) -> tuple[User, str]:
+        """Returns the user and its password (the generated one when none was given)."""
+        email = normalize_email(email)
+        problems: list[FieldError] = []
+        if len(email) > 254 or not _EMAIL.match(email):
+            problems.append(FieldError(("body", "email"), f"'{email}' is not an e-mail address"))
+        if role not in USER_ROLES:
+            problems.append(
+                FieldError(("body", "role"), f"role must be one of {', '.join(USER_ROLES)}")
+            )
+        if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+            problems.append(
+                FieldError(
+                    ("body", "password"),
+                    f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
+                    "password_too_short",
+                )
+            )
+        if problems:
+            raise Unprocessable(detail="; ".join(p.msg for p in problems), errors=problems)
+        if await find_user_by_email(session, email) is not None:
+            raise _email_taken(email)
+        plain = password if password is not None else generate_password()
+        user = User(email=email, role=role, password_hash=await hash_password(plain))
+        try:
+            async with session.begin_nested():
+                await UserRepository(session, principal.tenant_id).add(user)
+        except IntegrityError as exc:  # a concurrent creation with the same e-mail
+            raise _email_taken(email) from exc
+        audit_service.record(
+            session, principal, "user.create", "user", user.id, after=_snapshot(user)
+        )
+        return user, plain
+
+    async def free_admin_email(self, session: AsyncSession, tenant_name: str) -> str:
+        """``admin@<slug>.local``, with a random suffix on the slug when that one is taken
+        (e-mails are unique across tenants and tenant names are not)."""
+        slug = re.sub(r"[^a-z0-9]+", "-", tenant_name.lower()).strip("-")[:40] or "tenant"
+        email = f"admin@{slug}.local"
+        while await find_user_by_email(session, email) is not None:
+            email = f"admin@{slug}-{secrets.token_hex(3)}.local"
+        return email
+
+    async def authenticate(self, session: AsyncSession, email: str, password: str) -> User | None:
+        """The user with this e-mail and password, or None (same answer and cost either way)."""
+        user = await find_user_by_email(session, normalize_email(email))
+        if not await verify_password(user.password_hash if user else None, password):
+            return None
+        assert user is not None
+        rehashed = await hash_password(password) if needs_rehash(user.password_hash) else None
+        await UserRepository(session, user.tenant_id).record_login(user.id, utcnow(), rehashed)
+        await session.refresh(user)
+        return user
+
+    async def get(self, session: AsyncSession, principal: Principal, user_id: str) -> User:
+        user = await UserRepository(session, principal.tenant_id).get(user_id)
+        if user is None:
+            raise NotFound(detail=f"user {user_id} not found")
+        return user
+
+    async def find(self, session: AsyncSession, tenant_id: str, user_id: str) -> User | None:
+        """The user a UI session names, if it still exists in that tenant."""
+        return await UserRepository(session, tenant_id).get(user_id)
+
+    async def list(
+        self, session: AsyncSession, principal: Principal, *, limit: int, cursor: str | None
+    ) -> Slice[User]:
+        after_id = decode_cursor(cursor) if cursor else None
+        rows = await UserRepository(session, principal.tenant_id).list_page(
+            after_id=after_id, limit=limit + 1
+        )
+        return slice_rows(rows, limit, lambda u: u.id)
+
+
+def _email_taken(email: str) -> Conflict:
+    return EmailTaken(
+        detail=f"a user with the e-mail {email} already exists",
+        errors=[FieldError(("body", "email"), "this e-mail is already used", "email_taken")],
+    )
+
+
+user_service = UserService()
