@@ -22,8 +22,8 @@ from openpromo.models.property_definition import PropertyDefinition
 from openpromo.models.reward_type import RewardType
 from openpromo.models.reward_type_image import RewardTypeImage
 from openpromo.models.tenant import Tenant
-from openpromo.models.user import User
 from openpromo.models.usage_counter import UsageCounter
+from openpromo.models.user import User
 
 __all__ = [
     "ApiKey",
@@ -47,6 +47,6 @@ __all__ = [
     "RewardType",
     "RewardTypeImage",
     "Tenant",
-    "User",
     "UsageCounter",
+    "User",
 ]
