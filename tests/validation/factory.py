@@ -117,7 +117,9 @@ async def setup_world(
                     )
                 )
         for cid, props in (customers or {}).items():
-            session.add(Customer(tenant_id=tenant_id, customer_id=cid, properties=props, sources={}))
+            session.add(
+                Customer(tenant_id=tenant_id, customer_id=cid, properties=props, sources={})
+            )
         types: dict[str, Any] = {
             "session.deposit": "decimal",
             "session.channel": "string",

@@ -120,7 +120,12 @@ async def test_reward_budget_reject_and_truncate(
         tenant.id,
         budgets={
             "reward_budgets": [
-                {"reward_type": "eur", "window": "lifetime", "limit": "25", "on_exceed": "truncate"},
+                {
+                    "reward_type": "eur",
+                    "window": "lifetime",
+                    "limit": "25",
+                    "on_exceed": "truncate",
+                },
                 {"reward_type": "spins", "window": "day", "limit": "30", "on_exceed": "reject"},
             ]
         },
@@ -172,7 +177,10 @@ async def test_constraints_min_max_validity_and_per_customer(
         {"reward_type": "eur", "value": "12.00"},
     ]
     assert r2["rewards"] == [{"reward_type": "spins", "value": "5"}]
-    assert r3["rewards"] == [{"reward_type": "spins", "value": "5"}, {"reward_type": "eur", "value": "10.00"}]
+    assert r3["rewards"] == [
+        {"reward_type": "spins", "value": "5"},
+        {"reward_type": "eur", "value": "10.00"},
+    ]
     out = await post(client, promo_path(world), {"contexts": [ctx("a", "100")], "commit": True})
     assert codes(out["results"][0]) == ["customer_limit_reached"]
     assert out["results"][0]["rewards"] == [{"reward_type": "eur", "value": "10.00"}]
@@ -225,7 +233,9 @@ async def test_whole_request_problems(
     too_many = {"contexts": [{"customer_id": "x"}] * 10_001}
     response = await client.post(promo_path(world), json=too_many)
     assert response.status_code == 422
-    response = await client.post("/v1/promotions/nope/validate-customers", json={"contexts": [ctx("a")]})
+    response = await client.post(
+        "/v1/promotions/nope/validate-customers", json={"contexts": [ctx("a")]}
+    )
     assert response.status_code == 404
     read_only = await key_with_role(client, "read_only")
     async with make_client(app, read_only) as ro:
@@ -254,7 +264,9 @@ async def test_promotion_and_promocode_level_reasons(
     )
     out = await post(client, code_path(unassigned), {"contexts": [ctx("a")]})
     assert codes(out["results"][0]) == ["promocode_unassigned"]
-    linked = await setup_world(database, tenant.id, values=["LNK1"], promocode={}, campaigns=["cmp-x1"])
+    linked = await setup_world(
+        database, tenant.id, values=["LNK1"], promocode={}, campaigns=["cmp-x1"]
+    )
     out = await post(client, code_path(linked), {"contexts": [ctx("a")], "commit": True})
     assert codes(out["results"][0]) == ["campaign_not_linked"]
     out = await post(
@@ -297,7 +309,9 @@ async def test_shared_code_once_per_customer_and_max_redemptions(
 async def test_single_use_code(
     client: httpx.AsyncClient, database: Database, tenant: TenantFixture
 ) -> None:
-    world = await setup_world(database, tenant.id, promocode={"type": "single_use"}, values=["ONE-1"])
+    world = await setup_world(
+        database, tenant.id, promocode={"type": "single_use"}, values=["ONE-1"]
+    )
     out = await post(client, code_path(world), {"contexts": [ctx("a"), ctx("b")], "commit": True})
     assert out["results"][0]["eligible"] is True
     assert codes(out["results"][1]) == ["max_redemptions_reached"]
@@ -322,7 +336,9 @@ async def test_bulk_pool_allocation_presentation_fallback(
     assert codes(out["results"][0]) == ["code_allocated_to_other_customer"]
     out = await post(client, code_path(world), {"contexts": [ctx("z", code="b-9")]})
     assert codes(out["results"][0]) == ["code_not_found"]
-    out = await post(client, "/v1/validate", {"code": "B-2", "contexts": [ctx("b")], "commit": True})
+    out = await post(
+        client, "/v1/validate", {"code": "B-2", "contexts": [ctx("b")], "commit": True}
+    )
     assert out["results"][0]["eligible"] is True and out["results"][0]["code"] == "B-2"
     out = await post(client, "/v1/validate", {"code": "B-2", "contexts": [ctx("b")]})
     assert codes(out["results"][0]) == ["code_already_redeemed"]
@@ -385,7 +401,9 @@ async def test_other_tenant_gets_404(
     out = await post(client, promo_path(world), {"contexts": [ctx("a")], "commit": True})
     other = await make_tenant(database)
     async with make_client(app, other.admin_key) as foreign:
-        assert (await foreign.post(promo_path(world), json={"contexts": [ctx("a")]})).status_code == 404
+        assert (
+            await foreign.post(promo_path(world), json={"contexts": [ctx("a")]})
+        ).status_code == 404
         grant_id = out["results"][0]["grant_ids"][0]
         assert (await foreign.get(f"/v1/grants/{grant_id}")).status_code == 404
         assert (await foreign.post(f"/v1/grants/{grant_id}/reverse")).status_code == 404
