@@ -76,6 +76,13 @@ async def test_create_amount_type_with_defaults(client: httpx.AsyncClient) -> No
         "image_url": None,
     }
     assert (await client.get("/v1/reward-types/eur_bonus")).json() == body
+    entries = (await client.get("/v1/audit-log", params={"action": "reward_type.create"})).json()[
+        "items"
+    ]
+    assert len(entries) == 1
+    assert (entries[0]["object_type"], entries[0]["object_id"]) == ("reward_type", "eur_bonus")
+    assert entries[0]["before"] is None
+    assert entries[0]["after"]["currency"] == "EUR"
 
 
 async def test_currency_defaults_to_the_tenant_currency(client: httpx.AsyncClient) -> None:
