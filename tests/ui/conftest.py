@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -72,7 +73,7 @@ async def logged_in(app: FastAPI, user: UiUser) -> AsyncIterator[httpx.AsyncClie
         yield http
 
 
-def field_error(html: str, field: str) -> str | None:
+def field_error(page: str, field: str) -> str | None:
     """The error message shown next to ``field`` in a rendered form."""
-    match = re.search(rf'<em class="error" data-field="{re.escape(field)}">([^<]*)</em>', html)
-    return match.group(1) if match else None
+    match = re.search(rf'<em class="error" data-field="{re.escape(field)}">([^<]*)</em>', page)
+    return html.unescape(match.group(1)) if match else None

@@ -50,9 +50,7 @@ async def test_login_success_sets_a_hardened_session_cookie(
         assert user.email in page.text
         assert (await http.get("/")).headers["location"] == "/ui/"
     async with database.unit_of_work(write=False) as session:
-        users = await user_service.list(
-            session, Principal.cli(tenant.id), limit=10, cursor=None
-        )
+        users = await user_service.list(session, Principal.cli(tenant.id), limit=10, cursor=None)
     stored = next(u for u in users.items if u.email == user.email)
     assert stored.last_login_at is not None
 

@@ -146,6 +146,7 @@ class FormErrors:
 
     message: str = ""
     fields: dict[str, str] | None = None
+    status: int = 422
 
     @classmethod
     def of(cls, error: OpenPromoError) -> FormErrors:
@@ -156,7 +157,7 @@ class FormErrors:
                 loc = loc[1:]
             name = ".".join(str(part) for part in loc)
             fields.setdefault(name, field_error.msg)
-        return cls(message=error.detail, fields=fields)
+        return cls(message=error.detail, fields=fields, status=error.status)
 
     def get(self, name: str) -> str | None:
         """The message for a field, or for the first problem inside it (``tiers.0.rewards``)."""

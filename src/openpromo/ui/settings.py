@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, get_args
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
 from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.reward_type.schemas import RewardType as RewardTypeOut
@@ -53,7 +54,7 @@ def _tenant_page(
         ctx.request,
         "settings/tenant.html",
         ctx,
-        status_code=422 if errors else 200,
+        status_code=errors.status if errors else 200,
         errors=errors,
         values=values,
         week_starts=WEEK_STARTS,
@@ -114,7 +115,7 @@ def _reward_form(
         ctx.request,
         "settings/reward_type_form.html",
         ctx,
-        status_code=422 if errors else 200,
+        status_code=errors.status if errors else 200,
         errors=errors,
         values=values,
         key=key,
@@ -178,8 +179,9 @@ async def update_reward_type(key: str, ctx: Admin) -> Response:
     fields = [f for f in REWARD_FIELDS if f != "key"]
     try:
         async with ctx.attempt():
-            body = {**present(form, *fields), "constraints": _constraints(form)}
-            # A blank optional text means "clear it" only where null is allowed; else unchanged.
+            body = present(form, *fields)
+            if "constraints" in form:  # the form shows them all: blank means none
+                body["constraints"] = _constraints(form)
             await reward_type_service.update(
                 ctx.session, ctx.principal, key, parse(RewardTypeUpdate, body)
             )
@@ -262,7 +264,7 @@ async def _schema_page(
         ctx.request,
         "settings/schema.html",
         ctx,
-        status_code=422 if errors else 200,
+        status_code=errors.status if errors else 200,
         errors=errors,
         scope=scope,
         scopes=SCOPES,
