@@ -45,7 +45,8 @@ def mask_url(url: str) -> tuple[str, str | None]:
     if parsed.password is None:
         return url, None
     password = str(parsed.password)
-    return parsed.set(password=MASK).render_as_string(hide_password=False), password
+    # SQLAlchemy renders a hidden password as *** (exactly our mask).
+    return parsed.render_as_string(hide_password=True), password
 
 
 def config_out(config: CustomerSyncConfig | None) -> dict[str, Any]:

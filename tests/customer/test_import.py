@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.customer.helpers import put_customer_schema
+
+NDJSON = {"content-type": "application/x-ndjson"}
+CSV = {"content-type": "text/csv"}
+
+
+@pytest.fixture
+async def schema(client: httpx.AsyncClient) -> None:
+    await put_customer_schema(client)
+
+
+async def _import(
+    client: httpx.AsyncClient, body: bytes | str, headers: dict[str, str], **params: Any
+) -> dict[str, Any]:
+    response = await client.post(
+        "/v1/customers/import", content=body, headers=headers, params=params
+    )
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def test_ndjson_with_bad_rows(client: httpx.AsyncClient, schema: None) -> None:
+    body = "\n".join(
+        [
+            '{"customer_id": "n1", "vip_level": "gold", "deposits": 3, "ltv": "10.50"}',
+            "",
+            '{"customer_id": "n2", "vip_level": "diamond"}',
+            "{not json",
+            '["an", "array"]',
+            '{"vip_level": "gold"}',
+            '{"customer_id": "n3", "newsletter": "true", "tags": ["x"]}',
+            '{"customer_id": "n4", "shoe_size": 43}',
+            '{"customer_id": 12, "deposits": 1}',
+        ]
+    )
+    report = await _import(client, body, NDJSON)
+    assert report["rows_read"] == 8
+    assert report["rows_upserted"] == 3
+    assert report["rows_rejected"] == 5
+    assert report["dry_run"] is False
+    errors = report["errors"]
+    assert [(e["line"], e["customer_id"], e["loc"]) for e in errors] == [
+        (3, "n2", ["vip_level"]),
+        (4, None, []),
+        (5, None, []),
+        (6, None, ["customer_id"]),
+        (8, "n4", ["shoe_size"]),
+    ]
+    assert errors[0]["msg"].startswith("vip_level: 'diamond' is not one of the allowed values")
+    assert errors[1]["msg"].startswith("not valid JSON")
+    assert errors[2]["msg"] == "each line must be a JSON object"
+    assert errors[3]["msg"] == "customer_id is missing"
+    assert errors[4]["msg"] == "shoe_size: unknown property"
+    n1 = (await client.get("/v1/customers/n1")).json()
+    assert n1["properties"] == {"vip_level": "gold", "deposits": 3, "ltv": "10.50"}
+    assert n1["sources"]["ltv"]["source"] == "import"
+    n3 = (await client.get("/v1/customers/n3")).json()
+    assert n3["properties"] == {"newsletter": True, "tags": ["x"]}
+    # A numeric customer id is read as its string.
+    assert (await client.get("/v1/customers/12")).json()["properties"] == {"deposits": 1}
+    assert (await client.get("/v1/customers/n2")).status_code == 404
+
+
+async def test_csv_types_empty_cells_quotes_and_line_numbers(
+    client: httpx.AsyncClient, schema: None
+) -> None:
+    await client.put("/v1/customers/k1", json={"properties": {"country": "FR", "ltv": "1"}})
+    body = (
+        "customer_id,vip_level,deposits,newsletter,birth_date,country,tags\r\n"
+        "k1,silver,4,yes,1980-01-31,,a|b\r\n"
+        'k2,"gold",0,false,2000-12-01,"Côte d\'Ivoire, the ""best""",\r\n'
+        '"k3",bronze,x,1,,"multi\nline",\r\n'
+        "k4,bronze,1,0,2001-02-30,DE,\r\n"
+        "k5,bronze\r\n"
+        "k6,,,,,,\r\n"
+    )
+    report = await _import(client, body, CSV)
+    assert (report["rows_read"], report["rows_upserted"], report["rows_rejected"]) == (6, 3, 3)
+    assert [(e["line"], e["customer_id"], e["loc"]) for e in report["errors"]] == [
+        (4, "k3", ["deposits"]),
+        (6, "k4", ["birth_date"]),
+        (7, "k5", []),
+    ]
+    k1 = (await client.get("/v1/customers/k1")).json()
+    # The empty country cell removed the stored value; ltv (not a column) is untouched.
+    assert k1["properties"] == {
+        "ltv": "1",
+        "vip_level": "silver",
+        "deposits": 4,
+        "newsletter": True,
+        "birth_date": "1980-01-31",
+        "tags": ["a", "b"],
+    }
+    k2 = (await client.get("/v1/customers/k2")).json()
+    assert k2["properties"]["country"] == 'Côte d\'Ivoire, the "best"'
+    assert k2["properties"]["newsletter"] is False
+    assert "tags" not in k2["properties"]
+    assert (await client.get("/v1/customers/k6")).json()["properties"] == {}
+
+
+async def test_csv_without_customer_id_column_is_refused(
+    client: httpx.AsyncClient, schema: None
+) -> None:
+    response = await client.post(
+        "/v1/customers/import", content="id,vip_level\nx,gold\n", headers=CSV
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body"]
+    assert response.json()["detail"] == "the CSV header row has no customer_id column"
+
+
+async def test_dry_run_stores_nothing(client: httpx.AsyncClient, schema: None) -> None:
+    body = '{"customer_id": "d1", "deposits": 1}\n{"customer_id": "d2", "deposits": -1}\n'
+    report = await _import(client, body, NDJSON, dry_run="true")
+    assert report["dry_run"] is True
+    assert (report["rows_read"], report["rows_upserted"], report["rows_rejected"]) == (2, 1, 1)
+    assert report["errors"][0]["msg"] == "deposits: -1 is less than the minimum 0"
+    assert (await client.get("/v1/customers/d1")).status_code == 404
+
+
+async def test_multipart_file_and_format_detection(client: httpx.AsyncClient, schema: None) -> None:
+    response = await client.post(
+        "/v1/customers/import",
+        files={"file": ("people.csv", b"customer_id,deposits\nm1,5\n", "application/octet-stream")},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["rows_upserted"] == 1
+    response = await client.post(
+        "/v1/customers/import",
+        files={
+            "file": (
+                "people.bin",
+                b'{"customer_id": "m2", "deposits": 6}\n',
+                "application/x-ndjson",
+            )
+        },
+    )
+    assert response.json()["rows_upserted"] == 1
+    assert (await client.get("/v1/customers/m2")).json()["properties"] == {"deposits": 6}
+    missing = await client.post("/v1/customers/import", files={"other": ("x.csv", b"", "text/csv")})
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["loc"] == ["body", "file"]
+
+
+async def test_unknown_format_and_format_override(client: httpx.AsyncClient, schema: None) -> None:
+    response = await client.post(
+        "/v1/customers/import", content=b"customer_id\nz\n", headers={"content-type": "text/plain"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "format"]
+    report = await _import(
+        client, b"customer_id\nz1\n", {"content-type": "text/plain"}, format="csv"
+    )
+    assert report["rows_upserted"] == 1
+
+
+async def test_invalid_utf8_is_refused(client: httpx.AsyncClient, schema: None) -> None:
+    response = await client.post(
+        "/v1/customers/import", content=b'{"customer_id": "\xff"}\n', headers=NDJSON
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["type"] == "invalid_encoding"
+
+
+async def test_empty_body(client: httpx.AsyncClient, schema: None) -> None:
+    report = await _import(client, b"", NDJSON)
+    assert (report["rows_read"], report["rows_upserted"], report["rows_rejected"]) == (0, 0, 0)
+    empty_csv = await client.post("/v1/customers/import", content=b"", headers=CSV)
+    assert empty_csv.status_code == 422
+
+
+async def test_not_synchronised_columns_are_reported(
+    client: httpx.AsyncClient, schema: None
+) -> None:
+    await client.put("/v1/customer-sync", json={"properties": ["deposits", "vip_level"]})
+    report = await _import(client, b"customer_id,deposits,country,ltv\ns1,2,FR,1.5\n", CSV)
+    assert report["rows_upserted"] == 1
+    assert report["not_synchronised"] == ["country", "ltv"]
+    assert report["warnings"] == [
+        "property 'country' is in the customer schema but not synchronised: not stored",
+        "property 'ltv' is in the customer schema but not synchronised: not stored",
+    ]
+    assert (await client.get("/v1/customers/s1")).json()["properties"] == {"deposits": 2}
+
+
+async def test_large_streamed_import_batches_duplicates_and_error_cap(
+    client: httpx.AsyncClient, schema: None
+) -> None:
+    """5,000 rows (3 batches), a customer repeated across batches, 1,200 bad rows."""
+
+    def lines() -> Any:
+        for i in range(5_000):
+            if i % 4 == 3 and i < 4_800:
+                yield json.dumps({"customer_id": f"big-{i}", "deposits": -1}) + "\n"
+            else:
+                yield json.dumps({"customer_id": f"big-{i % 3_000}", "deposits": i}) + "\n"
+
+    async def stream() -> Any:
+        chunk: list[str] = []
+        for line in lines():
+            chunk.append(line)
+            if len(chunk) == 333:
+                yield "".join(chunk).encode()
+                chunk = []
+        yield "".join(chunk).encode()
+
+    response = await client.post("/v1/customers/import", content=stream(), headers=NDJSON)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["rows_read"] == 5_000
+    assert report["rows_rejected"] == 1_200
+    assert report["rows_upserted"] == 3_800
+    assert len(report["errors"]) == 1_000
+    assert report["errors"][0]["line"] == 4
+    assert report["errors"][-1]["line"] == 4_000
+    # big-1 was written at line 2 (deposits 1) and again at line 3,002 (deposits 3,001).
+    assert (await client.get("/v1/customers/big-1")).json()["properties"] == {"deposits": 3_001}
+    count = 0
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"q": "big-", "limit": 200}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await client.get("/v1/customers", params=params)).json()
+        count += len(page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    # Ids j < 3,000 with j % 4 != 3 (2,250), plus those with j % 4 == 3 whose only valid row
+    # is one of the last 200 lines (j in 1,800..1,999: 50).
+    assert count == 2_300
