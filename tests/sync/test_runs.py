@@ -416,14 +416,18 @@ async def test_a_second_run_is_refused_while_one_runs(
 
 
 async def test_concurrent_triggers_queue_exactly_one_run(
-    client: httpx.AsyncClient, schema: None, tmp_path: Path
+    client: httpx.AsyncClient, schema: None, file_server: FileServer
 ) -> None:
-    path = tmp_path / "c.csv"
-    path.write_text("customer_id,deposits\nc1,1\n")
-    await configure(client, {"kind": "file", "path": str(path), "format": "csv"})
+    gate = threading.Event()
+    url = file_server.serve(
+        "/gated.ndjson", Route(body=b'{"customer_id": "c1", "deposits": 1}\n', gate=gate)
+    )
+    await configure(client, {"kind": "file", "url": url, "format": "ndjson"})
     responses = await asyncio.gather(*[client.post("/v1/customer-sync/runs") for _ in range(5)])
+    gate.set()
     assert sorted(r.status_code for r in responses) == [202, 409, 409, 409, 409]
     await runner.wait_for_background_runs()
+    assert len((await client.get("/v1/customer-sync/runs")).json()["items"]) == 1
 
 
 async def test_the_lease_keeps_other_processes_out(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -62,7 +63,7 @@ def test_every_day_of_a_dst_year_runs_exactly_once() -> None:
         now = next_daily_run(now, "02:30", "Europe/Paris")
         local_days.append(now.astimezone(paris).date())
     assert len(set(local_days)) == 365
-    assert all((b - a).days == 1 for a, b in zip(local_days, local_days[1:], strict=False))
+    assert all((b - a).days == 1 for a, b in pairwise(local_days))
 
 
 @pytest.mark.parametrize("bad", ["24:00", "3:00", "03:60", "0300", "", "03:00:00"])

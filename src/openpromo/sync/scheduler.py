@@ -23,6 +23,7 @@ Usage from an ASGI lifespan::
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,7 +95,9 @@ class SchedulerHandle:
         """Stop ticking and interrupt the runs this process executes (they are marked failed
         and change nothing; a scheduled occurrence is not retried, a manual one can be)."""
         if self.scheduler.running:
+            # AsyncIOScheduler applies the shutdown on the loop's next iteration.
             self.scheduler.shutdown(wait=False)
+            await asyncio.sleep(0)
         await runner.cancel_background_runs()
 
 
