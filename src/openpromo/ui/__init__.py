@@ -10,12 +10,32 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from openpromo.ui import auth, console, settings, users
+from openpromo.ui import (
+    auth,
+    campaigns,
+    console,
+    customers,
+    promocodes,
+    promotions,
+    settings,
+    simulator,
+    users,
+)
 from openpromo.ui.context import CsrfRejected, LoginRequired, PageError, RoleRefused
 from openpromo.ui.render import NAV, UI_DIR, render
 
 # Order is the top bar's order.
-MODULES = [auth, console, settings, users]
+MODULES = [
+    auth,
+    console,
+    promotions,
+    promocodes,
+    campaigns,
+    customers,
+    simulator,
+    settings,
+    users,
+]
 
 
 async def _login_required(request: Request, _exc: Exception) -> Response:

@@ -10,18 +10,19 @@ error page; handlers that re-render a form catch it themselves inside ``ctx.atte
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database
-from openpromo.errors import FieldError, OpenPromoError, Unprocessable
+from openpromo.errors import FieldError, OpenPromoError, Unprocessable, unprocessable
 from openpromo.models import Tenant, User
 from openpromo.tenant.service import tenant_service
 from openpromo.ui.session import (
@@ -170,22 +171,49 @@ class FormErrors:
         return bool(self.message)
 
 
-def parse(model: type[M], data: dict[str, Any]) -> M:
-    """Validate form input with the API's own model; errors read exactly as the API's 422."""
+Loc = tuple[str | int, ...]
+BODY: Loc = ("body",)
+
+
+def parse(model: type[M], data: dict[str, Any], loc: Loc = BODY) -> M:
+    """Validate form input with the API's own model; errors read exactly as the API's 422
+    (``loc`` is where ``data`` sits in the equivalent API request)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        errors = [
-            FieldError(
-                ("body", *(p if isinstance(p, int) else str(p) for p in e["loc"])),
-                e["msg"],
-                e["type"],
-            )
-            for e in exc.errors()
-        ]
-        first = errors[0]
-        detail = f"{'.'.join(str(p) for p in first.loc)}: {first.msg}"
-        raise Unprocessable(detail=detail, errors=errors) from exc
+        raise _unprocessable_from(exc, loc) from exc
+
+
+def _unprocessable_from(exc: ValidationError, loc: Loc) -> Unprocessable:
+    errors = [
+        FieldError(
+            (*loc, *(p if isinstance(p, int) else str(p) for p in e["loc"])),
+            e["msg"],
+            e["type"],
+        )
+        for e in exc.errors()
+    ]
+    first = errors[0]
+    detail = f"{'.'.join(str(p) for p in first.loc)}: {first.msg}"
+    return Unprocessable(detail=detail, errors=errors)
+
+
+def parse_json(text: str, loc: Loc) -> Any:
+    """A JSON editor's content; a syntax error names the editor's field."""
+    try:
+        return json.loads(text) if text.strip() else None
+    except json.JSONDecodeError as exc:
+        raise unprocessable(
+            loc, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from exc
+
+
+def parse_as(annotation: Any, data: Any, loc: Loc = BODY) -> Any:
+    """Like ``parse`` for any type (``dict[str, RewardConstraints]``…)."""
+    try:
+        return TypeAdapter(annotation).validate_python(data)
+    except ValidationError as exc:
+        raise _unprocessable_from(exc, loc) from exc
 
 
 def present(form: dict[str, Any], *names: str) -> dict[str, Any]:

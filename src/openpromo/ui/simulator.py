@@ -1,0 +1,114 @@
+"""The simulator: one customer and session against a promotion or a promocode, as a dry run
+with ``explain``: the chosen tier, the rewards, the reasons and the trace of every tier tried.
+
+It calls the validation service exactly as ``POST …/validate-customers`` does with
+``commit=false``, so nothing is consumed, granted or allocated.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from openpromo.errors import OpenPromoError, unprocessable
+from openpromo.promocode.service import promocode_service
+from openpromo.promotion.service import promotion_service
+from openpromo.ui.context import FormErrors, UiContext, Viewer, ViewerWrite, parse, parse_json
+from openpromo.ui.render import render
+from openpromo.validation.schemas import ValidateRequest
+from openpromo.validation.service import Target, request_seed, validation_service
+
+router = APIRouter(prefix="/ui/simulator", include_in_schema=False)
+NAV = {"/ui/simulator": "viewer"}
+
+
+async def _choices(ctx: UiContext) -> dict[str, Any]:
+    promotions = [
+        p
+        for p in await promotion_service.list_all(ctx.session, ctx.tenant_id)
+        if p.status != "archived"
+    ]
+    codes = await promocode_service.list(
+        ctx.session, ctx.principal, limit=200, cursor=None, include_hidden=True
+    )
+    return {"promotions": promotions, "promocodes": codes.items}
+
+
+async def _page(
+    ctx: UiContext,
+    values: dict[str, Any],
+    *,
+    result: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+) -> Response:
+    fragment = bool(ctx.request.headers.get("hx-request"))
+    template = "simulator/result.html" if fragment else "simulator/page.html"
+    return render(
+        ctx.request,
+        template,
+        ctx,
+        # HTMX swaps only successful responses: the fragment carries the error itself.
+        status_code=errors.status if errors and not fragment else 200,
+        errors=errors,
+        values=values,
+        result=result,
+        **(await _choices(ctx) if template == "simulator/page.html" else {}),
+    )
+
+
+@router.get("")
+async def simulator(
+    ctx: Viewer,
+    promotion_id: str | None = None,
+    promocode_id: str | None = None,
+    customer_id: str | None = None,
+) -> Response:
+    target = f"promocode:{promocode_id}" if promocode_id else f"promotion:{promotion_id or ''}"
+    values = {"target": target, "customer_id": customer_id or "", "session": "{}", "customer": "{}"}
+    return await _page(ctx, values)
+
+
+@router.post("")
+async def simulate(ctx: ViewerWrite) -> Response:
+    form = {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
+    try:
+        async with ctx.attempt():
+            result = await _run(ctx, form)
+    except OpenPromoError as exc:
+        return await _page(ctx, form, errors=FormErrors.of(exc))
+    return await _page(ctx, form, result=result)
+
+
+async def _run(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:
+    kind, _, target_id = str(form.get("target", "")).partition(":")
+    if kind not in ("promotion", "promocode") or not target_id:
+        raise unprocessable(("body", "target"), "choose a promotion or a promocode")
+    session_values = parse_json(str(form.get("session", "")), ("body", "session")) or {}
+    customer_values = parse_json(str(form.get("customer", "")), ("body", "customer")) or {}
+    context: dict[str, Any] = {
+        "customer_id": str(form.get("customer_id", "")).strip(),
+        "session": session_values,
+        "customer": customer_values,
+    }
+    if str(form.get("code", "")).strip():
+        context["code"] = str(form["code"]).strip()
+    body = parse(
+        ValidateRequest,
+        {
+            "contexts": [context],
+            "campaign_id": str(form.get("campaign_id", "")).strip() or None,
+            "commit": False,
+            "explain": True,
+        },
+    )
+    if kind == "promotion":
+        await promotion_service.get(ctx.session, ctx.principal, target_id)
+        target = Target(promotion_id=target_id)
+    else:
+        await promocode_service.get(ctx.session, ctx.principal, target_id)
+        target = Target(promocode_id=target_id)
+    seed = request_seed(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode())
+    return await validation_service.validate(ctx.session, ctx.principal, target, body, seed=seed)
