@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 
 import httpx
@@ -109,7 +110,9 @@ async def test_reward_type_create_edit_image_and_delete(
             data={
                 "name": "Euro bonus",
                 "decimals": "2",
-                "constraints": '{"max_value": "50", "per_customer": [{"window": "day", "max_grants": 2}]}',
+                "constraints": json.dumps(
+                    {"max_value": "50", "per_customer": [{"window": "day", "max_grants": 2}]}
+                ),
                 "csrf_token": csrf_of(http),
             },
         )
@@ -222,7 +225,8 @@ async def test_api_key_is_shown_once_works_and_can_be_revoked(
         async with make_client(ui_app, key) as api:
             assert (await api.get("/v1/tenant")).status_code == 200
         key_id = re.search(
-            r'/ui/api-keys/([0-9a-f-]+)/revoke"[^>]*>\s*<input[^>]*>\s*<button class="link">Revoke</button>',
+            r'/ui/api-keys/([0-9a-f-]+)/revoke"[^>]*>\s*<input[^>]*>\s*'
+            r'<button class="link">Revoke</button>',
             listing.text,
         )
         assert key_id is not None
