@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.Column("redemptions_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("type IN ('shared','single_use','bulk')", name=op.f("ck_promocodes_type")),
+        sa.CheckConstraint(
+            "type IN ('shared','single_use','bulk')", name=op.f("ck_promocodes_type")
+        ),
         sa.CheckConstraint(
             "max_redemptions IS NULL OR max_redemptions > 0",
             name=op.f("ck_promocodes_max_redemptions_positive"),
@@ -82,14 +84,10 @@ def upgrade() -> None:
         sa.Column("redeemed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "status IN ('available','allocated','redeemed')", name=op.f("ck_promocode_values_status")
+            "status IN ('available','allocated','redeemed')",
+            name=op.f("ck_promocode_values_status"),
         ),
-        sa.ForeignKeyConstraint(
-            ["promocode_id"],
-            ["promocodes.id"],
-            name=op.f("fk_promocode_values_promocode_id_promocodes"),
-            ondelete="CASCADE",
-        ),
+        # No foreign keys on purpose: see openpromo.models.promocode_value.
         sa.PrimaryKeyConstraint("id", name=op.f("pk_promocode_values")),
     )
     op.create_index(
@@ -102,12 +100,6 @@ def upgrade() -> None:
         "ix_promocode_values_promocode_status_id",
         "promocode_values",
         ["promocode_id", "status", "id"],
-        unique=False,
-    )
-    op.create_index(
-        "ix_promocode_values_promocode_id_id",
-        "promocode_values",
-        ["promocode_id", "id"],
         unique=False,
     )
     op.create_index(
@@ -150,7 +142,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_campaigns_tenant_id"), "campaigns", ["tenant_id"], unique=False)
-    op.create_index("ix_campaigns_tenant_status", "campaigns", ["tenant_id", "status"], unique=False)
+    op.create_index(
+        "ix_campaigns_tenant_status", "campaigns", ["tenant_id", "status"], unique=False
+    )
 
     op.create_table(
         "promocode_campaigns",
@@ -190,7 +184,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_campaigns_tenant_id"), table_name="campaigns")
     op.drop_table("campaigns")
     op.drop_index("ix_promocode_values_promocode_customer", table_name="promocode_values")
-    op.drop_index("ix_promocode_values_promocode_id_id", table_name="promocode_values")
     op.drop_index("ix_promocode_values_promocode_status_id", table_name="promocode_values")
     op.drop_index("uq_promocode_values_tenant_value_key", table_name="promocode_values")
     op.drop_table("promocode_values")

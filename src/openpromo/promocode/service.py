@@ -541,12 +541,21 @@ class PromocodeService:
     ) -> Slice[Any]:
         promocode = await self.get(session, principal, promocode_id)
         after = decode_cursor(cursor) if cursor else None
-        if after is not None and not isinstance(after, int):
+        if after is not None and not (
+            isinstance(after, list)
+            and len(after) == 2
+            and isinstance(after[0], str)
+            and isinstance(after[1], int)
+        ):
             raise unprocessable(("query", "cursor"), "not a cursor of this list", "invalid_cursor")
         rows = await PromocodeRepository(session, principal.tenant_id).values_page(
-            promocode.id, after_id=after, limit=limit + 1, prefix=prefix, status=status
+            promocode.id,
+            after=(after[0], after[1]) if after else None,
+            limit=limit + 1,
+            prefix=prefix,
+            status=status,
         )
-        return slice_rows(rows, limit, lambda row: row.id)
+        return slice_rows(rows, limit, lambda row: [row.status, row.id])
 
     async def iter_values(
         self,
@@ -561,17 +570,17 @@ class PromocodeService:
         """Every value, in chunks read with keyset pagination (never all in memory)."""
         promocode = await self.get(session, principal, promocode_id)
         repo = PromocodeRepository(session, principal.tenant_id)
-        after: int | None = None
+        after: tuple[str, int] | None = None
         while True:
             rows = await repo.values_page(
-                promocode.id, after_id=after, limit=chunk, prefix=prefix, status=status
+                promocode.id, after=after, limit=chunk, prefix=prefix, status=status
             )
             if not rows:
                 return
             yield rows
             if len(rows) < chunk:
                 return
-            after = rows[-1].id
+            after = (rows[-1].status, rows[-1].id)
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -1,0 +1,345 @@
+"""Benchmark: promocode value uploads on PostgreSQL, against a raw COPY of the same file.
+
+    uv run python bench/codes_upload.py \
+        --database-url postgresql://postgres@127.0.0.1:5432/postgres \
+        [--count 1000000] [--lines 10000000]
+
+Creates its own database, migrates it, creates tenants and bulk promocodes, writes a file of
+``--count`` unique values and measures:
+
+(a) the upload through the HTTP API, served by a real ``openpromo serve`` process, the file
+    streamed by httpx;
+(b) the upload through the CLI (``openpromo codes upload``);
+(c) a raw asyncpg ``COPY`` of the same file into a bare one-column table (the baseline);
+(d) generating ``--count`` values through the API;
+(e) for reference, a raw ``COPY`` of the same values as complete rows into an empty table
+    with promocode_values' columns and indexes: the floor for storing them at all.
+
+It prints values/s, the ratios API/COPY and CLI/COPY, the server's peak RSS (VmHWM) and, with
+``--lines``, the server's memory growth while it takes a file of that many lines. The database
+is dropped at the end (``--keep`` keeps it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+from sqlalchemy.engine import make_url
+
+BIN = Path(sys.executable).parent
+OPENPROMO = str(BIN / "openpromo")
+TARGET_SECONDS_PER_MILLION = 15.0
+TARGET_RATIO = 3.0
+TARGET_MEMORY_MB = 100.0
+CHUNK = 1 << 20
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_values(path: Path, count: int, salt: int) -> None:
+    """``count`` distinct values in a scattered order (a bijection of the line number), like
+    real random codes, so that index inserts are not artificially sequential."""
+    multiplier = 0x5DEECE66D | 1  # odd: a bijection modulo 2**48
+    with path.open("wb") as handle:
+        batch: list[str] = []
+        for i in range(count):
+            batch.append(f"{((i + salt) * multiplier) & 0xFFFFFFFFFFFF:012X}")
+            if len(batch) == 100_000:
+                handle.write(("\n".join(batch) + "\n").encode())
+                batch = []
+        if batch:
+            handle.write(("\n".join(batch) + "\n").encode())
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    fields: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            fields[key] = int(rest.split()[0])
+    return fields
+
+
+def cli(env: dict[str, str], *args: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [OPENPROMO, *args], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+async def admin_connect(server_url: str, database: str | None = None) -> Any:
+    url = make_url(server_url)
+    return await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=database or url.database or "postgres",
+    )
+
+
+async def raw_copy(server_url: str, database: str, path: Path) -> float:
+    conn = await admin_connect(server_url, database)
+    try:
+        await conn.execute("DROP TABLE IF EXISTS bench_raw_copy")
+        await conn.execute("CREATE TABLE bench_raw_copy (value text)")
+        started = time.perf_counter()
+        await conn.copy_to_table("bench_raw_copy", source=str(path), format="text")
+        elapsed = time.perf_counter() - started
+        await conn.execute("DROP TABLE bench_raw_copy")
+        return elapsed
+    finally:
+        await conn.close()
+
+
+async def full_row_copy(server_url: str, database: str, path: Path) -> float:
+    conn = await admin_connect(server_url, database)
+    try:
+        await conn.execute("DROP TABLE IF EXISTS bench_full_copy")
+        await conn.execute("CREATE TABLE bench_full_copy (LIKE promocode_values INCLUDING ALL)")
+        tenant, promocode = "0" * 36, "1" * 36
+
+        async def rows() -> Any:
+            with path.open("rb") as handle:
+                while lines := handle.readlines(CHUNK):
+                    yield b"".join(
+                        f"{tenant}\t{promocode}\t{v}\t{v.lower()}\tavailable\tnow\n".encode()
+                        for v in (line.decode().strip() for line in lines)
+                    )
+
+        started = time.perf_counter()
+        await conn.copy_to_table(
+            "bench_full_copy",
+            source=rows(),
+            columns=["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"],
+        )
+        elapsed = time.perf_counter() - started
+        await conn.execute("DROP TABLE bench_full_copy")
+        return elapsed
+    finally:
+        await conn.close()
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True, help="PostgreSQL server URL")
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--lines", type=int, default=0, help="Also check memory with this file")
+    parser.add_argument("--keep", action="store_true", help="Keep the benchmark database")
+    args = parser.parse_args()
+
+    name = f"openpromo_bench_{secrets.token_hex(4)}"
+    server_url = args.database_url
+
+    async def create_db() -> None:
+        conn = await admin_connect(server_url)
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+
+    async def drop_db() -> None:
+        conn = await admin_connect(server_url)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    asyncio.run(create_db())
+    db_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    env = {**os.environ, "OPENPROMO_DATABASE_URL": db_url, "OPENPROMO_LOG_LEVEL": "WARNING"}
+    workdir = Path(tempfile.mkdtemp(prefix="openpromo-bench-"))
+    server: subprocess.Popen[bytes] | None = None
+    try:
+        subprocess.run([OPENPROMO, "db", "upgrade"], env=env, check=True, capture_output=True)
+        api_tenant = cli(env, "tenant", "create", "bench-api", "--json")
+        cli_tenant = cli(env, "tenant", "create", "bench-cli", "--json")
+
+        port = free_port()
+        server = subprocess.Popen(
+            [OPENPROMO, "serve", "--port", str(port), "--no-migrate"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        http = httpx.Client(
+            base_url=base,
+            headers={"Authorization": f"Bearer {api_tenant['api_key']}"},
+            timeout=None,
+        )
+        for _ in range(200):
+            try:
+                if http.get("/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not become ready")
+
+        def bulk(client: httpx.Client, label: str) -> str:
+            response = client.post("/v1/promocodes", json={"name": label, "type": "bulk"})
+            response.raise_for_status()
+            return str(response.json()["id"])
+
+        values_file = workdir / "values.txt"
+        write_values(values_file, args.count, salt=0)
+        size_mb = values_file.stat().st_size / 1e6
+        print(f"file: {args.count:,} values, {size_mb:.1f} MB")
+
+        # (a) API upload
+        api_code = bulk(http, "bench api upload")
+        memory_before = memory_kb(server.pid)
+        started = time.perf_counter()
+        response = http.post(
+            f"/v1/promocodes/{api_code}/values",
+            content=file_chunks(values_file),
+            headers={"Content-Type": "text/plain"},
+        )
+        api_seconds = time.perf_counter() - started
+        response.raise_for_status()
+        api_report = response.json()
+        memory_after = memory_kb(server.pid)
+        assert api_report["inserted"] == args.count, api_report
+
+        # (b) CLI upload (another tenant: the values would already exist in the first)
+        with httpx.Client(
+            base_url=base,
+            headers={"Authorization": f"Bearer {cli_tenant['api_key']}"},
+            timeout=None,
+        ) as http_cli:
+            cli_code = bulk(http_cli, "bench cli upload")
+        started = time.perf_counter()
+        cli_report = cli(
+            env,
+            "codes",
+            "upload",
+            cli_code,
+            str(values_file),
+            "--tenant",
+            str(cli_tenant["tenant_id"]),
+            "--json",
+        )
+        cli_seconds = time.perf_counter() - started
+        assert cli_report["inserted"] == args.count, cli_report
+
+        # (c) raw COPY baseline
+        copy_seconds = asyncio.run(raw_copy(server_url, name, values_file))
+        floor_seconds = asyncio.run(full_row_copy(server_url, name, values_file))
+
+        # (d) generation through the API
+        gen_code = bulk(http, "bench generate")
+        started = time.perf_counter()
+        response = http.post(
+            f"/v1/promocodes/{gen_code}/values/generate", json={"count": args.count, "length": 10}
+        )
+        gen_seconds = time.perf_counter() - started
+        response.raise_for_status()
+        gen_report = response.json()
+        memory_end = memory_kb(server.pid)
+
+        def rate(seconds: float) -> str:
+            return f"{seconds:7.2f} s  {args.count / seconds:12,.0f} values/s"
+
+        per_million = api_seconds * 1_000_000 / args.count
+        print(f"(a) API upload      {rate(api_seconds)}")
+        print(f"(b) CLI upload      {rate(cli_seconds)}   (process start included)")
+        print(f"(c) raw COPY        {rate(copy_seconds)}")
+        print(f"(d) API generate    {rate(gen_seconds)}   {gen_report}")
+        print(f"(e) full-row COPY   {rate(floor_seconds)}   (same columns and indexes)")
+        print(
+            f"ratio API/COPY {api_seconds / copy_seconds:.2f}   "
+            f"CLI/COPY {cli_seconds / copy_seconds:.2f}   "
+            f"API/full-row COPY {api_seconds / floor_seconds:.2f}"
+        )
+        print(
+            f"server memory: VmHWM {memory_before['VmHWM'] / 1024:.0f} MB before upload, "
+            f"{memory_after['VmHWM'] / 1024:.0f} MB after upload, "
+            f"{memory_end['VmHWM'] / 1024:.0f} MB after generation "
+            "(growth during upload "
+            f"{(memory_after['VmHWM'] - memory_before['VmHWM']) / 1024:.0f} MB)"
+        )
+        print(
+            f"{verdict(per_million < TARGET_SECONDS_PER_MILLION)}: API upload "
+            f"{per_million:.2f} s per 1,000,000 values "
+            f"(target < {TARGET_SECONDS_PER_MILLION:.0f} s)"
+        )
+        print(
+            f"{verdict(api_seconds / copy_seconds <= TARGET_RATIO)}: API/COPY ratio "
+            f"{api_seconds / copy_seconds:.2f} (target <= {TARGET_RATIO:.0f})"
+        )
+        print(
+            f"{verdict(cli_seconds / copy_seconds <= TARGET_RATIO)}: CLI/COPY ratio "
+            f"{cli_seconds / copy_seconds:.2f} (target <= {TARGET_RATIO:.0f})"
+        )
+        gen_per_million = gen_seconds * 1_000_000 / args.count
+        print(
+            f"{verdict(gen_per_million < TARGET_SECONDS_PER_MILLION)}: API generation "
+            f"{gen_per_million:.2f} s per 1,000,000 values "
+            f"(target < {TARGET_SECONDS_PER_MILLION:.0f} s)"
+        )
+
+        if args.lines:
+            big_file = workdir / "big.txt"
+            write_values(big_file, args.lines, salt=1 << 40)
+            print(f"memory check: {args.lines:,} lines, {big_file.stat().st_size / 1e6:.0f} MB")
+            big_code = bulk(http, "bench memory")
+            before = memory_kb(server.pid)
+            started = time.perf_counter()
+            response = http.post(
+                f"/v1/promocodes/{big_code}/values",
+                content=file_chunks(big_file),
+                headers={"Content-Type": "text/plain"},
+            )
+            seconds = time.perf_counter() - started
+            response.raise_for_status()
+            after = memory_kb(server.pid)
+            growth_mb = (after["VmHWM"] - before["VmHWM"]) / 1024
+            print(
+                f"    upload {seconds:.1f} s ({args.lines / seconds:,.0f} values/s), inserted "
+                f"{response.json()['inserted']:,}; server VmHWM {before['VmHWM'] / 1024:.0f} MB -> "
+                f"{after['VmHWM'] / 1024:.0f} MB"
+            )
+            print(
+                f"{verdict(growth_mb < TARGET_MEMORY_MB)}: server memory growth {growth_mb:.0f} MB "
+                f"for {args.lines:,} lines (target < {TARGET_MEMORY_MB:.0f} MB)"
+            )
+        http.close()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        for path in workdir.iterdir():
+            path.unlink()
+        workdir.rmdir()
+        if not args.keep:
+            asyncio.run(drop_db())
+
+
+if __name__ == "__main__":
+    main()
