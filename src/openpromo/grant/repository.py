@@ -125,25 +125,27 @@ class GrantRepository:
         if not claims:
             return set()
         won: set[str] = set()
-        for chunk in _chunks(sorted(claims)):
-            stmt = (
-                self._insert(GrantReference)
-                .values(
-                    [
-                        {
-                            "tenant_id": self.tenant_id,
-                            "promotion_id": promotion_id,
-                            "reference": ref,
-                            "customer_id": customer,
-                            "created_at": now,
-                        }
-                        for ref, customer in chunk
-                    ]
-                )
-                .on_conflict_do_nothing()
-                .returning(GrantReference.reference)
-            )
-            won.update((await self.session.scalars(stmt)).all())
+        stmt = (
+            self._insert(GrantReference.__table__)
+            .on_conflict_do_nothing()
+            .returning(GrantReference.__table__.c.reference)
+        )
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "promotion_id": promotion_id,
+                "reference": ref,
+                "customer_id": customer,
+                "created_at": now,
+            }
+            for ref, customer in sorted(claims)
+        ]
+        for chunk in _chunks(rows, 2000):
+            if len(chunk) == 1:
+                won.update((await self.session.scalars(stmt.values(chunk[0]))).all())
+            else:
+                result = await self.session.execute(stmt, list(chunk))
+                won.update(r[0] for r in result.all())
         return won
 
     async def release_references(self, promotion_id: str, references: Sequence[str]) -> None:
@@ -157,8 +159,8 @@ class GrantRepository:
             )
 
     async def insert_grants(self, rows: list[dict[str, Any]]) -> None:
-        for chunk in _chunks(rows, 2000):
-            await self.session.execute(insert(Grant), list(chunk))
+        for chunk in _chunks(rows, 5000):
+            await self.session.execute(insert(_table(Grant)), list(chunk))
 
     async def mark_reversed(self, grant_id: str, now: datetime) -> None:
         await self.session.execute(
@@ -256,10 +258,9 @@ class GrantRepository:
             }
             for (key, start), limit in sorted(counters.items())
         ]
-        for chunk in _chunks(rows, 2000):
-            await self.session.execute(
-                self._insert(UsageCounter).values(list(chunk)).on_conflict_do_nothing()
-            )
+        stmt = self._insert(UsageCounter.__table__).on_conflict_do_nothing()
+        for chunk in _chunks(rows, 5000):
+            await self.session.execute(stmt, list(chunk))
 
     async def read_counters(
         self, counters: Iterable[CounterId], *, lock: bool
@@ -312,16 +313,17 @@ class GrantRepository:
             }
             for (key, start), (amount, limit) in sorted(deltas.items())
         ]
-        for chunk in _chunks(rows, 2000):
-            stmt = self._insert(UsageCounter).values(list(chunk))
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["tenant_id", "key", "window_start"],
-                set_={
-                    "used": UsageCounter.used + stmt.excluded.used,
-                    "limit_value": stmt.excluded.limit_value,
-                },
-            )
-            await self.session.execute(stmt)
+        table: Any = UsageCounter.__table__
+        stmt = self._insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["tenant_id", "key", "window_start"],
+            set_={
+                "used": table.c.used + stmt.excluded.used,
+                "limit_value": stmt.excluded.limit_value,
+            },
+        )
+        for chunk in _chunks(rows, 5000):
+            await self.session.execute(stmt, list(chunk))
 
     async def give_back(self, counter: CounterId, amount: int) -> None:
         key, start = counter
@@ -376,8 +378,8 @@ class GrantRepository:
             {"tenant_id": self.tenant_id, "key": k, "window_start": s, "customer_id": c}
             for k, s, c in rows
         ]
-        for chunk in _chunks(values, 3000):
-            await self.session.execute(insert(AudienceMember), list(chunk))
+        for chunk in _chunks(values, 5000):
+            await self.session.execute(insert(_table(AudienceMember)), list(chunk))
 
     async def remove_member(self, counter: CounterId, customer: str) -> bool:
         key, start = counter
@@ -583,6 +585,11 @@ class GrantRepository:
             )
         )
         return [(c, r, int(v)) for c, r, v in rows.all()]
+
+
+def _table(model: Any) -> Any:
+    """The Core table of a model: executemany on it skips the ORM's per-row bookkeeping."""
+    return model.__table__
 
 
 def _bind(name: str) -> Any:
