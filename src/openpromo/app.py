@@ -26,6 +26,7 @@ from openpromo.reward_type import endpoints as reward_type_endpoints
 from openpromo.schema import endpoints as schema_endpoints
 from openpromo.sync import endpoints as sync_endpoints
 from openpromo.tenant import endpoints as tenant_endpoints
+from openpromo.ui import mount_ui
 from openpromo.validation import endpoints as validation_endpoints
 
 ROUTERS = [
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    mount_ui(app)
     if settings.rate_limit:
         app.add_middleware(
             RateLimitMiddleware, limit=settings.rate_limit, redis_url=settings.redis_url

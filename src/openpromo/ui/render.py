@@ -74,7 +74,9 @@ def render(
 def redirect(request: Request, url: str, message: str | None = None) -> Response:
     """After a successful POST: go to ``url`` (HTMX follows ``HX-Redirect``)."""
     if message:
-        url += ("&" if "?" in url else "?") + urlencode({"flash": message})
+        path, hash_, fragment = url.partition("#")
+        path += ("&" if "?" in path else "?") + urlencode({"flash": message})
+        url = path + hash_ + fragment
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)

@@ -1,0 +1,243 @@
+"""The admin UI in a real Chromium (Playwright) against a real server process.
+
+The server is ``openpromo serve`` on a free port, on the test database; the browser is the
+system Chromium (``playwright install`` is not used). Skipped only when /usr/bin/chromium is
+missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from openpromo.db import Database
+from tests.conftest import make_tenant
+from tests.ui.conftest import UiUser, make_user
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason=f"browser tests need Chromium at {CHROMIUM}"
+)
+
+if Path(CHROMIUM).exists():
+    from playwright.async_api import Browser, Page, async_playwright, expect
+else:  # pragma: no cover - the module is skipped
+    Browser = Page = object  # type: ignore[misc,assignment]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "serve.log"
+    env = {**os.environ, "OPENPROMO_DATABASE_URL": database_url, "OPENPROMO_LOG_LEVEL": "WARNING"}
+    openpromo = Path(sys.executable).with_name("openpromo")
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(openpromo), "serve", "--port", str(port)], env=env, stdout=out, stderr=out
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, server_url: str) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=server_url)
+    context.set_default_timeout(10_000)
+    tab = await context.new_page()
+    yield tab
+    await context.close()
+
+
+async def _admin(database: Database) -> UiUser:
+    tenant = await make_tenant(database, "Browser tenant")
+    return await make_user(database, tenant.id, "admin")
+
+
+async def _log_in(page: Page, user: UiUser) -> None:
+    await page.goto("/")
+    assert page.url.endswith("/ui/login")
+    await page.fill("input[name=email]", user.email)
+    await page.fill("input[name=password]", user.password)
+    await page.click("button:has-text('Log in')")
+    await expect(page.locator(".topbar")).to_contain_text(user.email)
+
+
+async def test_login_settings_reward_type_schema_and_api_key(
+    page: Page, database: Database
+) -> None:
+    user = await _admin(database)
+    await page.goto("/ui/login")
+    await page.fill("input[name=email]", user.email)
+    await page.fill("input[name=password]", "wrong password!")
+    await page.click("button:has-text('Log in')")
+    await expect(page.locator(".alert")).to_have_text("Wrong e-mail or password.")
+    await _log_in(page, user)
+
+    # Tenant time zone: a bad one is refused next to the field, a good one is saved.
+    await page.goto("/ui/settings")
+    await page.fill("#tenant-form input[name=timezone]", "Mars/Olympus")
+    await page.click("#tenant-form button:has-text('Save')")
+    await expect(page.locator('em.error[data-field="timezone"]')).to_have_text(
+        "'Mars/Olympus' is not an IANA time zone"
+    )
+    await page.fill("#tenant-form input[name=timezone]", "Europe/Paris")
+    await page.click("#tenant-form button:has-text('Save')")
+    await expect(page.locator(".flash")).to_have_text("Settings saved.")
+    await expect(page.locator("#tenant-form input[name=timezone]")).to_have_value("Europe/Paris")
+
+    # A reward type.
+    await page.goto("/ui/settings/reward-types/new")
+    await page.fill("#reward-type-form input[name=key]", "free_spins")
+    await page.fill("#reward-type-form input[name=name]", "Free spins")
+    await page.select_option("#reward-type-form select[name=category]", "unit")
+    await page.fill("#reward-type-form input[name=unit_name]", "spin")
+    await page.click("#reward-type-form button:has-text('Create')")
+    await expect(page.locator(".flash")).to_have_text("Reward type created.")
+    await page.goto("/ui/settings/reward-types")
+    await expect(page.locator("#reward-types")).to_contain_text("free_spins")
+
+    # A session schema property.
+    await page.goto("/ui/settings/schemas/session")
+    await page.fill("#property-form input[name=key]", "deposit_amount")
+    await page.select_option("#property-form select[name=type]", "decimal")
+    await page.fill("#property-form input[name=min]", "0")
+    await page.click("#property-form button:has-text('Save property')")
+    await expect(page.locator(".flash")).to_have_text("Property deposit_amount saved.")
+    await expect(page.locator("#schema-properties")).to_contain_text("deposit_amount")
+
+    # An API key, shown once.
+    await page.goto("/ui/api-keys")
+    await page.fill("#api-key-form input[name=name]", "checkout")
+    await page.select_option("#api-key-form select[name=role]", "integration")
+    await page.click("#api-key-form button:has-text('Create key')")
+    key = await page.locator("#new-api-key").inner_text()
+    assert key.startswith("op_")
+    response = await page.request.get("/v1/tenant", headers={"Authorization": f"Bearer {key}"})
+    assert (await response.json())["timezone"] == "Europe/Paris"
+    await page.goto("/ui/api-keys")
+    await expect(page.locator("#api-keys")).to_contain_text("checkout")
+    assert key not in await page.content()
+
+
+TIERS = [
+    {
+        "id": "high",
+        "name": "High depositors",
+        "condition": {"property": "session.deposit_amount", "op": "gte", "value": "100"},
+        "rewards": [{"reward_type": "free_spins", "value": {"fixed": "20"}}],
+    }
+]
+
+
+async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database: Database) -> None:
+    user = await _admin(database)
+    await _log_in(page, user)
+    await page.goto("/ui/settings/reward-types/new")
+    await page.fill("#reward-type-form input[name=key]", "free_spins")
+    await page.fill("#reward-type-form input[name=name]", "Free spins")
+    await page.select_option("#reward-type-form select[name=category]", "unit")
+    await page.click("#reward-type-form button:has-text('Create')")
+    await page.goto("/ui/settings/schemas/session")
+    await page.fill("#property-form input[name=key]", "deposit_amount")
+    await page.select_option("#property-form select[name=type]", "decimal")
+    await page.click("#property-form button:has-text('Save property')")
+    await expect(page.locator(".flash")).to_be_visible()
+
+    await page.goto("/ui/promotions")
+    await page.fill("#promotion-create input[name=name]", "Welcome bonus")
+    await page.click("#promotion-create button:has-text('Create draft')")
+    await expect(page.locator("#promotion-status")).to_have_text("draft")
+
+    # A tier on an unknown property: the server's 422 message is shown by the editor.
+    bad = [{**TIERS[0], "condition": {"property": "session.nope", "op": "gte", "value": "1"}}]
+    await page.fill("#tiers textarea[name=tiers]", json.dumps(bad))
+    await page.click("#tiers button:has-text('Save tiers')")
+    await expect(page.locator('#tiers em.error[data-field="tiers"]')).to_contain_text(
+        "session.nope"
+    )
+    await page.fill("#tiers textarea[name=tiers]", json.dumps(TIERS, indent=2))
+    await page.click("#tiers button:has-text('Save tiers')")
+    await expect(page.locator(".flash")).to_have_text("Tiers saved.")
+    await page.click("#status button:has-text('Activate')")
+    await expect(page.locator("#promotion-status")).to_have_text("active")
+    await expect(page.locator("#tiers textarea")).to_be_disabled()
+
+    # The simulator (an HTMX request: the result replaces its panel only).
+    await page.click("a:has-text('Simulate')")
+    await page.fill("#simulator-form input[name=customer_id]", "c-1")
+    await page.fill("#simulator-form textarea[name=session]", '{"deposit_amount": "150"}')
+    await page.click("#simulator-form button:has-text('Simulate')")
+    await expect(page.locator("#sim-eligible")).to_have_text("eligible")
+    await expect(page.locator("#sim-tier")).to_have_text("High depositors")
+    await expect(page.locator("#sim-rewards")).to_contain_text("20 free_spins")
+    await expect(page.locator("#sim-trace")).to_contain_text("high")
+    await page.fill("#simulator-form textarea[name=session]", '{"deposit_amount": "50"}')
+    await page.click("#simulator-form button:has-text('Simulate')")
+    await expect(page.locator("#sim-eligible")).to_have_text("not eligible")
+    await expect(page.locator("#sim-reasons")).to_contain_text("no_tier_matched")
+
+    # A bulk promocode: upload values, with the progress bar filled by htmx.
+    await page.goto("/ui/promocodes")
+    await page.fill("#promocode-create input[name=name]", "Pool")
+    await page.select_option("#promocode-create select[name=type]", "bulk")
+    await page.click("#promocode-create button:has-text('Create promocode')")
+    await expect(page.locator(".flash")).to_have_text("Promocode created.")
+    values = "\n".join(f"CODE{i:05d}" for i in range(2000)).encode()
+    await page.set_input_files(
+        "#upload input[name=file]",
+        files=[{"name": "codes.txt", "mimeType": "text/plain", "buffer": values}],
+    )
+    await page.click("#upload button:has-text('Upload')")
+    await expect(page.locator("#upload-inserted")).to_have_text("2000")
+    assert await page.locator("#upload-progress").evaluate("bar => bar.value") == 100
