@@ -408,3 +408,85 @@ async def test_other_tenant_gets_404(
         assert (await foreign.get(f"/v1/grants/{grant_id}")).status_code == 404
         assert (await foreign.post(f"/v1/grants/{grant_id}/reverse")).status_code == 404
         assert (await foreign.get(f"/v1/promotions/{world.promotion_id}/stats")).status_code == 404
+
+
+async def test_reverse_releases_bulk_value_unless_told_not_to(
+    client: httpx.AsyncClient, database: Database, tenant: TenantFixture
+) -> None:
+    world = await setup_world(
+        database, tenant.id, promocode={"type": "bulk"}, values=["R-1", "R-2"]
+    )
+    out = await post(
+        client, code_path(world), {"contexts": [ctx("a", "20"), ctx("b", "20")], "commit": True}
+    )
+    (ga,), (gb,) = (r["grant_ids"] for r in out["results"])
+    kept = (await client.post(f"/v1/grants/{ga}/reverse", json={"release_code": False})).json()
+    assert kept["status"] == "reversed" and kept["reversed_at"] is not None
+    released = (await client.post(f"/v1/grants/{gb}/reverse")).json()
+    assert released["code"] == "R-2"
+    out = await post(client, code_path(world), {"contexts": [ctx("c", "20")], "commit": True})
+    assert out["results"][0]["code"] == "R-2"  # R-1 stays allocated to a
+    out = await post(client, code_path(world), {"contexts": [ctx("z", "20", code="R-1")]})
+    assert codes(out["results"][0]) == ["code_allocated_to_other_customer"]
+    listed = (
+        await client.get(
+            "/v1/grants", params={"promocode_id": world.promocode_id, "status": "reversed"}
+        )
+    ).json()
+    assert [g["id"] for g in listed["items"]] == [ga, gb]
+    page = (
+        await client.get("/v1/grants", params={"promocode_id": world.promocode_id, "limit": 1})
+    ).json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    nxt = (
+        await client.get(
+            "/v1/grants",
+            params={"promocode_id": world.promocode_id, "limit": 1, "cursor": page["next_cursor"]},
+        )
+    ).json()
+    assert nxt["items"][0]["id"] == gb
+
+
+async def test_inline_customer_values_and_builtin_context(
+    client: httpx.AsyncClient, database: Database, tenant: TenantFixture
+) -> None:
+    tiers = [
+        {
+            "id": "fr",
+            "condition": {
+                "all": [
+                    {"property": "customer.country", "op": "eq", "value": "FR"},
+                    {"property": "context.campaign_id", "op": "eq", "value": "cmp-1"},
+                    {"property": "context.hour", "op": "between", "value": [0, 23]},
+                ]
+            },
+            "rewards": [{"reward_type": "spins", "value": {"fixed": "3"}}],
+        }
+    ]
+    world = await setup_world(
+        database, tenant.id, tiers=tiers, customers={"a": {"country": "DE"}, "b": {"country": "FR"}}
+    )
+    body = {
+        "contexts": [
+            {"customer_id": "a"},
+            {"customer_id": "a", "customer": {"country": "FR"}},
+            {"customer_id": "b"},
+        ],
+        "campaign_id": "cmp-1",
+        "explain": True,
+    }
+    out = await post(client, promo_path(world), body)
+    assert [r["eligible"] for r in out["results"]] == [False, True, True]
+    failed = out["results"][0]["trace"][0]["failed_leaf"]
+    assert failed["property"] == "customer.country" and failed["actual"] == "DE"
+    out = await post(client, promo_path(world), {**body, "campaign_id": None})
+    assert [r["eligible"] for r in out["results"]] == [False, False, False]
+    bad = await post(
+        client, promo_path(world), {"contexts": [{"customer_id": "a", "customer": {"country": 3}}]}
+    )
+    assert bad["results"][0]["reasons"][0]["errors"][0]["loc"] == [
+        "contexts",
+        0,
+        "customer",
+        "country",
+    ]
