@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -11,17 +13,26 @@ from openpromo.auth.principal import Principal
 from openpromo.campaign.repository import CampaignRepository
 from openpromo.campaign.schemas import Campaign as CampaignOut
 from openpromo.campaign.schemas import CampaignCreate, CampaignUpdate
-from openpromo.errors import Conflict, NotFound, unprocessable
+from openpromo.errors import Conflict, FieldError, NotFound, unprocessable
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import Campaign
 
 
+@dataclass
 class DuplicateExternalId(Conflict):
-    pass
+    code: str = "duplicate_external_id"
 
 
 def _snapshot(campaign: Campaign) -> dict[str, Any]:
     return CampaignOut.model_validate(campaign).model_dump(mode="json", exclude={"updated_at"})
+
+
+def _utc(values: dict[str, Any]) -> dict[str, Any]:
+    """Timestamps as UTC, so the response shows what is stored."""
+    return {
+        key: value.astimezone(UTC) if isinstance(value, datetime) else value
+        for key, value in values.items()
+    }
 
 
 def _check_dates(starts_at: datetime | None, ends_at: datetime | None) -> None:
@@ -61,8 +72,8 @@ class CampaignService:
     ) -> Campaign:
         _check_dates(body.starts_at, body.ends_at)
         repo = CampaignRepository(session, principal.tenant_id)
-        campaign = repo.add(Campaign(**body.model_dump()))
-        await self._flush(session, repo, campaign.external_id)
+        campaign = Campaign(**_utc(body.model_dump()))
+        await self._save(session, repo, campaign.external_id, lambda: repo.add(campaign))
         audit_service.record(
             session,
             principal,
@@ -78,17 +89,20 @@ class CampaignService:
     ) -> Campaign:
         campaign = await self.get(session, principal, campaign_id)
         before = _snapshot(campaign)
-        changes = body.model_dump(exclude_unset=True)
+        changes = _utc(body.model_dump(exclude_unset=True))
         for required in ("name", "status"):
             if required in changes and changes[required] is None:
                 raise unprocessable(("body", required), "cannot be null", "null_not_allowed")
         _check_dates(
             changes.get("starts_at", campaign.starts_at), changes.get("ends_at", campaign.ends_at)
         )
-        for field, value in changes.items():
-            setattr(campaign, field, value)
+
+        def apply() -> None:
+            for field, value in changes.items():
+                setattr(campaign, field, value)
+
         repo = CampaignRepository(session, principal.tenant_id)
-        await self._flush(session, repo, campaign.external_id)
+        await self._save(session, repo, changes.get("external_id"), apply)
         await session.refresh(campaign)
         audit_service.record(
             session,
@@ -101,18 +115,27 @@ class CampaignService:
         )
         return campaign
 
-    async def _flush(
-        self, session: AsyncSession, repo: CampaignRepository, external_id: str | None
+    async def _save(
+        self,
+        session: AsyncSession,
+        repo: CampaignRepository,
+        external_id: str | None,
+        apply: Callable[[], object],
     ) -> None:
+        """Apply the change inside a savepoint (``begin_nested`` flushes what is pending
+        first), so a duplicate external id, even one inserted concurrently, is a 409."""
         try:
             async with session.begin_nested():
+                apply()
                 await session.flush()
         except IntegrityError as exc:
             other = await repo.get_by_external_id(external_id) if external_id else None
             raise DuplicateExternalId(
                 detail=f"external_id {external_id!r} is already used by campaign "
                 f"{other.id if other else '?'}",
-                code="duplicate_external_id",
+                errors=[
+                    FieldError(("body", "external_id"), "already used", "duplicate_external_id")
+                ],
             ) from exc
 
 

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.audit.service import audit_service
@@ -270,6 +269,7 @@ class PromocodeService:
                 )
         if problems:
             raise Unprocessable(detail="; ".join(p.msg for p in problems), errors=problems)
+        # The row is locked (_locked): no redemption can slip past the check below.
         new_max = changes.get("max_redemptions", promocode.max_redemptions)
         if new_max is not None and new_max < promocode.redemptions_count:
             raise MaxRedemptionsBelowUse(
@@ -279,7 +279,7 @@ class PromocodeService:
         before = await self._snapshot(session, principal, promocode)
         for field, value in changes.items():
             setattr(promocode, field, value)
-        await self._flush_checked(session)
+        await session.flush()
         return await self._audited(session, principal, promocode, "promocode.update", before)
 
     async def set_type(
@@ -317,7 +317,7 @@ class PromocodeService:
         if new_type != "shared":
             promocode.once_per_customer = True
         promocode.max_redemptions = 1 if new_type == "single_use" else None
-        await self._flush_checked(session)
+        await session.flush()
         return await self._audited(session, principal, promocode, "promocode.set_type", before)
 
     async def assign_promotion(
@@ -612,15 +612,6 @@ class PromocodeService:
             raise PromotionNotAssignable(
                 detail=f"promotion {promotion_id} is archived: promocodes cannot be assigned to it"
             )
-
-    async def _flush_checked(self, session: AsyncSession) -> None:
-        try:
-            async with session.begin_nested():
-                await session.flush()
-        except IntegrityError as exc:  # a redemption raced past the new maximum
-            raise MaxRedemptionsBelowUse(
-                detail="max_redemptions would be below the redemptions already made"
-            ) from exc
 
     async def _audited(
         self,
