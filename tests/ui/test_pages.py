@@ -385,3 +385,53 @@ async def test_customer_lookup_and_properties(
         assert (await http.get("/ui/customers/nobody")).status_code == 404
     got = await client.get("/v1/customers/cust-42")
     assert got.json()["properties"] == {"vip_level": "silver"}
+
+
+async def test_customer_page_lists_and_reverses_grants(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    setup = [
+        ("POST", "/v1/reward-types", {"key": "spins", "name": "Spins", "category": "unit"}),
+        ("PUT", "/v1/schemas/session/properties/deposit_amount", {"type": "decimal"}),
+    ]
+    for method, path, body in setup:
+        assert (await client.request(method, path, json=body)).status_code in (200, 201)
+    promotion = (await client.post("/v1/promotions", json={"name": "Reversible"})).json()
+    pid = promotion["id"]
+    tiers = await client.put(f"/v1/promotions/{pid}/tiers", json={"tiers": TIERS})
+    assert tiers.status_code == 200, tiers.text
+    assert (await client.post(f"/v1/promotions/{pid}/activate")).status_code == 200
+    granted = await client.post(
+        f"/v1/promotions/{pid}/validate-customers",
+        json={
+            "contexts": [{"customer_id": "c-9", "session": {"deposit_amount": "500"}}],
+            "commit": True,
+        },
+    )
+    assert granted.status_code == 200, granted.text
+    [grant_id] = granted.json()["results"][0]["grant_ids"]
+    editor = await make_user(database, tenant.id, "editor")
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, editor) as http:
+        page = await http.get("/ui/customers/c-9")
+        assert page.status_code == 200
+        assert "20 spins" in page.text
+        refused = await http.post(
+            f"/ui/customers/c-9/grants/{grant_id}/reverse", data={"csrf_token": csrf_of(http)}
+        )
+        assert refused.status_code == 403
+    async with logged_in(ui_app, admin) as http:
+        wrong_customer = await http.post(
+            f"/ui/customers/c-8/grants/{grant_id}/reverse", data={"csrf_token": csrf_of(http)}
+        )
+        assert wrong_customer.status_code == 404
+        reversed_ = await http.post(
+            f"/ui/customers/c-9/grants/{grant_id}/reverse",
+            data={"release_code": "on", "csrf_token": csrf_of(http)},
+        )
+        assert reversed_.status_code == 303
+    grant = (await client.get(f"/v1/grants/{grant_id}")).json()
+    assert grant["status"] == "reversed"

@@ -291,3 +291,42 @@ async def test_audit_log_filters_and_pages(
         assert field_error(bad.text, "since") == "'yesterday' is not a date or date-time"
         first = await http.get("/ui/audit", params={"action": "tenant.update"})
         assert "Next page" not in first.text
+
+
+async def test_customer_sync_config_and_run_now(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    source = tmp_path / "customers.csv"
+    source.write_text("customer_id\nc1\n")
+    user = await make_user(database, tenant.id)
+    async with logged_in(ui_app, user) as http:
+        page = await http.get("/ui/sync")
+        assert page.status_code == 200
+        assert "No runs yet." in page.text
+        bad = await http.post(
+            "/ui/sync",
+            data={"config": '{"enabled": true, "mode": "merge"}', "csrf_token": csrf_of(http)},
+        )
+        assert bad.status_code == 422
+        assert "<code>mode</code>" in bad.text
+        config = {
+            "enabled": False,
+            "source": {"kind": "file", "path": str(source), "format": "csv"},
+            "schedule": {"time": "03:00"},
+            "mode": "upsert",
+        }
+        saved = await http.post(
+            "/ui/sync", data={"config": json.dumps(config), "csrf_token": csrf_of(http)}
+        )
+        assert saved.status_code == 303, saved.text
+        run = await http.post("/ui/sync/runs", data={"csrf_token": csrf_of(http)})
+        assert run.status_code == 303
+        listed = await http.get("/ui/sync")
+        assert 'id="sync-runs"' in listed.text
+        assert "<td>manual</td>" in listed.text
+    viewer = await make_user(database, tenant.id, "viewer")
+    async with logged_in(ui_app, viewer) as http:
+        assert (await http.get("/ui/sync")).status_code == 403

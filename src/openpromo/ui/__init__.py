@@ -19,6 +19,7 @@ from openpromo.ui import (
     promotions,
     settings,
     simulator,
+    sync,
     users,
 )
 from openpromo.ui.context import CsrfRejected, LoginRequired, PageError, RoleRefused
@@ -34,6 +35,7 @@ MODULES = [
     customers,
     simulator,
     settings,
+    sync,
     users,
 ]
 

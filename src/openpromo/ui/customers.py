@@ -39,10 +39,17 @@ async def _page(
     submitted: str | None = None,
     errors: FormErrors | None = None,
 ) -> Response:
-    customer = await customer_service.get(ctx.session, ctx.principal, customer_id)
     grants = await grant_service.list(
         ctx.session, ctx.principal, limit=DEFAULT_LIMIT, cursor=None, customer_id=customer_id
     )
+    customer: Any
+    try:
+        customer = await customer_service.get(ctx.session, ctx.principal, customer_id)
+    except NotFound:
+        if not grants.items:
+            raise
+        # Granted but never pushed: no stored properties, the grants still matter.
+        customer = {"customer_id": customer_id, "properties": {}, "sources": {}, "updated_at": None}
     return render(
         ctx.request,
         "customers/page.html",
@@ -71,3 +78,13 @@ async def put_customer_properties(customer_id: str, ctx: Admin) -> Response:
     except OpenPromoError as exc:
         return await _page(ctx, customer_id, text, FormErrors.of(exc))
     return redirect(ctx.request, f"/ui/customers/{customer_id}", "Properties saved.")
+
+
+@router.post("/{customer_id}/grants/{grant_id}/reverse")
+async def reverse_customer_grant(customer_id: str, grant_id: str, ctx: Admin) -> Response:
+    release = (await ctx.request.form()).get("release_code") == "on"
+    grant = await grant_service.get(ctx.session, ctx.principal, grant_id)
+    if grant.customer_id != customer_id:
+        raise NotFound(detail=f"grant {grant_id} not found")
+    await grant_service.reverse(ctx.session, ctx.principal, grant_id, release_code=release)
+    return redirect(ctx.request, f"/ui/customers/{customer_id}", "Grant reversed.")

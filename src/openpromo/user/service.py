@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,7 +105,8 @@ class UserService:
     async def free_admin_email(self, session: AsyncSession, tenant_name: str) -> str:
         """``admin@<slug>.local``, with a random suffix on the slug when that one is taken
         (e-mails are unique across tenants and tenant names are not)."""
-        slug = re.sub(r"[^a-z0-9]+", "-", tenant_name.lower()).strip("-")[:40] or "tenant"
+        ascii_name = unicodedata.normalize("NFKD", tenant_name).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40] or "tenant"
         email = f"admin@{slug}.local"
         while await find_user_by_email(session, email) is not None:
             email = f"admin@{slug}-{secrets.token_hex(3)}.local"
