@@ -15,9 +15,10 @@ Creates its own database, migrates it, creates tenants and bulk promocodes, writ
 (e) for reference, a raw ``COPY`` of the same values as complete rows into an empty table
     with promocode_values' columns and indexes: the floor for storing them at all.
 
-It prints values/s, the ratios API/COPY and CLI/COPY, the server's peak RSS (VmHWM) and, with
-``--lines``, the server's memory growth while it takes a file of that many lines. The database
-is dropped at the end (``--keep`` keeps it).
+Each measurement starts from an empty ``promocode_values`` table (TRUNCATE, VACUUM, CHECKPOINT
+before it). It prints values/s, the ratios API/COPY and CLI/COPY, the server's peak RSS (VmHWM)
+and, with ``--lines``, the server's memory growth while it takes a file of that many lines. The
+database is dropped at the end (``--keep`` keeps it).
 """
 
 from __future__ import annotations
@@ -144,6 +145,17 @@ async def full_row_copy(server_url: str, database: str, path: Path) -> float:
         await conn.close()
 
 
+async def empty_value_table(server_url: str, database: str) -> None:
+    """Each measurement starts from an empty value table, so they compare like with like."""
+    conn = await admin_connect(server_url, database)
+    try:
+        await conn.execute("TRUNCATE promocode_values")
+        await conn.execute("VACUUM ANALYZE promocode_values")
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -214,6 +226,7 @@ def main() -> None:
 
         # (a) API upload
         api_code = bulk(http, "bench api upload")
+        asyncio.run(empty_value_table(server_url, name))
         memory_before = memory_kb(server.pid)
         started = time.perf_counter()
         response = http.post(
@@ -234,6 +247,7 @@ def main() -> None:
             timeout=None,
         ) as http_cli:
             cli_code = bulk(http_cli, "bench cli upload")
+        asyncio.run(empty_value_table(server_url, name))
         started = time.perf_counter()
         cli_report = cli(
             env,
@@ -254,6 +268,7 @@ def main() -> None:
 
         # (d) generation through the API
         gen_code = bulk(http, "bench generate")
+        asyncio.run(empty_value_table(server_url, name))
         started = time.perf_counter()
         response = http.post(
             f"/v1/promocodes/{gen_code}/values/generate", json={"count": args.count, "length": 10}
@@ -309,6 +324,7 @@ def main() -> None:
             write_values(big_file, args.lines, salt=1 << 40)
             print(f"memory check: {args.lines:,} lines, {big_file.stat().st_size / 1e6:.0f} MB")
             big_code = bulk(http, "bench memory")
+            asyncio.run(empty_value_table(server_url, name))
             before = memory_kb(server.pid)
             started = time.perf_counter()
             response = http.post(
