@@ -102,3 +102,32 @@ async def test_concurrent_generation_and_upload_stay_unique(
             )
         )
     assert total == distinct_keys == 2000 + upload_report.inserted
+
+
+async def test_a_failure_mid_upload_stores_nothing(
+    client: httpx.AsyncClient, database: Database, tenant: TenantFixture
+) -> None:
+    code = await create_promocode(client, name="Broken")
+
+    async def failing() -> AsyncIterator[bytes]:
+        yield b"".join(f"MID{i:05d}\n".encode() for i in range(20_000))
+        raise ConnectionResetError("client went away")
+
+    try:
+        async with database.unit_of_work() as session:
+            await promocode_service.upload_values(session, tenant.principal, code["id"], failing())
+    except ConnectionResetError:
+        pass
+    else:
+        raise AssertionError("the upload should have failed")
+    async with database.unit_of_work(write=False) as session:
+        stored = await session.scalar(
+            select(func.count()).where(PromocodeValue.promocode_id == code["id"])
+        )
+    assert stored == 0
+    # The same values can be uploaded afterwards: nothing was left behind (staging included).
+    async with database.unit_of_work() as session:
+        report = await promocode_service.upload_values(
+            session, tenant.principal, code["id"], chunks([f"MID{i:05d}" for i in range(100)])
+        )
+    assert report.inserted == 100

@@ -29,7 +29,6 @@ from sqlalchemy import (
     text,
     true,
     tuple_,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -421,13 +420,4 @@ class PromocodeRepository:
                 )
             )
             or 0
-        )
-
-    # -- updates --------------------------------------------------------------------------
-
-    async def touch(self, promocode_id: str) -> None:
-        await self.session.execute(
-            update(Promocode)
-            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
-            .values(updated_at=utcnow())
         )
