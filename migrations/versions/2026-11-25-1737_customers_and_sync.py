@@ -113,12 +113,7 @@ def upgrade() -> None:
         sa.Column("sources", JSON_DOC, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["tenants.id"],
-            name=op.f("fk_customers_tenant_id_tenants"),
-            ondelete="CASCADE",
-        ),
+        # No foreign key to tenants: see openpromo.models.customer.
         sa.PrimaryKeyConstraint("tenant_id", "customer_id", name=op.f("pk_customers")),
     )
     op.create_table(

@@ -18,8 +18,10 @@ imports (``import``) and synchronisation runs (``sync``):
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -42,6 +44,9 @@ Batch = dict[str, dict[str, Any]]
 BatchSink = Callable[[Batch], Awaitable[None]]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def customer_id_error(value: Any) -> str | None:
     """Why ``value`` is not a valid customer id, or None."""
     if not isinstance(value, str):
@@ -50,7 +55,7 @@ def customer_id_error(value: Any) -> str | None:
         return "customer_id must not be empty"
     if len(value) > CUSTOMER_ID_MAX_LENGTH:
         return f"customer_id must be at most {CUSTOMER_ID_MAX_LENGTH} characters"
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+    if _CONTROL.search(value):
         return "customer_id must not contain control characters"
     return None
 
@@ -92,11 +97,27 @@ class IngestReport:
         ]
 
 
+def source_stamp(source: str, now: datetime) -> str:
+    """How a value's origin is stored: ``"<source>@<ISO UTC time>"``, compact on purpose
+    (one short string per property and customer; the API shows it as an object)."""
+    return f"{source}@{now.isoformat().replace('+00:00', 'Z')}"
+
+
+def parse_source_stamp(stamp: Any) -> dict[str, Any] | None:
+    """The API shape ``{"source", "updated_at"}`` of a stored stamp."""
+    if isinstance(stamp, str) and "@" in stamp:
+        source, _, updated_at = stamp.partition("@")
+        return {"source": source, "updated_at": updated_at}
+    if isinstance(stamp, dict):
+        return stamp
+    return None
+
+
 class SourcesCache:
     """The ``sources`` document of a row depends only on its keys: build each shape once."""
 
     def __init__(self, source: str, now: datetime) -> None:
-        self.entry = {"source": source, "updated_at": now.isoformat().replace("+00:00", "Z")}
+        self.entry = source_stamp(source, now)
         self._cache: dict[tuple[str, ...], str] = {}
 
     def for_values(self, values: dict[str, Any]) -> str:
@@ -177,6 +198,82 @@ def coerce_db(type_: str, value: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
+# Fast paths. Imports of millions of rows spend most of their time validating values, so the
+# common, already-canonical cases are checked inline. A fast check either returns exactly the
+# JSON value the full validator (``openpromo.schema.values``) would store, or ``_SLOW`` — and
+# the row then goes through the full validator, which also words every error. The result is
+# therefore always the full validator's.
+
+_SLOW: Any = object()
+_CANONICAL_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,28})(?:\.[0-9]{1,30})?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+_MAX_STRING = 10_000
+
+
+def _fast_check(definition: PropertyDefinition) -> Callable[[Any], Any]:
+    """A checker for the canonical valid values of ``definition`` (``_SLOW`` otherwise)."""
+    lo, hi = definition.min, definition.max
+    allowed = frozenset(definition.allowed_values) if definition.allowed_values else None
+    type_ = definition.type
+    if type_ == "string":
+        if definition.pattern is not None:
+            return lambda value: _SLOW
+        limit = min(definition.max_length or _MAX_STRING, _MAX_STRING)
+
+        def check_string(value: Any) -> Any:
+            if type(value) is str and len(value) <= limit and (allowed is None or value in allowed):
+                return value
+            return _SLOW
+
+        return check_string
+    if type_ == "integer":
+
+        def check_integer(value: Any) -> Any:
+            if (
+                type(value) is int
+                and _INT_MIN <= value <= _INT_MAX
+                and (lo is None or value >= lo)
+                and (hi is None or value <= hi)
+                and (allowed is None or value in allowed)
+            ):
+                return value
+            return _SLOW
+
+        return check_integer
+    if type_ == "decimal":
+        match = _CANONICAL_DECIMAL.fullmatch
+
+        def check_decimal(value: Any) -> Any:
+            if type(value) is str and match(value):
+                if lo is None and hi is None:
+                    return value
+                number = Decimal(value)
+                if (lo is None or number >= lo) and (hi is None or number <= hi):
+                    return value
+            return _SLOW
+
+        return check_decimal
+    if type_ == "boolean":
+        return lambda value: value if type(value) is bool else _SLOW
+    if type_ == "date":
+        match_date = _ISO_DATE.fullmatch
+
+        def check_date(value: Any) -> Any:
+            if type(value) is str and match_date(value):
+                try:
+                    day = date.fromisoformat(value)
+                except ValueError:
+                    return _SLOW
+                if (lo is None or day >= lo) and (hi is None or day <= hi):
+                    return value
+            return _SLOW
+
+        return check_date
+    return lambda value: _SLOW
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 class RowProcessor:
@@ -188,6 +285,7 @@ class RowProcessor:
         stored_keys: Iterable[str] | None,
         *,
         sink: BatchSink | None,
+        drain: Callable[[], Awaitable[None]] | None = None,
         report: IngestReport | None = None,
         replace_keys: Iterable[str] = (),
         batch_size: int = BATCH_SIZE,
@@ -197,14 +295,36 @@ class RowProcessor:
         self.stored_keys = frozenset(self.types if stored_keys is None else stored_keys)
         self.replace_keys = tuple(k for k in replace_keys if k in self.stored_keys)
         self.sink = sink
+        self.drain = drain
         self.report = report if report is not None else IngestReport()
         self.batch_size = batch_size
         self.batch: Batch = {}
+        self.fast = {d.key: _fast_check(d) for d in self.definitions if d.key in self.stored_keys}
 
     def validate(
         self, values: Mapping[str, Any], loc: tuple[str | int, ...] = ()
     ) -> tuple[dict[str, Any] | None, list[FieldError]]:
         """JSON values to store for one customer (None and the errors if the row is bad)."""
+        fast = self.fast
+        stored: dict[str, Any] = dict.fromkeys(self.replace_keys) if self.replace_keys else {}
+        for key, value in values.items():
+            check = fast.get(key)
+            if check is None:
+                break
+            if value is None:
+                stored[key] = None
+                continue
+            result = check(value)
+            if result is _SLOW:
+                break
+            stored[key] = result
+        else:
+            return stored, []
+        return self._validate_fully(values, loc)
+
+    def _validate_fully(
+        self, values: Mapping[str, Any], loc: tuple[str | int, ...]
+    ) -> tuple[dict[str, Any] | None, list[FieldError]]:
         present: dict[str, Any] = {}
         removed: list[str] = []
         for key, value in values.items():
@@ -230,8 +350,13 @@ class RowProcessor:
                 self.report.not_synchronised.add(key)
         return stored, []
 
-    async def add_row(self, line: int | None, row: Mapping[str, Any]) -> None:
-        """One flat row (``customer_id`` plus property values)."""
+    async def add_row(self, line: int | None, row: dict[str, Any]) -> None:
+        """One flat row (``customer_id`` plus property values); flushes full batches."""
+        if self.add(line, row):
+            await self.flush()
+
+    def add(self, line: int | None, row: dict[str, Any]) -> bool:
+        """Validate and batch one row (taken over: it is modified); True when a batch is full."""
         self.report.rows_read += 1
         raw_id = row.get("customer_id")
         if isinstance(raw_id, int) and not isinstance(raw_id, bool):
@@ -240,23 +365,22 @@ class RowProcessor:
         customer_id = raw_id if isinstance(raw_id, str) else None
         if problem is not None:
             self.report.reject(RowError(line, customer_id, ["customer_id"], problem))
-            return
+            return False
         assert customer_id is not None
-        values = {k: v for k, v in row.items() if k != "customer_id"}
-        stored, errors = self.validate(values)
+        del row["customer_id"]
+        stored, errors = self.validate(row)
         if stored is None:
             first = errors[0]
             msg = "; ".join(e.msg for e in errors) if len(errors) > 1 else first.msg
             self.report.reject(RowError(line, customer_id, list(first.loc), msg))
-            return
+            return False
         self.report.rows_upserted += 1
         existing = self.batch.get(customer_id)
         if existing is None:
             self.batch[customer_id] = stored
         else:
             existing.update(stored)
-        if len(self.batch) >= self.batch_size:
-            await self.flush()
+        return len(self.batch) >= self.batch_size
 
     def reject(
         self, line: int | None, customer_id: str | None, loc: list[str | int], msg: str
@@ -269,16 +393,32 @@ class RowProcessor:
             await self.sink(self.batch)
         self.batch = {}
 
+    async def finish(self) -> None:
+        """Flush the last batch and wait for every write to be done."""
+        await self.flush()
+        if self.drain is not None:
+            await self.drain()
+
+    async def abandon(self) -> None:
+        """After a failure: wait for a write in flight (its error, if any, is secondary)."""
+        if self.drain is not None:
+            with contextlib.suppress(Exception):
+                await self.drain()
+
 
 # ---------------------------------------------------------------------------------------------
 # Incremental parsing.
 
 
-async def iter_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, str]]:
-    """Decoded lines (without the line break) with their 1-based numbers; UTF-8, BOM ignored."""
+async def iter_line_blocks(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, list[str]]]:
+    """Decoded lines, a block per chunk: ``(number of the block's first line, lines)``.
+
+    Lines keep no line break (``\r\n`` and ``\n`` both end a line); UTF-8, a BOM is ignored.
+    Blocks instead of single lines keep the per-line cost of a large import low.
+    """
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
     pending = ""
-    number = 0
+    number = 1
     async for chunk in chunks:
         if not chunk:
             continue
@@ -286,14 +426,22 @@ async def iter_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, s
         lines = text.split("\n")
         pending = lines.pop()
         if len(pending) > MAX_LINE_BYTES:
-            raise LineTooLong(number + len(lines) + 1)
-        for line in lines:
-            number += 1
-            yield number, line.removesuffix("\r")
+            raise LineTooLong(number + len(lines))
+        if lines:
+            if "\r" in text:
+                lines = [line.removesuffix("\r") for line in lines]
+            yield number, lines
+            number += len(lines)
     pending += decoder.decode(b"", final=True)
     if pending:
-        number += 1
-        yield number, pending.removesuffix("\r")
+        yield number, [pending.removesuffix("\r")]
+
+
+async def iter_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, str]]:
+    """Decoded lines (without the line break) with their 1-based numbers."""
+    async for first, lines in iter_line_blocks(chunks):
+        for offset, line in enumerate(lines):
+            yield first + offset, line
 
 
 class LineTooLong(ValueError):
@@ -308,18 +456,22 @@ class BadHeader(ValueError):
 
 async def feed_ndjson(chunks: AsyncIterator[bytes], processor: RowProcessor) -> None:
     """Each non-blank line is one JSON object: ``{"customer_id": …, "<property>": …}``."""
-    async for number, line in iter_lines(chunks):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            processor.reject(number, None, [], f"not valid JSON: {exc}")
-            continue
-        if not isinstance(row, dict):
-            processor.reject(number, None, [], "each line must be a JSON object")
-            continue
-        await processor.add_row(number, row)
+    loads = json.loads
+    add = processor.add
+    async for first, lines in iter_line_blocks(chunks):
+        for number, line in enumerate(lines, first):
+            try:
+                row = loads(line)
+            except ValueError as exc:
+                if not line.strip():
+                    continue
+                processor.reject(number, None, [], f"not valid JSON: {exc}")
+                continue
+            if type(row) is not dict:
+                processor.reject(number, None, [], "each line must be a JSON object")
+                continue
+            if add(number, row):
+                await processor.flush()
 
 
 async def feed_csv(chunks: AsyncIterator[bytes], processor: RowProcessor) -> None:
@@ -396,8 +548,12 @@ async def _csv_row(processor: RowProcessor, header: list[str], line: int, text: 
 async def feed(
     chunks: AsyncIterator[bytes], format_: ImportFormat, processor: RowProcessor
 ) -> None:
-    if format_ == "csv":
-        await feed_csv(chunks, processor)
-    else:
-        await feed_ndjson(chunks, processor)
-    await processor.flush()
+    try:
+        if format_ == "csv":
+            await feed_csv(chunks, processor)
+        else:
+            await feed_ndjson(chunks, processor)
+        await processor.finish()
+    except BaseException:
+        await processor.abandon()
+        raise

@@ -10,6 +10,7 @@ errors.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,7 @@ from openpromo.customer.ingest import (
     SourcesCache,
     customer_id_error,
     feed,
+    parse_source_stamp,
 )
 from openpromo.customer.repository import CustomerRepository
 from openpromo.errors import FieldError, NotFound, Unprocessable, unprocessable
@@ -65,7 +67,11 @@ def view_of(customer: Customer) -> CustomerView:
     return CustomerView(
         customer_id=customer.customer_id,
         properties={k: v for k, v in (customer.properties or {}).items() if v is not None},
-        sources={k: v for k, v in (customer.sources or {}).items() if v is not None},
+        sources={
+            key: parsed
+            for key, stamp in (customer.sources or {}).items()
+            if (parsed := parse_source_stamp(stamp)) is not None
+        },
         created_at=customer.created_at,
         updated_at=customer.updated_at,
     )
@@ -106,12 +112,23 @@ class CustomerService:
         """A row processor whose batches are merged into ``customers`` (or dropped: dry run)."""
         repository = CustomerRepository(session, tenant_id)
         sources = SourcesCache(source, now)
+        # Pipelined: a batch's statement runs in the database while the next batch is
+        # parsed and validated here (one statement in flight at a time on the session).
+        in_flight: list[asyncio.Task[None]] = []
+
+        async def drain() -> None:
+            while in_flight:
+                await in_flight.pop()
 
         async def sink(batch: Batch) -> None:
-            await repository.upsert_batch(batch, sources, now)
+            await drain()
+            in_flight.append(asyncio.create_task(repository.upsert_batch(batch, sources, now)))
+            await asyncio.sleep(0)  # let it send the statement
 
+        if dry_run:
+            return RowProcessor(plan.definitions, plan.stored_keys, sink=None, report=report)
         return RowProcessor(
-            plan.definitions, plan.stored_keys, sink=None if dry_run else sink, report=report
+            plan.definitions, plan.stored_keys, sink=sink, drain=drain, report=report
         )
 
     async def put(

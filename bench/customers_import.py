@@ -1,0 +1,258 @@
+"""Benchmark: customer import through the HTTP API on PostgreSQL, against a raw COPY.
+
+    uv run python bench/customers_import.py \
+        --database-url postgresql://postgres@127.0.0.1:5432/postgres [--rows 1000000]
+
+Creates its own database, migrates it, creates a tenant (``openpromo tenant create --json``)
+with a customer schema of 5 properties (string, integer, decimal, boolean, date), all
+synchronised, writes an NDJSON file of ``--rows`` customers and measures:
+
+(a) ``POST /v1/customers/import`` served by a real ``openpromo serve`` process (uvicorn), the
+    file streamed by httpx: parse, validate every value, upsert in set-based batches;
+(b) the baseline: a raw asyncpg ``COPY`` of the same rows (customer_id text, properties
+    jsonb) into a bare table.
+
+Prints rows/s for both, the ratio API/COPY (target at most 4: PASS/FAIL) and the server's
+peak RSS. The database is dropped at the end (``--keep`` keeps it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+import httpx
+from sqlalchemy.engine import make_url
+
+BIN = Path(sys.executable).parent
+OPENPROMO = str(BIN / "openpromo")
+TARGET_RATIO = 4.0
+CHUNK = 1 << 20
+
+SCHEMA = [
+    {"key": "vip_level", "type": "string", "allowed_values": ["bronze", "silver", "gold"]},
+    {"key": "deposits", "type": "integer", "min": 0},
+    {"key": "ltv", "type": "decimal"},
+    {"key": "newsletter", "type": "boolean"},
+    {"key": "birth_date", "type": "date"},
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def write_rows(path: Path, rows: int) -> None:
+    rng = random.Random(42)
+    levels = ("bronze", "silver", "gold")
+    epoch = date(1950, 1, 1)
+    with path.open("w") as handle:
+        for i in range(rows):
+            handle.write(
+                json.dumps(
+                    {
+                        "customer_id": f"cust-{i:08d}",
+                        "vip_level": levels[rng.randrange(3)],
+                        "deposits": rng.randrange(10_000),
+                        "ltv": f"{rng.randrange(1_000_000) / 100:.2f}",
+                        "newsletter": rng.random() < 0.5,
+                        "birth_date": (epoch + timedelta(days=rng.randrange(20_000))).isoformat(),
+                    },
+                    separators=(",", ":"),
+                )
+                + "\n"
+            )
+
+
+def file_chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            found[key] = int(value.split()[0])
+    return found
+
+
+def cli(env: dict[str, str], *args: str) -> dict[str, Any]:
+    out = subprocess.run([OPENPROMO, *args], env=env, check=True, capture_output=True, text=True)
+    parsed: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return parsed
+
+
+async def admin_connect(server_url: str, database: str | None = None) -> Any:
+    url = make_url(server_url)
+    return await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=database or url.database or "postgres",
+    )
+
+
+async def raw_copy(server_url: str, database: str, path: Path) -> float:
+    """COPY the same rows (customer_id, properties) into a bare table; seconds for COPY."""
+    records: list[tuple[str, str]] = []
+    with path.open() as handle:
+        for line in handle:
+            row = json.loads(line)
+            customer_id = row.pop("customer_id")
+            records.append((customer_id, json.dumps(row, separators=(",", ":"))))
+    conn = await admin_connect(server_url, database)
+    try:
+        await conn.execute("CREATE TABLE bare_customers (customer_id text, properties jsonb)")
+        started = time.perf_counter()
+        await conn.copy_records_to_table(
+            "bare_customers", records=records, columns=["customer_id", "properties"]
+        )
+        elapsed = time.perf_counter() - started
+        count = await conn.fetchval("SELECT count(*) FROM bare_customers")
+        assert count == len(records), count
+        return elapsed
+    finally:
+        await conn.close()
+
+
+async def count_customers(server_url: str, database: str, tenant_id: str) -> int:
+    conn = await admin_connect(server_url, database)
+    try:
+        return int(
+            await conn.fetchval("SELECT count(*) FROM customers WHERE tenant_id = $1", tenant_id)
+        )
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True, help="PostgreSQL server URL")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    args = parser.parse_args()
+    server_url = args.database_url
+    name = f"openpromo_bench_customers_{os.getpid()}"
+
+    async def create_db() -> None:
+        conn = await admin_connect(server_url)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.close()
+
+    async def drop_db() -> None:
+        conn = await admin_connect(server_url)
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+    asyncio.run(create_db())
+    db_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    env = {**os.environ, "OPENPROMO_DATABASE_URL": db_url, "OPENPROMO_LOG_LEVEL": "WARNING"}
+    server: subprocess.Popen[bytes] | None = None
+    workdir = Path(tempfile.mkdtemp(prefix="openpromo-bench-"))
+    try:
+        subprocess.run([OPENPROMO, "db", "upgrade"], env=env, check=True, capture_output=True)
+        created = cli(env, "tenant", "create", "Bench", "--json")
+        admin_key = str(created["api_key"])
+        port = free_port()
+        serve_help = subprocess.run(
+            [OPENPROMO, "serve", "--help"], env=env, capture_output=True, text=True
+        ).stdout
+        extra = ["--no-worker"] if "--no-worker" in serve_help else []
+        server = subprocess.Popen(
+            [OPENPROMO, "serve", "--port", str(port), "--no-migrate", *extra],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"Bearer {admin_key}"}
+        with httpx.Client(base_url=base, headers=headers, timeout=None) as http:
+            for _ in range(200):
+                try:
+                    if http.get("/readyz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.1)
+            else:
+                raise SystemExit("the server did not become ready")
+            response = http.put("/v1/schemas/customer", json={"properties": SCHEMA})
+            assert response.status_code == 200, response.text
+            response = http.put(
+                "/v1/customer-sync", json={"properties": [p["key"] for p in SCHEMA]}
+            )
+            assert response.status_code == 200, response.text
+
+            data = workdir / "customers.ndjson"
+            print(f"writing {args.rows:,} rows to {data} …", file=sys.stderr)
+            write_rows(data, args.rows)
+            size_mb = data.stat().st_size / 1e6
+            memory_before = memory_kb(server.pid)
+            print("importing through the API …", file=sys.stderr)
+            started = time.perf_counter()
+            response = http.post(
+                "/v1/customers/import",
+                content=file_chunks(data),
+                headers={"Content-Type": "application/x-ndjson"},
+            )
+            api_seconds = time.perf_counter() - started
+            memory_after = memory_kb(server.pid)
+            assert response.status_code == 200, response.text
+            report = response.json()
+            assert report["rows_upserted"] == args.rows, report
+            assert report["rows_rejected"] == 0, report
+
+        stored = asyncio.run(count_customers(server_url, name, str(created["tenant_id"])))
+        assert stored == args.rows, stored
+        print("raw COPY baseline …", file=sys.stderr)
+        copy_seconds = asyncio.run(raw_copy(server_url, name, data))
+
+        ratio = api_seconds / copy_seconds
+        print(f"rows: {args.rows:,} ({size_mb:.0f} MB of NDJSON, 5 properties each)")
+        print(
+            f"API import : {api_seconds:8.2f} s  {args.rows / api_seconds:>12,.0f} rows/s  "
+            f"(validated, upserted into customers)"
+        )
+        print(
+            f"raw COPY   : {copy_seconds:8.2f} s  {args.rows / copy_seconds:>12,.0f} rows/s  "
+            f"(asyncpg COPY into a bare (customer_id text, properties jsonb) table)"
+        )
+        print(
+            f"server memory: VmHWM {memory_before['VmHWM'] / 1024:.0f} MB before, "
+            f"{memory_after['VmHWM'] / 1024:.0f} MB after the import"
+        )
+        verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+        print(f"ratio API/COPY: {ratio:.2f} (target <= {TARGET_RATIO:g}): {verdict}")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        for path in workdir.iterdir():
+            path.unlink()
+        workdir.rmdir()
+        if not args.keep:
+            asyncio.run(drop_db())
+
+
+if __name__ == "__main__":
+    main()
