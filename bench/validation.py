@@ -179,6 +179,8 @@ def serve(app: str, port: int, env: dict[str, str], factory: bool) -> subprocess
         "--log-level",
         "warning",
         "--no-access-log",
+        "--timeout-keep-alive",
+        "120",
     ]
     if factory:
         cmd.append("--factory")
@@ -343,7 +345,10 @@ async def main() -> None:
         for proc in procs:
             proc.terminate()
         for proc in procs:
-            proc.wait(timeout=10)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         await _drop_pg_database(server, name)
 
 

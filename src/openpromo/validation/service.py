@@ -232,9 +232,19 @@ class ValidationService:
             )
             for r in await vrepo.reward_types()
         }
+        # Only the schemas this call needs (one query each): the session schema always (its
+        # required properties), the others when there are values to read.
         session_defs = await schema_service.definitions(session, tenant_id, "session")
-        customer_defs = await schema_service.definitions(session, tenant_id, "customer")
-        promotion_defs = await schema_service.definitions(session, tenant_id, "promotion")
+        customer_defs = (
+            await schema_service.definitions(session, tenant_id, "customer")
+            if any(c.body.customer for c in contexts)
+            else []
+        )
+        promotion_defs = (
+            await schema_service.definitions(session, tenant_id, "promotion")
+            if promotion.properties
+            else []
+        )
         overrides = promotion.reward_constraints or {}
         ptypes = {d.key: d.type for d in promotion_defs}
         base: dict[str, Any] = {}
@@ -283,13 +293,15 @@ class ValidationService:
             typed_session, errors = validate_values(
                 session_defs, ctx.body.session, loc=("contexts", ctx.index, "session")
             )
-            typed_customer, cerrors = validate_values(
-                customer_defs,
-                ctx.body.customer,
-                loc=("contexts", ctx.index, "customer"),
-                check_required=False,
-            )
-            errors = [*errors, *cerrors]
+            typed_customer: dict[str, Any] = {}
+            if ctx.body.customer:
+                typed_customer, cerrors = validate_values(
+                    customer_defs,
+                    ctx.body.customer,
+                    loc=("contexts", ctx.index, "customer"),
+                    check_required=False,
+                )
+                errors = [*errors, *cerrors]
             if errors:
                 ctx.result["reasons"].append(
                     _reason(
