@@ -376,7 +376,7 @@ class PromocodeRepository:
         Rows go in sorted by key, so the unique index is filled in order (each leaf page
         visited once) instead of at random: a quarter faster for a million values."""
         if self.is_postgres:
-            await self.session.execute(text("SET LOCAL work_mem = '64MB'"))
+            await self.session.execute(text("SET LOCAL work_mem = '128MB'"))
         source = select(
             literal(self.tenant_id, String()),
             literal(promocode_id, String()),
