@@ -112,6 +112,8 @@ class LimitState:
     # Customers already counted by each audience cap window.
     members: dict[CounterId, set[str]] = field(default_factory=dict)
     pool_available: int = 0
+    # On a commit: the (id, value) of the pool values locked for allocation, oldest first.
+    pool_rows: list[tuple[int, str]] = field(default_factory=list)
 
 
 # --- outputs -------------------------------------------------------------------------------

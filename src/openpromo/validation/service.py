@@ -685,7 +685,7 @@ class ValidationService:
         if needed and promocode is not None:
             rows = await grepo.available_values(promocode.id, needed, lock=commit)
             state.pool_available = len(rows)
-            state.pool_rows = rows  # type: ignore[attr-defined]
+            state.pool_rows = rows
         return state
 
     async def _load_rolling(
@@ -751,7 +751,7 @@ class ValidationService:
         if planned.redemptions and promocode is not None:
             await grepo.add_redemptions(promocode.id, planned.redemptions)
         members: list[tuple[str, datetime, str]] = []
-        pool = list(getattr(state, "pool_rows", []))
+        pool = list(state.pool_rows)
         allocations: list[tuple[int, str]] = []
         rows: list[dict[str, Any]] = []
         overrides = promotion.reward_constraints or {}
