@@ -490,3 +490,49 @@ async def test_inline_customer_values_and_builtin_context(
         "customer",
         "country",
     ]
+
+
+async def test_grants_list_filters(
+    client: httpx.AsyncClient, database: Database, tenant: TenantFixture
+) -> None:
+    world = await setup_world(database, tenant.id)
+    out = await post(
+        client,
+        promo_path(world),
+        {"contexts": [ctx("a", "20"), ctx("b", "20")], "commit": True, "campaign_id": "cmp-9"},
+    )
+    ids = [r["grant_ids"][0] for r in out["results"]]
+    by_customer = (await client.get("/v1/grants", params={"customer_id": "b"})).json()
+    assert [g["id"] for g in by_customer["items"]] == [ids[1]]
+    by_campaign = (await client.get("/v1/grants", params={"campaign_id": "cmp-9"})).json()
+    assert [g["id"] for g in by_campaign["items"]] == ids
+    future = (await client.get("/v1/grants", params={"created_from": "2999-01-01T00:00:00"})).json()
+    assert future["items"] == []
+    past = (
+        await client.get(
+            "/v1/grants",
+            params={"created_to": "2999-01-01T00:00:00Z", "promotion_id": world.promotion_id},
+        )
+    ).json()
+    assert [g["id"] for g in past["items"]] == ids
+    bad = await client.get("/v1/grants", params={"status": "nope"})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"] == ["query", "status"]
+    assert (await client.get("/v1/grants/nope")).status_code == 404
+
+
+async def test_roles_for_grants(
+    client: httpx.AsyncClient, app: Any, database: Database, tenant: TenantFixture
+) -> None:
+    world = await setup_world(database, tenant.id)
+    out = await post(client, promo_path(world), {"contexts": [ctx("a", "20")], "commit": True})
+    grant_id = out["results"][0]["grant_ids"][0]
+    read_only = await key_with_role(client, "read_only")
+    async with make_client(app, read_only) as ro:
+        assert (await ro.get(f"/v1/grants/{grant_id}")).status_code == 200
+        assert (await ro.get(f"/v1/promotions/{world.promotion_id}/stats")).status_code == 200
+        assert (await ro.post(f"/v1/grants/{grant_id}/reverse")).status_code == 403
+    integration = await key_with_role(client, "integration")
+    async with make_client(app, integration) as integ:
+        response = await integ.post(f"/v1/grants/{grant_id}/reverse")
+        assert response.status_code == 200 and response.json()["status"] == "reversed"

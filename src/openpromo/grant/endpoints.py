@@ -5,7 +5,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationRead, IntegrationWrite, Limit
+from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
 from openpromo.api.problems import COMMON_ERRORS
 from openpromo.grant.schemas import Grant, GrantReverse, PromotionStats
 from openpromo.grant.service import grant_service
@@ -16,7 +16,7 @@ router = APIRouter(tags=["grants"], responses=COMMON_ERRORS)
 
 @router.get("/v1/grants", summary="List grants (newest last)", response_model=Page[Grant])
 async def list_grants(
-    ctx: IntegrationRead,
+    ctx: Read,
     limit: Limit = DEFAULT_PAGE_LIMIT,
     cursor: Cursor = None,
     promotion_id: str | None = None,
@@ -44,7 +44,7 @@ async def list_grants(
 
 
 @router.get("/v1/grants/{grant_id}", summary="Get a grant", response_model=Grant)
-async def get_grant(grant_id: str, ctx: IntegrationRead) -> Grant:
+async def get_grant(grant_id: str, ctx: Read) -> Grant:
     return await grant_service.get(ctx.session, ctx.principal, grant_id)
 
 
@@ -65,5 +65,5 @@ async def reverse_grant(
     summary="Grants, customers, rewards, caps and budgets of a promotion",
     response_model=PromotionStats,
 )
-async def get_promotion_stats(promotion_id: str, ctx: IntegrationRead) -> PromotionStats:
+async def get_promotion_stats(promotion_id: str, ctx: Read) -> PromotionStats:
     return await grant_service.stats(ctx.session, ctx.principal, promotion_id)

@@ -13,7 +13,7 @@ second returns the grant unchanged.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -85,6 +85,10 @@ class GrantService:
         **filters: Any,
     ) -> Slice[GrantOut]:
         after_id = decode_cursor(cursor) if cursor else None
+        for name in ("created_from", "created_to"):
+            value = filters.get(name)
+            if isinstance(value, datetime) and value.tzinfo is None:
+                filters[name] = value.replace(tzinfo=UTC)  # a naive bound is read as UTC
         rows = await GrantRepository(session, principal.tenant_id).list_page(
             after_id=after_id, limit=limit + 1, **filters
         )
