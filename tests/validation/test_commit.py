@@ -536,3 +536,33 @@ async def test_roles_for_grants(
     async with make_client(app, integration) as integ:
         response = await integ.post(f"/v1/grants/{grant_id}/reverse")
         assert response.status_code == 200 and response.json()["status"] == "reversed"
+
+
+async def test_big_batch_commit_then_reverse(
+    client: httpx.AsyncClient, database: Database, tenant: TenantFixture
+) -> None:
+    world = await setup_world(
+        database,
+        tenant.id,
+        budgets={
+            "audience_caps": [{"window": "day", "limit": 250}],
+            "reward_budgets": [{"reward_type": "eur", "window": "month", "limit": "2000"}],
+        },
+        constraints={"spins": {"per_customer": [{"window": "day", "max_grants": 1}]}},
+    )
+    contexts = [ctx(f"c{i}", "150") for i in range(300)]
+    out = await post(client, promo_path(world), {"contexts": contexts, "commit": True})
+    granted = [r for r in out["results"] if r["eligible"]]
+    assert len(granted) == 250
+    assert out["summary"]["rewards_total"] == {"eur": "1995.00", "spins": "5000"}
+    reasons = {c["code"] for r in out["results"] for c in r["reasons"]}
+    assert reasons == {"audience_cap_reached", "budget_exhausted"}
+    both = [r for r in granted if len(r["grant_ids"]) == 2]
+    assert len(both) == 133
+    grant = (await client.get(f"/v1/grants/{both[0]['grant_ids'][1]}")).json()
+    assert grant["value"] == "15.00" and grant["status"] == "granted"
+    await client.post(f"/v1/grants/{both[0]['grant_ids'][1]}/reverse")
+    stats = (await client.get(f"/v1/promotions/{world.promotion_id}/stats")).json()
+    assert stats["reward_budgets"][0]["used"] == "1980.00"
+    assert stats["audience_caps"][0]["used"] == 250
+    assert stats["grants_count"] == 250 + 133 - 1
