@@ -94,6 +94,11 @@ def memory_kb(pid: int) -> dict[str, int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cli(env: dict[str, str], *args: str) -> dict[str, Any]:
     out = subprocess.run([OPENPROMO, *args], env=env, check=True, capture_output=True, text=True)
     parsed: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -208,6 +213,7 @@ def main() -> None:
             write_rows(data, args.rows)
             size_mb = data.stat().st_size / 1e6
             memory_before = memory_kb(server.pid)
+            cpu_before = cpu_seconds(server.pid)
             print("importing through the API …", file=sys.stderr)
             started = time.perf_counter()
             response = http.post(
@@ -216,6 +222,7 @@ def main() -> None:
                 headers={"Content-Type": "application/x-ndjson"},
             )
             api_seconds = time.perf_counter() - started
+            server_cpu = cpu_seconds(server.pid) - cpu_before
             memory_after = memory_kb(server.pid)
             assert response.status_code == 200, response.text
             report = response.json()
@@ -236,6 +243,11 @@ def main() -> None:
         print(
             f"raw COPY   : {copy_seconds:8.2f} s  {args.rows / copy_seconds:>12,.0f} rows/s  "
             f"(asyncpg COPY into a bare (customer_id text, properties jsonb) table)"
+        )
+        print(
+            f"server process CPU during the import: {server_cpu:.2f} s "
+            f"({server_cpu / args.rows * 1e6:.1f} µs/row; the rest of the wall time is the "
+            "database and the transfer)"
         )
         print(
             f"server memory: VmHWM {memory_before['VmHWM'] / 1024:.0f} MB before, "

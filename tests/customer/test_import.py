@@ -238,3 +238,45 @@ async def test_large_streamed_import_batches_duplicates_and_error_cap(
     # Ids j < 3,000 with j % 4 != 3 (2,250), plus those with j % 4 == 3 whose only valid row
     # is one of the last 200 lines (j in 1,800..1,999: 50).
     assert count == 2_300
+
+
+async def test_values_postgresql_cannot_store_are_row_errors(
+    client: httpx.AsyncClient, schema: None
+) -> None:
+    body = (
+        '{"customer_id": "u1", "country": "a\\u0000b"}\n'
+        '{"customer_id": "u2", "country": "\\ud800"}\n'
+        '{"customer_id": "u3", "tags": ["ok", "\\u0000"]}\n'
+        '{"customer_id": "u4", "country": "Zürich"}\n'
+    )
+    report = await _import(client, body, NDJSON)
+    assert (report["rows_upserted"], report["rows_rejected"]) == (1, 3)
+    assert [(e["line"], e["loc"]) for e in report["errors"]] == [
+        (1, ["country"]),
+        (2, ["country"]),
+        (3, ["tags"]),
+    ]
+    assert "NUL character" in report["errors"][0]["msg"]
+    assert (await client.get("/v1/customers/u4")).json()["properties"] == {"country": "Zürich"}
+
+
+async def test_verbatim_and_reserialised_rows_store_the_same_values(
+    client: httpx.AsyncClient, schema: None
+) -> None:
+    """A canonical line is stored as sent (minus customer_id); others are re-serialised."""
+    body = (
+        '{"customer_id": "v1", "deposits": 5, "ltv": "1.50", "birth_date": "2001-02-03"}\n'
+        '{"deposits": 5.0, "customer_id": "v2", "ltv": 1.5, "birth_date": "2001-02-03"}\n'
+    )
+    report = await _import(client, body, NDJSON)
+    assert report["rows_upserted"] == 2
+    assert (await client.get("/v1/customers/v1")).json()["properties"] == {
+        "deposits": 5,
+        "ltv": "1.50",
+        "birth_date": "2001-02-03",
+    }
+    assert (await client.get("/v1/customers/v2")).json()["properties"] == {
+        "deposits": 5,
+        "ltv": "1.5",
+        "birth_date": "2001-02-03",
+    }

@@ -39,8 +39,20 @@ MAX_REPORTED_ERRORS = 1_000
 MAX_LINE_BYTES = 1_048_576
 CUSTOMER_ID_MAX_LENGTH = 128
 
-# customer_id -> JSON values to merge (None removes the stored value)
-Batch = dict[str, dict[str, Any]]
+
+class Batch(dict[str, dict[str, Any]]):
+    """customer_id → JSON values to merge (None removes the stored value).
+
+    ``raw`` holds, for NDJSON rows whose every value was taken verbatim, the original line: it
+    is stored as it is (minus its ``customer_id`` member, removed in SQL), which spares
+    serialising the values again.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw: dict[str, str] = {}
+
+
 BatchSink = Callable[[Batch], Awaitable[None]]
 
 
@@ -211,6 +223,27 @@ _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 _MAX_STRING = 10_000
 
 
+def _storable_text(text: str) -> bool:
+    """PostgreSQL text holds neither NUL characters nor lone UTF-16 surrogates."""
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _unstorable(value: Any) -> bool:
+    if isinstance(value, str):
+        return not _storable_text(value)
+    if isinstance(value, list):
+        return any(isinstance(item, str) and not _storable_text(item) for item in value)
+    return False
+
+
 def _fast_check(definition: PropertyDefinition) -> Callable[[Any], Any]:
     """A checker for the canonical valid values of ``definition`` (``_SLOW`` otherwise)."""
     lo, hi = definition.min, definition.max
@@ -222,7 +255,12 @@ def _fast_check(definition: PropertyDefinition) -> Callable[[Any], Any]:
         limit = min(definition.max_length or _MAX_STRING, _MAX_STRING)
 
         def check_string(value: Any) -> Any:
-            if type(value) is str and len(value) <= limit and (allowed is None or value in allowed):
+            if (
+                type(value) is str
+                and len(value) <= limit
+                and (allowed is None or value in allowed)
+                and _storable_text(value)
+            ):
                 return value
             return _SLOW
 
@@ -298,8 +336,11 @@ class RowProcessor:
         self.drain = drain
         self.report = report if report is not None else IngestReport()
         self.batch_size = batch_size
-        self.batch: Batch = {}
+        self.batch = Batch()
         self.fast = {d.key: _fast_check(d) for d in self.definitions if d.key in self.stored_keys}
+        # Verbatim rows cannot be used when a property is named like the id column.
+        self.verbatim_ok = not self.replace_keys and "customer_id" not in self.types
+        self.last_fast = False
 
     def validate(
         self, values: Mapping[str, Any], loc: tuple[str | int, ...] = ()
@@ -307,6 +348,7 @@ class RowProcessor:
         """JSON values to store for one customer (None and the errors if the row is bad)."""
         fast = self.fast
         stored: dict[str, Any] = dict.fromkeys(self.replace_keys) if self.replace_keys else {}
+        self.last_fast = False
         for key, value in values.items():
             check = fast.get(key)
             if check is None:
@@ -319,6 +361,7 @@ class RowProcessor:
                 break
             stored[key] = result
         else:
+            self.last_fast = True
             return stored, []
         return self._validate_fully(values, loc)
 
@@ -335,8 +378,19 @@ class RowProcessor:
         typed, errors = validate_values(
             self.definitions, present, loc=loc, check_required=False, unknown="error"
         )
+        errors = list(errors)
+        for key, value in typed.items():
+            if _unstorable(value):
+                errors.append(
+                    FieldError(
+                        (*loc, key),
+                        f"{key}: contains a NUL character or an unpaired surrogate, "
+                        "which cannot be stored",
+                        "invalid_character",
+                    )
+                )
         if errors:
-            return None, list(errors)
+            return None, errors
         stored: dict[str, Any] = {key: None for key in self.replace_keys}
         for key, value in typed.items():
             if key in self.stored_keys:
@@ -355,7 +409,7 @@ class RowProcessor:
         if self.add(line, row):
             await self.flush()
 
-    def add(self, line: int | None, row: dict[str, Any]) -> bool:
+    def add(self, line: int | None, row: dict[str, Any], verbatim: str | None = None) -> bool:
         """Validate and batch one row (taken over: it is modified); True when a batch is full."""
         self.report.rows_read += 1
         raw_id = row.get("customer_id")
@@ -375,12 +429,16 @@ class RowProcessor:
             self.report.reject(RowError(line, customer_id, list(first.loc), msg))
             return False
         self.report.rows_upserted += 1
-        existing = self.batch.get(customer_id)
+        batch = self.batch
+        existing = batch.get(customer_id)
         if existing is None:
-            self.batch[customer_id] = stored
+            batch[customer_id] = stored
+            if verbatim is not None and self.last_fast and self.verbatim_ok:
+                batch.raw[customer_id] = verbatim
         else:
             existing.update(stored)
-        return len(self.batch) >= self.batch_size
+            batch.raw.pop(customer_id, None)
+        return len(batch) >= self.batch_size
 
     def reject(
         self, line: int | None, customer_id: str | None, loc: list[str | int], msg: str
@@ -391,7 +449,7 @@ class RowProcessor:
     async def flush(self) -> None:
         if self.batch and self.sink is not None:
             await self.sink(self.batch)
-        self.batch = {}
+        self.batch = Batch()
 
     async def finish(self) -> None:
         """Flush the last batch and wait for every write to be done."""
@@ -470,7 +528,7 @@ async def feed_ndjson(chunks: AsyncIterator[bytes], processor: RowProcessor) -> 
             if type(row) is not dict:
                 processor.reject(number, None, [], "each line must be a JSON object")
                 continue
-            if add(number, row):
+            if add(number, row, line):
                 await processor.flush()
 
 

@@ -23,24 +23,23 @@ from openpromo.models.base import UTCDateTime
 
 IN_CHUNK = 1_000
 
-_PG_UPSERT = text(
-    """
+# Rows of a batch share a handful of ``sources`` documents (one per set of keys): they travel
+# once, as a jsonb[] parameter, and each row carries an index into it — no per-row parsing.
+_PG_UPSERT_SQL = """
     INSERT INTO customers (tenant_id, customer_id, properties, sources, created_at, updated_at)
-    SELECT :tenant_id, r.customer_id, CAST(r.properties AS jsonb), CAST(r.sources AS jsonb),
-           :now, :now
+    SELECT :tenant_id, r.customer_id, CAST(r.properties AS jsonb) {strip_id},
+           (CAST(:shapes AS jsonb[]))[r.shape], :now, :now
     FROM unnest(CAST(:customer_ids AS text[]), CAST(:properties AS text[]),
-                CAST(:sources AS text[])) AS r(customer_id, properties, sources)
+                CAST(:shape_of AS int[])) AS r(customer_id, properties, shape)
     ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
         properties = jsonb_strip_nulls(customers.properties || EXCLUDED.properties),
         sources = jsonb_strip_nulls(customers.sources || EXCLUDED.sources),
         updated_at = EXCLUDED.updated_at
     """
-).bindparams(bindparam("now", type_=UTCDateTime()))
 
-_SQLITE_UPSERT = text(
-    """
+_SQLITE_UPSERT_SQL = """
     INSERT INTO customers (tenant_id, customer_id, properties, sources, created_at, updated_at)
-    SELECT :tenant_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+    SELECT :tenant_id, json_extract(value, '$[0]'), {properties},
            json_extract(value, '$[2]'), :now, :now
     FROM json_each(:rows) WHERE true
     ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
@@ -48,7 +47,21 @@ _SQLITE_UPSERT = text(
         sources = json_patch(customers.sources, excluded.sources),
         updated_at = excluded.updated_at
     """
-).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+def _statement(sql: str) -> Any:
+    return text(sql).bindparams(bindparam("now", type_=UTCDateTime()))
+
+
+# Verbatim NDJSON lines still hold their customer_id member: the *_VERBATIM statements drop it.
+_PG_UPSERT = _statement(_PG_UPSERT_SQL.format(strip_id=""))
+_PG_UPSERT_VERBATIM = _statement(_PG_UPSERT_SQL.format(strip_id="- 'customer_id'"))
+_SQLITE_UPSERT = _statement(_SQLITE_UPSERT_SQL.format(properties="json_extract(value, '$[1]')"))
+_SQLITE_UPSERT_VERBATIM = _statement(
+    _SQLITE_UPSERT_SQL.format(
+        properties="json_remove(json_extract(value, '$[1]'), '$.customer_id')"
+    )
+)
 
 
 class CustomerRepository:
@@ -67,27 +80,35 @@ class CustomerRepository:
         if not batch:
             return
         dumps = json.dumps
+        raw: dict[str, str] = getattr(batch, "raw", {})
         if self.dialect == "postgresql":
-            ids = list(batch)
-            props = [dumps(values) for values in batch.values()]
-            srcs = [sources.for_values(values) for values in batch.values()]
+            shapes: dict[str, int] = {}
+            shape_of: list[int] = []
+            for values in batch.values():
+                doc = sources.for_values(values)
+                index = shapes.get(doc)
+                if index is None:
+                    index = shapes[doc] = len(shapes) + 1
+                shape_of.append(index)
             await self.session.execute(
-                _PG_UPSERT,
+                _PG_UPSERT_VERBATIM if raw else _PG_UPSERT,
                 {
                     "tenant_id": self.tenant_id,
                     "now": now,
-                    "customer_ids": ids,
-                    "properties": props,
-                    "sources": srcs,
+                    "customer_ids": list(batch),
+                    "properties": [raw.get(cid) or dumps(values) for cid, values in batch.items()],
+                    "shapes": list(shapes),
+                    "shape_of": shape_of,
                 },
             )
         else:
             rows = ",".join(
-                f"[{dumps(cid)},{dumps(values)},{sources.for_values(values)}]"
+                f"[{dumps(cid)},{raw.get(cid) or dumps(values)},{sources.for_values(values)}]"
                 for cid, values in batch.items()
             )
             await self.session.execute(
-                _SQLITE_UPSERT, {"tenant_id": self.tenant_id, "now": now, "rows": f"[{rows}]"}
+                _SQLITE_UPSERT_VERBATIM if raw else _SQLITE_UPSERT,
+                {"tenant_id": self.tenant_id, "now": now, "rows": f"[{rows}]"},
             )
 
     async def synchronised_properties(self) -> list[str] | None:
