@@ -412,16 +412,25 @@ class RowProcessor:
     def add(self, line: int | None, row: dict[str, Any], verbatim: str | None = None) -> bool:
         """Validate and batch one row (taken over: it is modified); True when a batch is full."""
         self.report.rows_read += 1
-        raw_id = row.get("customer_id")
-        if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-            raw_id = str(raw_id)
-        problem = customer_id_error(raw_id) if "customer_id" in row else "customer_id is missing"
-        customer_id = raw_id if isinstance(raw_id, str) else None
-        if problem is not None:
-            self.report.reject(RowError(line, customer_id, ["customer_id"], problem))
-            return False
-        assert customer_id is not None
-        del row["customer_id"]
+        customer_id = row.pop("customer_id", None)
+        if not (
+            type(customer_id) is str
+            and 0 < len(customer_id) <= CUSTOMER_ID_MAX_LENGTH
+            and customer_id.isascii()
+            and customer_id.isprintable()
+        ):
+            # Not the common case: the full check says why, or accepts it.
+            if type(customer_id) is int:
+                customer_id = str(customer_id)
+            problem = (
+                customer_id_error(customer_id)
+                if customer_id is not None
+                else "customer_id is missing"
+            )
+            if problem is not None:
+                shown = customer_id if isinstance(customer_id, str) else None
+                self.report.reject(RowError(line, shown, ["customer_id"], problem))
+                return False
         stored, errors = self.validate(row)
         if stored is None:
             first = errors[0]

@@ -199,7 +199,6 @@ class CustomerService:
         format_: ImportFormat,
         *,
         dry_run: bool = False,
-        on_progress: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
         """Stream an NDJSON or CSV file into the store, in batches, in this transaction."""
         now = utcnow()
@@ -207,15 +206,6 @@ class CustomerService:
         processor = self.processor(
             session, principal.tenant_id, plan, source="import", now=now, dry_run=dry_run
         )
-        if on_progress is not None:
-            inner = processor.sink
-
-            async def reporting_sink(batch: Batch) -> None:
-                if inner is not None:
-                    await inner(batch)
-                on_progress(processor.report)
-
-            processor.sink = reporting_sink
         try:
             await feed(chunks, format_, processor)
         except BadHeader as exc:
@@ -231,8 +221,6 @@ class CustomerService:
             raise Unprocessable(
                 detail=msg, errors=[FieldError(("body",), msg, "invalid_encoding")]
             ) from exc
-        if on_progress is not None:
-            on_progress(processor.report)
         return processor.report
 
     async def load_properties(
