@@ -129,8 +129,11 @@ runner = CliRunner()
 
 
 def _cli(args: list[str]) -> tuple[int, str, str]:
+    """Run the CLI in a thread: it runs its own event loop, as it does from a shell."""
     with ThreadPoolExecutor(1) as pool:
         result = pool.submit(runner.invoke, cli_app, args).result()
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -166,7 +169,7 @@ async def test_cli_tenant_and_user_create(database_url: str, database: Database)
         ["user", "create", "--tenant", tenant["tenant_id"], "--email", "ed@cli.example", "--json"]
     )
     assert code == 1
-    assert "already exists" in err
+    assert "already exists" in err, (code, err)
     code, out, _ = _cli(
         [
             "user",

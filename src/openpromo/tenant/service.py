@@ -80,8 +80,9 @@ class TenantService:
             session, principal, "tenant.create", "tenant", tenant.id, after=_snapshot(tenant)
         )
         key, plain = await api_key_service.create(session, principal, "initial admin key", "admin")
-        email = admin_email or await user_service.free_admin_email(session, name)
-        user, password = await user_service.create(session, principal, email, "admin")
+        user, password = await user_service.create_first_admin(
+            session, principal, name, admin_email
+        )
         return BootstrappedTenant(
             tenant=tenant,
             api_key=key,

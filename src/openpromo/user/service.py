@@ -112,6 +112,28 @@ class UserService:
             email = f"admin@{slug}-{secrets.token_hex(3)}.local"
         return email
 
+    async def create_first_admin(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        tenant_name: str,
+        email: str | None = None,
+    ) -> tuple[User, str]:
+        """A new tenant's first admin: the given e-mail, or a free ``admin@<slug>.local`` (a
+        concurrent tenant of the same name taking it first just means another suffix)."""
+        if email is not None:
+            return await self.create(session, principal, email, "admin")
+        for _attempt in range(3):
+            try:
+                return await self.create(
+                    session, principal, await self.free_admin_email(session, tenant_name), "admin"
+                )
+            except EmailTaken:
+                continue
+        return await self.create(
+            session, principal, f"admin-{secrets.token_hex(6)}@tenant.local", "admin"
+        )
+
     async def authenticate(self, session: AsyncSession, email: str, password: str) -> User | None:
         """The user with this e-mail and password, or None (same answer and cost either way)."""
         user = await find_user_by_email(session, normalize_email(email))
