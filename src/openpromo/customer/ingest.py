@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -109,19 +109,24 @@ class IngestReport:
         ]
 
 
+_SOURCE_CODES = {"api": "a", "import": "i", "sync": "s"}
+_SOURCE_NAMES = {code: name for name, code in _SOURCE_CODES.items()}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def source_stamp(source: str, now: datetime) -> str:
-    """How a value's origin is stored: ``"<source>@<ISO UTC time>"``, compact on purpose
-    (one short string per property and customer; the API shows it as an object)."""
-    return f"{source}@{now.isoformat().replace('+00:00', 'Z')}"
+    """How a value's origin is stored: the source's initial and the UTC time in epoch
+    microseconds (``"i1764092466151982"``). Compact on purpose — there is one per property and
+    customer, millions of them — the API shows it as ``{"source", "updated_at"}``."""
+    return f"{_SOURCE_CODES[source]}{(now - _EPOCH) // _MICROSECOND}"
 
 
 def parse_source_stamp(stamp: Any) -> dict[str, Any] | None:
     """The API shape ``{"source", "updated_at"}`` of a stored stamp."""
-    if isinstance(stamp, str) and "@" in stamp:
-        source, _, updated_at = stamp.partition("@")
-        return {"source": source, "updated_at": updated_at}
-    if isinstance(stamp, dict):
-        return stamp
+    if isinstance(stamp, str) and stamp[:1] in _SOURCE_NAMES and stamp[1:].isdigit():
+        moment = _EPOCH + int(stamp[1:]) * _MICROSECOND
+        return {"source": _SOURCE_NAMES[stamp[0]], "updated_at": moment}
     return None
 
 

@@ -14,7 +14,7 @@ class Customer(Base):
 
     ``properties`` holds JSON values (decimals, dates and datetimes as strings); a JSON null
     stands for "no value" and is never shown. ``sources`` says, per property, where the value
-    came from and when, as ``"<api|import|sync>@<ISO time>"``.
+    came from and when, compactly: ``"i1764092466151982"`` (source initial, epoch µs).
 
     ``tenant_id`` deliberately has no foreign key: imports and syncs write millions of rows and
     the per-row referential check costs about a third of each batch. Rows are only ever
