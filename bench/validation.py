@@ -259,8 +259,8 @@ async def main() -> None:
             **os.environ,
             "OPENPROMO_DATABASE_URL": url,
             "OPENPROMO_LOG_LEVEL": "WARNING",
-            "OPENPROMO_DB_POOL_SIZE": "40",
-            "OPENPROMO_DB_MAX_OVERFLOW": "40",
+            "OPENPROMO_DB_POOL_SIZE": "16",
+            "OPENPROMO_DB_MAX_OVERFLOW": "8",
         }
         port, bare_port = free_port(), free_port()
         procs.append(serve("openpromo.app:create_app", port, env, True))
