@@ -52,7 +52,7 @@ from openpromo.kit.windows import EPOCH, is_rolling, window_start
 from openpromo.models import Grant, Promotion
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_value import PromocodeValue
-from openpromo.rules import RewardTypeInfo, format_value, from_minor_units, to_minor_units
+from openpromo.rules import RewardTypeInfo, format_value, from_minor_units
 from openpromo.validation.repository import ValidationRepository
 from openpromo.validation.schemas import ValidateRequest, ValidationContext
 
@@ -112,6 +112,33 @@ def _to_minor_floor(value: Decimal, decimals: int) -> int:
 class RewardTypeView:
     info: RewardTypeInfo
     constraints: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Bounds:
+    """A reward type's effective constraints, parsed once per call."""
+
+    decimals: int
+    valid_from: datetime | None
+    valid_until: datetime | None
+    max_value: Decimal | None
+    min_value: Decimal | None
+    window_text: str
+    min_text: str
+
+    @classmethod
+    def of(cls, cons: Mapping[str, Any], view: RewardTypeView) -> _Bounds:
+        vf, vu = cons.get("valid_from"), cons.get("valid_until")
+        mx, mn = cons.get("max_value"), cons.get("min_value")
+        return cls(
+            decimals=view.info.decimals,
+            valid_from=_dt(vf) if vf else None,
+            valid_until=_dt(vu) if vu else None,
+            max_value=Decimal(str(mx)) if mx is not None else None,
+            min_value=Decimal(str(mn)) if mn is not None else None,
+            window_text=f"{vf or '-'} and {vu or '-'}",
+            min_text=str(mn),
+        )
 
 
 class ValidationService:
@@ -278,6 +305,7 @@ class ValidationService:
         attr = selection.get("property") if selection.get("method") == "attribute" else None
         seen_refs: set[str] = set()
         evaluable: list[_Ctx] = []
+        bounds: dict[str, _Bounds | None] = {}
         for ctx in contexts:
             ref = ctx.body.reference
             if ref and ref in existing:
@@ -333,7 +361,7 @@ class ValidationService:
                 ctx.result["_sort"] = merged.get(attr)
             for reward in match.rewards:
                 minor = self._constrain(
-                    ctx, reward.reward_type, reward.value, reward_types, overrides, now
+                    ctx, reward.reward_type, reward.value, reward_types, overrides, now, bounds
                 )
                 if minor is not None:
                     ctx.rewards.append((reward.reward_type, minor))
@@ -424,38 +452,46 @@ class ValidationService:
         reward_types: Mapping[str, RewardTypeView],
         overrides: Mapping[str, Any],
         now: datetime,
+        bounds_cache: dict[str, _Bounds | None],
     ) -> int | None:
         """Validity window, constraint max (clamp), min (refuse), zero; in minor units."""
-        view = reward_types.get(reward_type)
-        if view is None:
+        if reward_type not in bounds_cache:
+            view = reward_types.get(reward_type)
+            bounds_cache[reward_type] = (
+                None
+                if view is None
+                else _Bounds.of(self._constraints(overrides, reward_type, view), view)
+            )
+        bounds = bounds_cache[reward_type]
+        if bounds is None:
             return None
-        cons = self._constraints(overrides, reward_type, view)
-        vf, vu = cons.get("valid_from"), cons.get("valid_until")
-        if (vf and now < _dt(vf)) or (vu and now > _dt(vu)):
+        if (bounds.valid_from is not None and now < bounds.valid_from) or (
+            bounds.valid_until is not None and now > bounds.valid_until
+        ):
             ctx.result["reasons"].append(
                 _reason(
                     "outside_validity_window",
-                    f"{reward_type} can only be granted between {vf or '-'} and {vu or '-'}",
+                    f"{reward_type} can only be granted between {bounds.window_text}",
                     reward_type=reward_type,
                 )
             )
             return None
-        if cons.get("max_value") is not None:
-            value = min(value, Decimal(str(cons["max_value"])))
-        below = cons.get("min_value") is not None and value < Decimal(str(cons["min_value"]))
-        if below and value > 0:
+        if bounds.max_value is not None and value > bounds.max_value:
+            value = bounds.max_value
+        if bounds.min_value is not None and 0 < value < bounds.min_value:
             ctx.result["reasons"].append(
                 _reason(
                     "below_minimum_reward",
-                    f"{format_value(value, view.info.decimals)} is below the minimum "
-                    f"{cons['min_value']} of {reward_type}",
+                    f"{format_value(value, bounds.decimals)} is below the minimum "
+                    f"{bounds.min_text} of {reward_type}",
                     reward_type=reward_type,
                 )
             )
             return None
         if value <= 0:
             return None
-        return to_minor_units(value, view.info.decimals)
+        # Exact: rules round to the type's decimals and constraint bounds are checked to fit.
+        return int(value.scaleb(bounds.decimals))
 
     @staticmethod
     def _constraints(
