@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import json
@@ -14,6 +15,7 @@ from openpromo.audit.service import audit_service
 from openpromo.db import Database
 from openpromo.reward_type.service import reward_type_service
 from openpromo.schema.service import schema_service
+from openpromo.sync.service import sync_service
 from openpromo.tenant.service import tenant_service
 from tests.conftest import TenantFixture, make_client
 from tests.ui.conftest import csrf_of, field_error, logged_in, make_user
@@ -324,6 +326,15 @@ async def test_customer_sync_config_and_run_now(
         assert saved.status_code == 303, saved.text
         run = await http.post("/ui/sync/runs", data={"csrf_token": csrf_of(http)})
         assert run.status_code == 303
+        # The run executes in the background of this process: let it finish.
+        for _ in range(100):
+            async with database.unit_of_work(write=False) as session:
+                runs = await sync_service.list_runs(session, tenant.principal, limit=5, cursor=None)
+            if runs.items and runs.items[0].status in ("succeeded", "failed"):
+                break
+            await asyncio.sleep(0.1)
+        assert runs.items[0].status == "succeeded", runs.items[0].error
+        assert (runs.items[0].trigger, runs.items[0].rows_read) == ("manual", 1)
         listed = await http.get("/ui/sync")
         assert 'id="sync-runs"' in listed.text
         assert "<td>manual</td>" in listed.text

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from typer.testing import CliRunner
@@ -128,22 +128,22 @@ async def test_a_new_tenant_gets_a_first_admin_who_can_log_in(database: Database
 runner = CliRunner()
 
 
-def _cli(args: list[str]) -> tuple[int, str, str]:
-    """Run the CLI in a thread: it runs its own event loop, as it does from a shell."""
-    with ThreadPoolExecutor(1) as pool:
-        result = pool.submit(runner.invoke, cli_app, args).result()
+async def _cli(args: list[str]) -> tuple[int, str, str]:
+    """Run the CLI in a thread (it runs its own event loop, as from a shell) without blocking
+    this loop, whose background work may hold the SQLite write lock the CLI waits for."""
+    result = await asyncio.to_thread(runner.invoke, cli_app, args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
 
 
 async def test_cli_tenant_and_user_create(database_url: str, database: Database) -> None:
-    code, out, _ = _cli(["tenant", "create", "Cli UI", "--json"])
+    code, out, _ = await _cli(["tenant", "create", "Cli UI", "--json"])
     assert code == 0
     tenant = json.loads(out)
     assert tenant["admin_email"].startswith("admin@cli-ui")
     assert isinstance(tenant["admin_password"], str)
-    code, out, _ = _cli(
+    code, out, _ = await _cli(
         [
             "user",
             "create",
@@ -165,12 +165,12 @@ async def test_cli_tenant_and_user_create(database_url: str, database: Database)
         assert await user_service.authenticate(
             session, tenant["admin_email"], tenant["admin_password"]
         )
-    code, _, err = _cli(
+    code, _, err = await _cli(
         ["user", "create", "--tenant", tenant["tenant_id"], "--email", "ed@cli.example", "--json"]
     )
     assert code == 1
     assert "already exists" in err, (code, err)
-    code, out, _ = _cli(
+    code, out, _ = await _cli(
         [
             "user",
             "create",

@@ -2,6 +2,18 @@
 
 ``mount_ui(app)`` adds every UI router, the static files and the handlers that turn UI
 exceptions (no session, wrong role, missing CSRF token, a service error) into pages.
+
+- Pages call the domain services (never SQL, never the HTTP API), with a ``Principal`` whose
+  actor is the user, so the audit log names who did what.
+- Roles: ``viewer`` reads everything but API keys, users and the sync configuration;
+  ``editor`` also changes promotions, promocodes and campaigns; ``admin`` does everything
+  (tenant settings, reward types, schemas, customers, grant reversal, sync, API keys, users).
+- Sessions are signed cookies (``ui/session.py``): HttpOnly, SameSite=Lax, Secure over HTTPS,
+  8 hours from login. Every POST carries the session's CSRF token (a hidden field, or the
+  ``X-CSRF-Token`` header that ``hx-headers`` adds to HTMX requests).
+- A service error is shown on the page that caused it, with the same ``detail`` and field
+  messages the API returns, each next to its field; the service calls run in a savepoint so a
+  refused change leaves nothing behind.
 """
 
 from __future__ import annotations
