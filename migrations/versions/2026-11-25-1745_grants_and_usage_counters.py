@@ -55,7 +55,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_grants_tenant_id", "grants", ["tenant_id"])
     op.create_index(
-        "ix_grants_tenant_promotion_customer", "grants", ["tenant_id", "promotion_id", "customer_id"]
+        "ix_grants_tenant_promotion_customer",
+        "grants",
+        ["tenant_id", "promotion_id", "customer_id"],
     )
     op.create_index(
         "ix_grants_tenant_promotion_created", "grants", ["tenant_id", "promotion_id", "created_at"]

@@ -59,7 +59,9 @@ def _calendar_start_date(window: str, local_day: date, week_start: str) -> date:
     raise ValueError(f"not a calendar window: {window!r}")
 
 
-def window_start(window: str, now_utc: datetime, tz: tzinfo, week_start: str = "monday") -> datetime:
+def window_start(
+    window: str, now_utc: datetime, tz: tzinfo, week_start: str = "monday"
+) -> datetime:
     """Start (UTC) of the window containing ``now_utc``.
 
     Calendar windows start at local midnight; ``lifetime`` at ``EPOCH``; rolling windows at

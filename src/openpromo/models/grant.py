@@ -6,7 +6,14 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from openpromo.models.base import Base, JSONDoc, UTCDateTime, created_at_column, id_column, tenant_column
+from openpromo.models.base import (
+    Base,
+    JSONDoc,
+    UTCDateTime,
+    created_at_column,
+    id_column,
+    tenant_column,
+)
 
 
 class Grant(Base):
