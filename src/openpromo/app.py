@@ -25,6 +25,7 @@ from openpromo.promotion import endpoints as promotion_endpoints
 from openpromo.reward_type import endpoints as reward_type_endpoints
 from openpromo.schema import endpoints as schema_endpoints
 from openpromo.sync import endpoints as sync_endpoints
+from openpromo.sync.scheduler import start_background_scheduler
 from openpromo.tenant import endpoints as tenant_endpoints
 from openpromo.ui import mount_ui
 from openpromo.validation import endpoints as validation_endpoints
@@ -53,8 +54,14 @@ def _operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    yield
-    await get_database().dispose()
+    # On the embedded default the API process is also the worker (no second process to run).
+    handle = start_background_scheduler() if get_settings().embedded_worker else None
+    try:
+        yield
+    finally:
+        if handle is not None:
+            await handle.stop()
+        await get_database().dispose()
 
 
 def create_app() -> FastAPI:

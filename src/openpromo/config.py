@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         default="", description="Per-key rate limit such as '600/minute'; empty disables it."
     )
     redis_url: str = Field(default="", description="Redis URL for shared rate limits (optional).")
+    embedded_worker: bool = Field(
+        default=False,
+        description="Run the background scheduler (syncs, housekeeping) inside the API process. "
+        "`openpromo serve` turns it on for SQLite unless --no-worker.",
+    )
     api_key_cache_seconds: float = Field(
         default=5.0,
         ge=0,

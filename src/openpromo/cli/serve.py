@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import typer
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +26,12 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on"),
     workers: int = typer.Option(1, help="Worker processes (PostgreSQL only; SQLite uses 1)"),
     no_migrate: bool = typer.Option(False, "--no-migrate", help="Do not apply migrations"),
+    worker: bool | None = typer.Option(
+        None,
+        "--worker/--no-worker",
+        help="Run the background scheduler in this process "
+        "(default: yes on SQLite, no on PostgreSQL, where `openpromo worker` runs it)",
+    ),
 ) -> None:
     """Migrate the database, bootstrap a first tenant if it is empty, and serve the API."""
     settings = get_settings()
@@ -40,6 +48,11 @@ def serve(
     if settings.database_url.startswith("sqlite") and workers > 1:
         info("SQLite serialises writers: running a single worker process")
         workers = 1
+    is_sqlite = settings.database_url.startswith("sqlite")
+    if worker if worker is not None else is_sqlite:
+        # Read by create_app() in this process (uvicorn builds the app from the factory).
+        os.environ["OPENPROMO_EMBEDDED_WORKER"] = "1"
+        get_settings.cache_clear()
     uvicorn.run(
         "openpromo.app:create_app",
         factory=True,
