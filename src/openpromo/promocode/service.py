@@ -69,11 +69,6 @@ class TypeChangeRefused(Conflict):
 
 
 @dataclass
-class PromotionNotAssignable(Conflict):
-    code: str = "promotion_archived"
-
-
-@dataclass
 class MaxRedemptionsBelowUse(Conflict):
     code: str = "max_redemptions_below_use"
 
@@ -605,11 +600,11 @@ class PromocodeService:
         self, session: AsyncSession, principal: Principal, promotion_id: str
     ) -> None:
         # Imported here: the promotion domain may come to use promocodes (no import cycle).
-        from openpromo.promotion.service import promotion_service
+        from openpromo.promotion.service import PromotionArchived, promotion_service
 
         promotion = await promotion_service.get(session, principal, promotion_id)
         if promotion.status == "archived":
-            raise PromotionNotAssignable(
+            raise PromotionArchived(
                 detail=f"promotion {promotion_id} is archived: promocodes cannot be assigned to it"
             )
 
