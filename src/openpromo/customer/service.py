@@ -11,7 +11,7 @@ errors.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,7 @@ from openpromo.errors import FieldError, NotFound, Unprocessable, unprocessable
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import Customer
+from openpromo.rules import PropertyType
 from openpromo.schema.service import schema_service
 from openpromo.schema.values import PropertyDefinition, from_json_value
 
@@ -224,17 +225,24 @@ class CustomerService:
         return processor.report
 
     async def load_properties(
-        self, session: AsyncSession, tenant_id: str, customer_ids: Sequence[str]
+        self,
+        session: AsyncSession,
+        tenant_id: str,
+        customer_ids: Sequence[str],
+        *,
+        types: Mapping[str, PropertyType] | None = None,
     ) -> dict[str, dict[str, Any]]:
         """customer_id → {key: typed Python value} for the ids that exist (validation's input).
 
         Values of properties no longer in the customer schema, or that no longer read as
-        their (changed) type, are left out.
+        their (changed) type, are left out. ``types`` (key → type of the customer schema)
+        spares the schema query when the caller has it already.
         """
         if not customer_ids:
             return {}
-        definitions = await schema_service.definitions(session, tenant_id, "customer")
-        types = {d.key: d.type for d in definitions}
+        if types is None:
+            definitions = await schema_service.definitions(session, tenant_id, "customer")
+            types = {d.key: d.type for d in definitions}
         stored = await CustomerRepository(session, tenant_id).properties_for(customer_ids)
         result: dict[str, dict[str, Any]] = {}
         for customer_id, values in stored.items():

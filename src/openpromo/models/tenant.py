@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, created_at_column, id_column, updated_at_column
@@ -19,3 +19,6 @@ class Tenant(Base):
     locale: Mapped[str] = mapped_column(String(35), default="en")
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
+    # Bumped by database triggers (migration 0009) on every change to the tenant's reward
+    # types and property definitions: the validity key of per-process caches of them.
+    config_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

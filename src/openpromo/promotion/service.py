@@ -47,6 +47,8 @@ from openpromo.promotion.schemas import Promotion as PromotionOut
 from openpromo.reward_type.usage import register_reward_type_usage_check
 from openpromo.rules import (
     CompiledPromotionRules,
+    PropertyType,
+    RewardTypeInfo,
     RuleError,
     compile_tiers,
     format_value,
@@ -199,17 +201,28 @@ class PromotionService:
             self._compiled.move_to_end(key)
             return cached
         types = await catalog.property_types(session, tenant_id)
-        try:
-            compiled = compile_tiers(promotion.tiers, types, infos)
-        except RuleError as exc:
-            raise RulesNoLongerValid(
-                detail=f"the tiers of promotion {promotion.id} no longer compile: {exc}",
-                errors=[FieldError(i.loc, i.msg, i.type) for i in exc.issues],
-            ) from exc
+        compiled = self.compile_rules(promotion.id, promotion.tiers, types, infos)
         self._compiled[key] = compiled
         while len(self._compiled) > _CACHE_SIZE:
             self._compiled.popitem(last=False)
         return compiled
+
+    @staticmethod
+    def compile_rules(
+        promotion_id: str,
+        tiers: list[Any],
+        types: Mapping[str, PropertyType],
+        infos: Mapping[str, RewardTypeInfo],
+    ) -> CompiledPromotionRules:
+        """Stored tiers compiled against the given schemas and reward types (no query; the
+        caller caches). ``RulesNoLongerValid`` when they no longer compile."""
+        try:
+            return compile_tiers(tiers, types, infos)
+        except RuleError as exc:
+            raise RulesNoLongerValid(
+                detail=f"the tiers of promotion {promotion_id} no longer compile: {exc}",
+                errors=[FieldError(i.loc, i.msg, i.type) for i in exc.issues],
+            ) from exc
 
     async def promotions_using_property(
         self, session: AsyncSession, tenant_id: str, ref: str

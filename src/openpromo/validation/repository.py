@@ -4,15 +4,47 @@ types. Scoped by tenant in the constructor."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.models import Promotion
+from openpromo.models import Promotion, PropertyDefinition, Tenant
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_campaign import PromocodeCampaign
 from openpromo.models.promocode_value import PromocodeValue
 from openpromo.models.reward_type import RewardType
+
+
+class PromotionHead(NamedTuple):
+    """What every validation reads first: the promotion's cache key and status, the tenant's
+    timezone, week start and configuration version (one query)."""
+
+    id: str
+    status: str
+    version: int
+    updated_at: datetime
+    timezone: str
+    week_start: str
+    config_version: int
+
+
+class PromotionBody(NamedTuple):
+    """The promotion's documents (read only when the per-process cache misses)."""
+
+    properties: dict[str, Any]
+    tiers: list[Any]
+    reward_constraints: dict[str, Any]
+    budgets: dict[str, Any]
+    referenced_reward_types: list[str]
+
+
+class RewardTypeRow(NamedTuple):
+    key: str
+    decimals: int
+    rounding: str
+    constraints: dict[str, Any]
 
 
 class ValidationRepository:
@@ -45,6 +77,60 @@ class ValidationRepository:
                 Promotion.tenant_id == self.tenant_id, Promotion.id == promotion_id
             )
         )
+
+    async def promotion_head(self, promotion_id: str) -> PromotionHead | None:
+        row = (
+            await self.session.execute(
+                select(
+                    Promotion.id,
+                    Promotion.status,
+                    Promotion.version,
+                    Promotion.updated_at,
+                    Tenant.timezone,
+                    Tenant.week_start,
+                    Tenant.config_version,
+                )
+                .join(Tenant, Tenant.id == Promotion.tenant_id)
+                .where(Promotion.tenant_id == self.tenant_id, Promotion.id == promotion_id)
+            )
+        ).first()
+        return PromotionHead(*row) if row is not None else None
+
+    async def promotion_body(self, promotion_id: str) -> PromotionBody | None:
+        row = (
+            await self.session.execute(
+                select(
+                    Promotion.properties,
+                    Promotion.tiers,
+                    Promotion.reward_constraints,
+                    Promotion.budgets,
+                    Promotion.referenced_reward_types,
+                ).where(Promotion.tenant_id == self.tenant_id, Promotion.id == promotion_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        props, tiers, cons, budgets, refs = row
+        return PromotionBody(props or {}, tiers or [], cons or {}, budgets or {}, refs or [])
+
+    async def reward_type_rows(self) -> list[RewardTypeRow]:
+        rows = await self.session.execute(
+            select(
+                RewardType.key, RewardType.decimals, RewardType.rounding, RewardType.constraints
+            ).where(RewardType.tenant_id == self.tenant_id)
+        )
+        return [RewardTypeRow(k, d, r, c or {}) for k, d, r, c in rows]
+
+    async def property_definitions(self) -> Sequence[PropertyDefinition]:
+        return (
+            await self.session.scalars(
+                select(PropertyDefinition)
+                .where(PropertyDefinition.tenant_id == self.tenant_id)
+                .order_by(
+                    PropertyDefinition.scope, PropertyDefinition.position, PropertyDefinition.key
+                )
+            )
+        ).all()
 
     async def campaign_ids(self, promocode_id: str) -> set[str]:
         rows = await self.session.scalars(

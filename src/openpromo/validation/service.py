@@ -49,11 +49,17 @@ from openpromo.kit.clock import utcnow
 from openpromo.kit.durations import parse_duration
 from openpromo.kit.ids import new_id
 from openpromo.kit.windows import EPOCH, is_rolling, window_start
-from openpromo.models import Grant, Promotion
+from openpromo.models import Grant
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_value import PromocodeValue
-from openpromo.rules import RewardTypeInfo, format_value, from_minor_units
-from openpromo.validation.repository import ValidationRepository
+from openpromo.rules import format_value, from_minor_units
+from openpromo.validation.cache import (
+    PromotionConfig,
+    RewardTypeView,
+    promotion_config,
+    tenant_config,
+)
+from openpromo.validation.repository import PromotionHead, ValidationRepository
 from openpromo.validation.schemas import ValidateRequest, ValidationContext
 
 ROLLING_LOCK = "rolling-lock"
@@ -106,12 +112,6 @@ def request_seed(body: bytes) -> bytes:
 
 def _to_minor_floor(value: Decimal, decimals: int) -> int:
     return int(value.scaleb(decimals).to_integral_value(rounding=ROUND_DOWN))
-
-
-@dataclass
-class RewardTypeView:
-    info: RewardTypeInfo
-    constraints: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class ValidationService:
             promocode = await vrepo.promocode(target.promocode_id)
             if promocode is None:
                 raise NotFound(detail=f"promocode {target.promocode_id} not found")
-        promotion: Promotion | None
+        head: PromotionHead | None
         if promocode is not None:
             if promocode.hidden:
                 return self._all_fail(
@@ -214,27 +214,27 @@ class ValidationService:
                     body.commit,
                     _reason("promocode_unassigned", "the promocode is not assigned to a promotion"),
                 )
-            promotion = await vrepo.promotion(promocode.promotion_id)
+            head = await vrepo.promotion_head(promocode.promotion_id)
         else:
-            promotion = await vrepo.promotion(target.promotion_id or "")
-            if promotion is None:
+            head = await vrepo.promotion_head(target.promotion_id or "")
+            if head is None:
                 raise NotFound(detail=f"promotion {target.promotion_id} not found")
-        assert promotion is not None
+        assert head is not None
         pc_id = promocode.id if promocode is not None else None
-        if promotion.status != "active":
+        if head.status != "active":
             return self._all_fail(
                 contexts,
-                promotion.id,
+                head.id,
                 pc_id,
                 body.commit,
-                _reason("promotion_not_active", f"the promotion is {promotion.status}"),
+                _reason("promotion_not_active", f"the promotion is {head.status}"),
             )
         if promocode is not None:
             linked = await vrepo.campaign_ids(promocode.id)
             if linked and body.campaign_id not in linked:
                 return self._all_fail(
                     contexts,
-                    promotion.id,
+                    head.id,
                     pc_id,
                     body.commit,
                     _reason(
@@ -244,43 +244,17 @@ class ValidationService:
                 )
 
         from openpromo.customer.service import customer_service
-        from openpromo.promotion.service import promotion_service
-        from openpromo.schema.service import schema_service
-        from openpromo.schema.values import from_json_value, validate_values
-        from openpromo.tenant.service import tenant_service
+        from openpromo.schema.values import validate_values
 
-        tenant = await tenant_service.get(session, tenant_id)
-        tz = ZoneInfo(tenant.timezone)
-        rules = await promotion_service.compiled_rules(session, tenant_id, promotion)
-        reward_types = {
-            r.key: RewardTypeView(
-                RewardTypeInfo(r.key, r.decimals, r.rounding),  # type: ignore[arg-type]
-                r.constraints or {},
-            )
-            for r in await vrepo.reward_types()
-        }
-        # Only the schemas this call needs (one query each): the session schema always (its
-        # required properties), the others when there are values to read.
-        session_defs = await schema_service.definitions(session, tenant_id, "session")
-        customer_defs = (
-            await schema_service.definitions(session, tenant_id, "customer")
-            if any(c.body.customer for c in contexts)
-            else []
-        )
-        promotion_defs = (
-            await schema_service.definitions(session, tenant_id, "promotion")
-            if promotion.properties
-            else []
-        )
-        overrides = promotion.reward_constraints or {}
-        ptypes = {d.key: d.type for d in promotion_defs}
-        base: dict[str, Any] = {}
-        for key, value in (promotion.properties or {}).items():
-            if key in ptypes and value is not None:
-                try:
-                    base[f"promotion.{key}"] = from_json_value(ptypes[key], value)
-                except (ValueError, TypeError, ArithmeticError):
-                    continue
+        config = await tenant_config(vrepo, head)
+        promotion = await promotion_config(vrepo, head, config)
+        tz = ZoneInfo(head.timezone)
+        rules = promotion.rules
+        reward_types = config.reward_types
+        session_defs = config.scope("session")
+        customer_defs = config.scope("customer")
+        overrides = promotion.reward_constraints
+        base: dict[str, Any] = dict(promotion.base)
         local = now.astimezone(tz)
         base["context.now"] = now
         base["context.date"] = local.date()
@@ -290,7 +264,9 @@ class ValidationService:
             base["context.campaign_id"] = body.campaign_id
 
         customer_ids = list(dict.fromkeys(c.body.customer_id for c in contexts))
-        stored = await customer_service.load_properties(session, tenant_id, customer_ids)
+        stored = await customer_service.load_properties(
+            session, tenant_id, customer_ids, types=config.scope_types("customer")
+        )
         grepo = GrantRepository(session, tenant_id)
 
         # references already used
@@ -377,7 +353,7 @@ class ValidationService:
         candidates_ctx = [c for c in candidates_ctx if not _blocked(c)]
 
         # limits
-        limits = self._limits(promotion, promocode, reward_types, now, tz, tenant.week_start)
+        limits = self._limits(promotion, promocode, reward_types, now, tz, head.week_start)
         candidates = [
             Candidate(
                 c.index,
@@ -571,7 +547,7 @@ class ValidationService:
 
     def _limits(
         self,
-        promotion: Promotion,
+        promotion: PromotionConfig,
         promocode: Promocode | None,
         reward_types: Mapping[str, RewardTypeView],
         now: datetime,
@@ -639,7 +615,7 @@ class ValidationService:
         self,
         grepo: GrantRepository,
         vrepo: ValidationRepository,
-        promotion: Promotion,
+        promotion: PromotionConfig,
         promocode: Promocode | None,
         limits: Limits,
         candidates: Sequence[Candidate],
@@ -762,7 +738,7 @@ class ValidationService:
     async def _apply(
         self,
         grepo: GrantRepository,
-        promotion: Promotion,
+        promotion: PromotionConfig,
         promocode: Promocode | None,
         planned: Any,
         by_index: Mapping[int, _Ctx],
