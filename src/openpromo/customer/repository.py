@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import String, any_, bindparam, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.customer.ingest import SourcesCache
@@ -22,6 +23,21 @@ from openpromo.models import Customer, CustomerSyncConfig
 from openpromo.models.base import UTCDateTime
 
 IN_CHUNK = 1_000
+
+_C = Customer.__table__.c
+# Built once (validation's hot path).
+_PROPERTIES_FOR = {
+    # PostgreSQL: one array parameter (no statement rewriting per call); elsewhere an
+    # expanding IN.
+    True: select(_C.customer_id, _C.properties).where(
+        _C.tenant_id == bindparam("tenant_id"),
+        _C.customer_id == any_(bindparam("ids", type_=ARRAY(String))),
+    ),
+    False: select(_C.customer_id, _C.properties).where(
+        _C.tenant_id == bindparam("tenant_id"),
+        _C.customer_id.in_(bindparam("ids", expanding=True)),
+    ),
+}
 
 # Rows of a batch share a handful of ``sources`` documents (one per set of keys): they travel
 # once, as a jsonb[] parameter, and each row carries an index into it — no per-row parsing.
@@ -141,13 +157,13 @@ class CustomerRepository:
         """Stored JSON values by customer id (chunks of 1,000 ids per IN list)."""
         found: dict[str, dict[str, Any]] = {}
         unique = list(dict.fromkeys(customer_ids))
-        for start in range(0, len(unique), IN_CHUNK):
-            chunk = unique[start : start + IN_CHUNK]
-            rows = await self.session.execute(
-                select(Customer.customer_id, Customer.properties).where(
-                    Customer.tenant_id == self.tenant_id, Customer.customer_id.in_(chunk)
-                )
-            )
+        conn = await self.session.connection()
+        postgres = conn.dialect.name == "postgresql"
+        statement = _PROPERTIES_FOR[postgres]
+        size = max(len(unique), 1) if postgres else IN_CHUNK  # an array has no such limit
+        for start in range(0, len(unique), size):
+            chunk = unique[start : start + size]
+            rows = await conn.execute(statement, {"tenant_id": self.tenant_id, "ids": list(chunk)})
             for customer_id, properties in rows:
                 found[customer_id] = properties or {}
         return found

@@ -14,7 +14,26 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    tuple_,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +53,61 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]
         yield items[start : start + size]
 
 
+_U = UsageCounter.__table__.c
+_M = AudienceMember.__table__.c
+
+
+def _in(column: Any, name: str, postgres: bool) -> Any:
+    """``column IN (...)`` with a list parameter: ``= ANY($n)`` (one array parameter, no
+    statement rewriting per call) on PostgreSQL, an expanding IN elsewhere."""
+    if postgres:
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _build(postgres: bool) -> dict[str, Any]:
+    """Statements built once per dialect: validation's hot path reuses them (no statement
+    construction per call)."""
+    counters = select(_U.key, _U.window_start, _U.used).where(
+        _U.tenant_id == bindparam("tenant_id"),
+        _in(_U.key, "keys", postgres),
+        _in(_U.window_start, "starts", postgres),
+    )
+    both = union_all(
+        select(
+            literal("u").label("kind"),
+            _U.key,
+            _U.window_start,
+            _U.used,
+            cast(null(), String).label("customer_id"),
+        ).where(
+            _U.tenant_id == bindparam("tenant_id"),
+            _in(_U.key, "keys", postgres),
+            _in(_U.window_start, "starts", postgres),
+        ),
+        select(
+            literal("m").label("kind"),
+            _M.key,
+            _M.window_start,
+            cast(null(), BigInteger).label("used"),
+            _M.customer_id,
+        ).where(
+            _M.tenant_id == bindparam("tenant_id"),
+            _in(_M.key, "member_keys", postgres),
+            _in(_M.window_start, "member_starts", postgres),
+            _in(_M.customer_id, "customers", postgres),
+        ),
+    )
+    return {
+        "counters": counters,
+        "counters_locked": counters.order_by(_U.key, _U.window_start).with_for_update(),
+        "counters_and_members": both,
+    }
+
+
+_STATEMENTS = {True: _build(True), False: _build(False)}
+
+
 class CounterOverrun(Exception):
     """A guarded update matched no row: the plan no longer holds (should never happen with the
     rows locked; the transaction is rolled back)."""
@@ -44,6 +118,7 @@ class GrantRepository:
         self.session = session
         self.tenant_id = tenant_id
         self.is_postgres = session.get_bind().dialect.name == "postgresql"
+        self._sql = _STATEMENTS[self.is_postgres]
 
     def _insert(self, table: Any) -> Any:
         return pg_insert(table) if self.is_postgres else sqlite_insert(table)
@@ -313,20 +388,52 @@ class GrantRepository:
         ``lock``; SQLite's write transactions are already serialised)."""
         wanted = sorted(set(counters))
         out: dict[CounterId, int] = {}
+        conn = await self.session.connection()
+        query = self._sql["counters_locked" if lock else "counters"]
         for chunk in _chunks(wanted, 2000):
-            keys = sorted({key for key, _ in chunk})
-            query = (
-                select(UsageCounter.key, UsageCounter.window_start, UsageCounter.used)
-                .where(UsageCounter.tenant_id == self.tenant_id, UsageCounter.key.in_(keys))
-                .order_by(UsageCounter.key, UsageCounter.window_start)
-            )
-            if lock:
-                query = query.with_for_update()
+            params = {
+                "tenant_id": self.tenant_id,
+                "keys": sorted({key for key, _ in chunk}),
+                "starts": sorted({start for _, start in chunk}),
+            }
             chunk_set = set(chunk)
-            for key, start, used in (await self.session.execute(query)).all():
+            for key, start, used in await conn.execute(query, params):
                 if (key, start) in chunk_set:
                     out[(key, start)] = int(used)
         return out
+
+    async def read_counters_and_members(
+        self,
+        counters: Iterable[CounterId],
+        member_counters: Sequence[CounterId],
+        customers: Sequence[str],
+    ) -> tuple[dict[CounterId, int], dict[CounterId, set[str]]]:
+        """``read_counters`` (unlocked) and ``members`` in one round trip (a dry run's state),
+        for small requests (one statement; big ones use the chunked reads)."""
+        wanted = set(counters)
+        used: dict[CounterId, int] = {}
+        members: dict[CounterId, set[str]] = {c: set() for c in member_counters}
+        if not wanted and not (member_counters and customers):
+            return used, members
+        params = {
+            "tenant_id": self.tenant_id,
+            "keys": sorted({k for k, _ in wanted}),
+            "starts": sorted({s for _, s in wanted}),
+            "member_keys": sorted({k for k, _ in member_counters}) if customers else [],
+            "member_starts": sorted({s for _, s in member_counters}) if customers else [],
+            "customers": sorted(set(customers)),
+        }
+        conn = await self.session.connection()
+        for kind, key, start, count, customer in await conn.execute(
+            self._sql["counters_and_members"], params
+        ):
+            counter = (key, start)
+            if kind == "u":
+                if counter in wanted:
+                    used[counter] = int(count)
+            elif counter in members:
+                members[counter].add(customer)
+        return used, members
 
     async def consume_guarded(self, counter: CounterId, amount: int, limit: int) -> None:
         """``used += amount`` only if it stays within ``limit``; raises if it would not."""

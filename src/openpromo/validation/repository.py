@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.models import Promotion, PropertyDefinition, Tenant
@@ -47,6 +47,17 @@ class RewardTypeRow(NamedTuple):
     constraints: dict[str, Any]
 
 
+_P = Promotion.__table__.c
+_T = Tenant.__table__.c
+_HEAD = (
+    select(
+        _P.id, _P.status, _P.version, _P.updated_at, _T.timezone, _T.week_start, _T.config_version
+    )
+    .join_from(Promotion.__table__, Tenant.__table__, _T.id == _P.tenant_id)
+    .where(_P.tenant_id == bindparam("tenant_id"), _P.id == bindparam("promotion_id"))
+)
+
+
 class ValidationRepository:
     def __init__(self, session: AsyncSession, tenant_id: str) -> None:
         self.session = session
@@ -79,20 +90,9 @@ class ValidationRepository:
         )
 
     async def promotion_head(self, promotion_id: str) -> PromotionHead | None:
+        conn = await self.session.connection()
         row = (
-            await self.session.execute(
-                select(
-                    Promotion.id,
-                    Promotion.status,
-                    Promotion.version,
-                    Promotion.updated_at,
-                    Tenant.timezone,
-                    Tenant.week_start,
-                    Tenant.config_version,
-                )
-                .join(Tenant, Tenant.id == Promotion.tenant_id)
-                .where(Promotion.tenant_id == self.tenant_id, Promotion.id == promotion_id)
-            )
+            await conn.execute(_HEAD, {"tenant_id": self.tenant_id, "promotion_id": promotion_id})
         ).first()
         return PromotionHead(*row) if row is not None else None
 

@@ -64,6 +64,7 @@ from openpromo.validation.schemas import ValidateRequest, ValidationContext
 
 ROLLING_LOCK = "rolling-lock"
 GC_PAUSE_CONTEXTS = 1000
+SMALL_READ = 1000  # counters + customers up to which a dry run reads its state in one query
 
 
 @dataclass
@@ -683,14 +684,22 @@ class ValidationService:
             calendar[(f"{pid}:{ROLLING_LOCK}", EPOCH)] = 0
         if commit:
             await grepo.ensure_counters(calendar)
-        state.used = await grepo.read_counters(calendar.keys(), lock=lock)
         cap_counters = [
             (cap_key(pid, cap.window), cap.window_start)
             for cap in limits.audience_caps
             if not is_rolling(cap.window)
         ]
-        if cap_counters:
-            state.members = await grepo.members(cap_counters, customers)
+        if not lock and len(calendar) + len(customers) <= SMALL_READ:
+            # A small dry run: counters and audience members in one round trip.
+            state.used, members = await grepo.read_counters_and_members(
+                calendar.keys(), cap_counters, customers
+            )
+            if cap_counters:
+                state.members = members
+        else:
+            state.used = await grepo.read_counters(calendar.keys(), lock=lock)
+            if cap_counters:
+                state.members = await grepo.members(cap_counters, customers)
         if rolling_needed:
             await self._load_rolling(grepo, pid, limits, customers, state)
         needed = sum(1 for c in candidates if c.needs_allocation)
