@@ -108,6 +108,64 @@ def _build(postgres: bool) -> dict[str, Any]:
 _STATEMENTS = {True: _build(True), False: _build(False)}
 
 
+_GRANT_COLUMNS = {
+    "id": "varchar[]",
+    "tenant_id": "varchar[]",
+    "customer_id": "varchar[]",
+    "promotion_id": "varchar[]",
+    "promotion_version": "int[]",
+    "promocode_id": "varchar[]",
+    "code": "varchar[]",
+    "campaign_id": "varchar[]",
+    "tier_id": "varchar[]",
+    "reward_type": "varchar[]",
+    "value_minor": "bigint[]",
+    "status": "varchar[]",
+    "reference": "varchar[]",
+    "group_id": "varchar[]",
+    "consumed": "text[]",
+    "expires_at": "timestamptz[]",
+    "created_at": "timestamptz[]",
+}
+_MEMBER_COLUMNS = {
+    "m_tenant_id": "varchar[]",
+    "m_key": "varchar[]",
+    "m_window_start": "timestamptz[]",
+    "m_customer_id": "varchar[]",
+}
+
+
+def _grants_unnest_sql(with_members: bool) -> str:
+    # Column names and casts come from the constant mappings above, never from input.
+    names = ", ".join(_GRANT_COLUMNS)
+    casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _GRANT_COLUMNS.items())
+    select_list = ", ".join(
+        f"{name}::jsonb" if name == "consumed" else name for name in _GRANT_COLUMNS
+    )
+    grants = f"INSERT INTO grants ({names}) SELECT {select_list} FROM unnest({casts}) AS t({names})"  # noqa: S608
+    if not with_members:
+        return grants
+    m_names = ", ".join(_MEMBER_COLUMNS)
+    m_casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _MEMBER_COLUMNS.items())
+    return (
+        "WITH m AS (INSERT INTO audience_members (tenant_id, key, window_start, customer_id) "  # noqa: S608
+        f"SELECT {m_names} FROM unnest({m_casts}) AS u({m_names})) {grants}"
+    )
+
+
+_GRANTS_UNNEST = text(_grants_unnest_sql(False))
+_GRANTS_AND_MEMBERS_UNNEST = text(_grants_unnest_sql(True))
+
+
+def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    params: dict[str, list[Any]] = {name: [] for name in _GRANT_COLUMNS}
+    for row in rows:
+        for name in _GRANT_COLUMNS:
+            value = row[name]
+            params[name].append(json.dumps(value) if name == "consumed" else value)
+    return params
+
+
 class CounterOverrun(Exception):
     """A guarded update matched no row: the plan no longer holds (should never happen with the
     rows locked; the transaction is rolled back)."""
@@ -241,45 +299,32 @@ class GrantRepository:
         for chunk in _chunks(rows, 5000):
             await self.session.execute(insert(_table(Grant)), list(chunk))
 
+    async def insert_grants_and_members(
+        self, rows: list[dict[str, Any]], members: Sequence[tuple[str, datetime, str]]
+    ) -> None:
+        """PostgreSQL: the grants and the new audience members in ONE statement (the members
+        insert as a CTE of the grants insert) — a commit's last write before COMMIT, while the
+        promotion-wide counter rows are locked."""
+        if len(rows) > 20_000 or not rows:
+            if members:
+                await self.add_members(members)
+            await self.insert_grants(rows)
+            return
+        params = _grant_params(rows)
+        statement = _GRANTS_UNNEST
+        if members:
+            statement = _GRANTS_AND_MEMBERS_UNNEST
+            params["m_tenant_id"] = [self.tenant_id] * len(members)
+            params["m_key"] = [k for k, _, _ in members]
+            params["m_window_start"] = [s for _, s, _ in members]
+            params["m_customer_id"] = [c for _, _, c in members]
+        await self.session.execute(statement, params)
+
     async def _insert_grants_unnest(self, rows: list[dict[str, Any]]) -> None:
         """PostgreSQL: one ``INSERT … SELECT FROM unnest(arrays)`` per 20,000 grants — a big
         batch's ledger rows in one round trip instead of thousands of bound rows."""
-        columns = {
-            "id": "varchar[]",
-            "tenant_id": "varchar[]",
-            "customer_id": "varchar[]",
-            "promotion_id": "varchar[]",
-            "promotion_version": "int[]",
-            "promocode_id": "varchar[]",
-            "code": "varchar[]",
-            "campaign_id": "varchar[]",
-            "tier_id": "varchar[]",
-            "reward_type": "varchar[]",
-            "value_minor": "bigint[]",
-            "status": "varchar[]",
-            "reference": "varchar[]",
-            "group_id": "varchar[]",
-            "consumed": "text[]",
-            "expires_at": "timestamptz[]",
-            "created_at": "timestamptz[]",
-        }
-        names = ", ".join(columns)
-        casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in columns.items())
-        select_list = ", ".join(
-            f"{name}::jsonb" if name == "consumed" else name for name in columns
-        )
-        statement = text(
-            # Column names and casts come from the constant mapping above, never from input.
-            f"INSERT INTO grants ({names}) SELECT {select_list} "  # noqa: S608
-            f"FROM unnest({casts}) AS t({names})"
-        )
         for chunk in _chunks(rows, 20_000):
-            params: dict[str, list[Any]] = {name: [] for name in columns}
-            for row in chunk:
-                for name in columns:
-                    value = row[name]
-                    params[name].append(json.dumps(value) if name == "consumed" else value)
-            await self.session.execute(statement, params)
+            await self.session.execute(_GRANTS_UNNEST, _grant_params(chunk))
 
     async def mark_reversed(self, grant_id: str, now: datetime) -> None:
         await self.session.execute(
@@ -475,6 +520,39 @@ class GrantRepository:
         )
         for chunk in _chunks(rows, 5000):
             await self.session.execute(stmt, list(chunk))
+
+    async def consume_all_guarded(self, deltas: dict[CounterId, tuple[int, int]]) -> None:
+        """PostgreSQL, a few counters: every ``used += amount`` within its limit in ONE
+        statement (an upsert whose update is guarded like ``consume_guarded``), instead of one
+        round trip per counter while the promotion-wide rows are locked. Raises
+        ``CounterOverrun`` if any counter would go over (nothing is half-applied: the caller's
+        transaction is rolled back)."""
+        if not deltas:
+            return
+        table: Any = UsageCounter.__table__
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "key": key,
+                "window_start": start,
+                "limit_value": limit,
+                "used": amount,
+            }
+            for (key, start), (amount, limit) in sorted(deltas.items())
+        ]
+        stmt = pg_insert(table).values(rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["tenant_id", "key", "window_start"],
+            set_={
+                "used": table.c.used + stmt.excluded.used,
+                "limit_value": stmt.excluded.limit_value,
+            },
+            where=table.c.used + stmt.excluded.used <= stmt.excluded.limit_value,
+        ).returning(table.c.key)
+        conn = await self.session.connection()
+        applied = len((await conn.execute(stmt)).all())
+        if applied != len(rows):
+            raise CounterOverrun(f"{len(rows) - applied} counter(s) would go over their limit")
 
     async def give_back(self, counter: CounterId, amount: int) -> None:
         key, start = counter
