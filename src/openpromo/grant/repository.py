@@ -153,8 +153,37 @@ def _grants_unnest_sql(with_members: bool) -> str:
     )
 
 
+_COUNTER_COLUMNS = {
+    "c_tenant_id": "varchar[]",
+    "c_key": "varchar[]",
+    "c_window_start": "timestamptz[]",
+    "c_limit_value": "bigint[]",
+    "c_used": "bigint[]",
+}
+
+
+def _all_writes_sql(with_members: bool) -> str:
+    """Counters (guarded upsert), new audience members and grants in one statement; the
+    grants are inserted only if every counter was applied (the caller checks the count)."""
+    c_names = ", ".join(_COUNTER_COLUMNS)
+    c_casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _COUNTER_COLUMNS.items())
+    counters = (
+        "c AS (INSERT INTO usage_counters (tenant_id, key, window_start, limit_value, used) "  # noqa: S608
+        f"SELECT {c_names} FROM unnest({c_casts}) AS v({c_names}) "
+        "ON CONFLICT (tenant_id, key, window_start) DO UPDATE "
+        "SET used = usage_counters.used + excluded.used, limit_value = excluded.limit_value "
+        "WHERE usage_counters.used + excluded.used <= excluded.limit_value RETURNING 1)"
+    )
+    where = " WHERE (SELECT count(*) FROM c) = :c_count"
+    rest = _grants_unnest_sql(with_members) + where
+    if with_members:
+        return rest.replace("WITH m AS (", f"WITH {counters}, m AS (", 1)
+    return f"WITH {counters} {rest}"
+
+
 _GRANTS_UNNEST = text(_grants_unnest_sql(False))
 _GRANTS_AND_MEMBERS_UNNEST = text(_grants_unnest_sql(True))
+_ALL_WRITES = {False: text(_all_writes_sql(False)), True: text(_all_writes_sql(True))}
 
 
 def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
@@ -319,6 +348,33 @@ class GrantRepository:
             params["m_window_start"] = [s for _, s, _ in members]
             params["m_customer_id"] = [c for _, _, c in members]
         await self.session.execute(statement, params)
+
+    async def write_all(
+        self,
+        deltas: dict[CounterId, tuple[int, int]],
+        rows: list[dict[str, Any]],
+        members: Sequence[tuple[str, datetime, str]],
+    ) -> None:
+        """PostgreSQL, a small commit: every counter's guarded ``used += amount`` (like
+        ``consume_all_guarded``), the new audience members and the grants in ONE statement —
+        the only write between the locking read and COMMIT. Raises ``CounterOverrun`` (and
+        the caller's transaction is rolled back) if any counter would go over its limit."""
+        params = _grant_params(rows)
+        ordered = sorted(deltas.items())
+        params["c_tenant_id"] = [self.tenant_id] * len(ordered)
+        params["c_key"] = [k for (k, _), _ in ordered]
+        params["c_window_start"] = [s for (_, s), _ in ordered]
+        params["c_limit_value"] = [limit for _, (_, limit) in ordered]
+        params["c_used"] = [amount for _, (amount, _) in ordered]
+        params["c_count"] = len(ordered)  # type: ignore[assignment]
+        if members:
+            params["m_tenant_id"] = [self.tenant_id] * len(members)
+            params["m_key"] = [k for k, _, _ in members]
+            params["m_window_start"] = [s for _, s, _ in members]
+            params["m_customer_id"] = [c for _, _, c in members]
+        result = await self.session.execute(_ALL_WRITES[bool(members)], params)
+        if result.rowcount != len(rows):  # type: ignore[attr-defined]
+            raise CounterOverrun("a counter would go over its limit")
 
     async def _insert_grants_unnest(self, rows: list[dict[str, Any]]) -> None:
         """PostgreSQL: one ``INSERT … SELECT FROM unnest(arrays)`` per 20,000 grants — a big
@@ -540,17 +596,15 @@ class GrantRepository:
             }
             for (key, start), (amount, limit) in sorted(deltas.items())
         ]
-        stmt = pg_insert(table).values(rows)
-        stmt = stmt.on_conflict_do_update(
+        insert_ = pg_insert(table).values(rows)
+        excluded = insert_.excluded
+        upsert = insert_.on_conflict_do_update(
             index_elements=["tenant_id", "key", "window_start"],
-            set_={
-                "used": table.c.used + stmt.excluded.used,
-                "limit_value": stmt.excluded.limit_value,
-            },
-            where=table.c.used + stmt.excluded.used <= stmt.excluded.limit_value,
+            set_={"used": table.c.used + excluded.used, "limit_value": excluded.limit_value},
+            where=table.c.used + excluded.used <= excluded.limit_value,
         ).returning(table.c.key)
         conn = await self.session.connection()
-        applied = len((await conn.execute(stmt)).all())
+        applied = len((await conn.execute(upsert)).all())
         if applied != len(rows):
             raise CounterOverrun(f"{len(rows) - applied} counter(s) would go over their limit")
 

@@ -766,10 +766,17 @@ class ValidationService:
             else:
                 per_customer[counter] = delta
         hot = {c: d for c, d in promotion_wide.items() if d[0]}
-        if grepo.is_postgres and len(hot) + len(per_customer) <= SMALL_UPSERT:
-            # One statement for all counters: the promotion-wide rows stay locked for fewer
-            # round trips, which bounds single-customer commit throughput.
-            await grepo.consume_all_guarded({**hot, **per_customer})
+        all_counters = {**hot, **per_customer}
+        small = grepo.is_postgres and len(all_counters) <= SMALL_UPSERT
+        # The promotion-wide rows are locked from the locking read to COMMIT, so the round
+        # trips in between bound single-customer commit throughput. PostgreSQL, few counters,
+        # no promocode: every write of the commit in one statement (at the end); with a
+        # promocode, all counters in one statement here.
+        deferred = small and promocode is None
+        if deferred:
+            pass
+        elif small:
+            await grepo.consume_all_guarded(all_counters)
         else:
             for counter, (amount, limit) in sorted(hot.items()):
                 await grepo.consume_guarded(counter, amount, limit)
@@ -841,6 +848,13 @@ class ValidationService:
                 ctx.result["grant_ids"].append(grant_id)
         if allocations:
             await grepo.allocate(allocations, now)
+        if deferred:
+            if rows:
+                await grepo.write_all(all_counters, rows, members)
+            else:
+                await grepo.consume_all_guarded(all_counters)
+                await grepo.insert_grants_and_members(rows, members)
+            return
         if grepo.is_postgres:
             await grepo.insert_grants_and_members(rows, members)
             return
