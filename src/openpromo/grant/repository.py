@@ -111,20 +111,22 @@ def _build(postgres: bool) -> dict[str, Any]:
 
 _STATEMENTS = {True: _build(True), False: _build(False)}
 
+# One index probe per (key, window_start) pair, in the order given (sorted: the lock order),
+# whatever the planner's statistics say.
 _PAIRS_SQL = (
     "SELECT u.key, u.window_start, u.used "
-    "FROM unnest(CAST(:keys AS varchar[]), CAST(:starts AS timestamptz[])) AS w(key, ws) "
-    "JOIN usage_counters u ON u.tenant_id = :tenant_id AND u.key = w.key "
-    "AND u.window_start = w.ws"
+    "FROM unnest(CAST(:keys AS varchar[]), CAST(:starts AS timestamptz[])) "
+    "WITH ORDINALITY AS w(key, ws, n) "
+    "CROSS JOIN LATERAL (SELECT c.key, c.window_start, c.used FROM usage_counters c "
+    "WHERE c.tenant_id = :tenant_id AND c.key = w.key AND c.window_start = w.ws{lock}) AS u "
+    "ORDER BY w.n"
 )
-_COUNTERS_BY_PAIRS = text(_PAIRS_SQL).columns(
+_COUNTERS_BY_PAIRS = text(_PAIRS_SQL.format(lock="")).columns(
     sa_column("key", String),
     sa_column("window_start", UTCDateTime()),
     sa_column("used", BigInteger),
 )
-_COUNTERS_BY_PAIRS_LOCKED = text(
-    _PAIRS_SQL + " ORDER BY u.key, u.window_start FOR UPDATE OF u"
-).columns(
+_COUNTERS_BY_PAIRS_LOCKED = text(_PAIRS_SQL.format(lock=" FOR UPDATE")).columns(
     sa_column("key", String),
     sa_column("window_start", UTCDateTime()),
     sa_column("used", BigInteger),
