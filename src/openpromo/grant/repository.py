@@ -41,6 +41,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from openpromo.kit import rawpg
 from openpromo.models import AudienceMember, Grant, GrantReference, UsageCounter
 from openpromo.models.base import UTCDateTime
 from openpromo.models.promocode import Promocode
@@ -110,6 +111,15 @@ def _build(postgres: bool) -> dict[str, Any]:
 
 
 _STATEMENTS = {True: _build(True), False: _build(False)}
+
+_COUNTERS_AND_MEMBERS_PG = (
+    "SELECT 'u', key, window_start, used, NULL::varchar FROM usage_counters "
+    "WHERE tenant_id = $1 AND key = ANY($2::varchar[]) AND window_start = ANY($3::timestamptz[]) "
+    "UNION ALL "
+    "SELECT 'm', key, window_start, NULL::bigint, customer_id FROM audience_members "
+    "WHERE tenant_id = $1 AND key = ANY($4::varchar[]) AND window_start = ANY($5::timestamptz[]) "
+    "AND customer_id = ANY($6::varchar[])"
+)
 
 # One index probe per (key, window_start) pair, in the order given (sorted: the lock order),
 # whatever the planner's statistics say.
@@ -563,10 +573,21 @@ class GrantRepository:
             "member_starts": sorted({s for _, s in member_counters}) if customers else [],
             "customers": sorted(set(customers)),
         }
-        conn = await self.session.connection()
-        for kind, key, start, count, customer in await conn.execute(
-            self._sql["counters_and_members"], params
-        ):
+        if self.is_postgres:
+            result: Any = await rawpg.fetch(
+                self.session,
+                _COUNTERS_AND_MEMBERS_PG,
+                self.tenant_id,
+                params["keys"],
+                params["starts"],
+                params["member_keys"],
+                params["member_starts"],
+                params["customers"],
+            )
+        else:
+            conn = await self.session.connection()
+            result = await conn.execute(self._sql["counters_and_members"], params)
+        for kind, key, start, count, customer in result:
             counter = (key, start)
             if kind == "u":
                 if counter in wanted:

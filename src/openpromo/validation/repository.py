@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from openpromo.kit import rawpg
 from openpromo.models import Promotion, PropertyDefinition, Tenant
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_campaign import PromocodeCampaign
@@ -58,6 +59,13 @@ _HEAD = (
 )
 
 
+_HEAD_PG = (
+    "SELECT p.id, p.status, p.version, p.updated_at, t.timezone, t.week_start, "
+    "t.config_version FROM promotions p JOIN tenants t ON t.id = p.tenant_id "
+    "WHERE p.tenant_id = $1 AND p.id = $2"
+)
+
+
 class ValidationRepository:
     def __init__(self, session: AsyncSession, tenant_id: str) -> None:
         self.session = session
@@ -90,6 +98,9 @@ class ValidationRepository:
         )
 
     async def promotion_head(self, promotion_id: str) -> PromotionHead | None:
+        if self.session.get_bind().dialect.name == "postgresql":
+            rows = await rawpg.fetch(self.session, _HEAD_PG, self.tenant_id, promotion_id)
+            return PromotionHead(*rows[0]) if rows else None
         conn = await self.session.connection()
         row = (
             await conn.execute(_HEAD, {"tenant_id": self.tenant_id, "promotion_id": promotion_id})
