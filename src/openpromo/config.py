@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     log_json: bool = Field(default=True, description="Structured JSON logs (one object per line).")
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
+    db_pool_pre_ping: bool = Field(
+        default=False,
+        description="Test each PostgreSQL connection with a round trip before use. Off: a "
+        "disconnect error invalidates the whole pool instead, failing one request after a "
+        "database restart, and the validation hot path saves a round trip per request.",
+    )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     max_image_bytes: int = Field(default=1_048_576, ge=1024)

@@ -76,7 +76,7 @@ class Database:
                 self.url,
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
-                pool_pre_ping=True,
+                pool_pre_ping=settings.db_pool_pre_ping,
             )
             self.read_engine = self.engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
