@@ -84,7 +84,7 @@ async def campaigns(
 
 @router.post("")
 async def create_campaign(ctx: Editor) -> Response:
-    form = {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             campaign = await campaign_service.create(
@@ -139,7 +139,7 @@ async def campaign_page(campaign_id: str, ctx: Viewer) -> Response:
 
 @router.post("/{campaign_id}")
 async def update_campaign(campaign_id: str, ctx: Editor) -> Response:
-    form = {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             body = _body(ctx, form)

@@ -85,6 +85,10 @@ class UiContext:
     def can(self, role: UiRole) -> bool:
         return _RANK[self.user.role] >= _RANK[role]
 
+    async def form_fields(self) -> dict[str, Any]:
+        """The submitted form without its CSRF token (checked already by the dependency)."""
+        return {k: v for k, v in (await self.request.form()).items() if k != CSRF_FIELD}
+
     @asynccontextmanager
     async def attempt(self) -> AsyncIterator[None]:
         """Run service calls in a savepoint: on a service error nothing they did is kept, and

@@ -87,7 +87,7 @@ async def promocodes(
 
 @router.post("")
 async def create_promocode(ctx: Editor) -> Response:
-    form = {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             body: dict[str, Any] = present(
@@ -170,7 +170,7 @@ async def _act(
     work: Callable[[dict[str, Any]], Awaitable[object]],
     message: str,
 ) -> Response:
-    form = {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             await work(form)

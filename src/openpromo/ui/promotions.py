@@ -218,7 +218,7 @@ async def _edit(
     work: Callable[[dict[str, Any]], Awaitable[object]],
     message: str,
 ) -> Response:
-    form = {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             await work(form)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, get_args
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -38,10 +38,6 @@ REWARD_FIELDS = (
     "decimals",
     "rounding",
 )
-
-
-async def _form(request: Request) -> dict[str, Any]:
-    return {k: v for k, v in (await request.form()).items() if k != "csrf_token"}
 
 
 # --- Tenant metadata --------------------------------------------------------------------
@@ -79,7 +75,7 @@ async def tenant_settings(ctx: Viewer) -> Response:
 
 @router.post("")
 async def update_tenant_settings(ctx: Admin) -> Response:
-    form = await _form(ctx.request)
+    form = await ctx.form_fields()
     fields = ("name", "timezone", "default_currency", "week_start", "locale")
     try:
         async with ctx.attempt():
@@ -145,7 +141,7 @@ async def new_reward_type(ctx: Admin) -> Response:
 
 @router.post("/reward-types/new")
 async def create_reward_type(ctx: Admin) -> Response:
-    form = await _form(ctx.request)
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             body = {**present(form, *REWARD_FIELDS), "constraints": _constraints(form)}
@@ -175,7 +171,7 @@ async def reward_type_page(key: str, ctx: Viewer) -> Response:
 
 @router.post("/reward-types/{key}")
 async def update_reward_type(key: str, ctx: Admin) -> Response:
-    form = await _form(ctx.request)
+    form = await ctx.form_fields()
     fields = [f for f in REWARD_FIELDS if f != "key"]
     try:
         async with ctx.attempt():
@@ -308,7 +304,7 @@ def _definition(form: dict[str, Any]) -> dict[str, Any]:
 
 @router.post("/schemas/{scope}/properties")
 async def put_schema_property(scope: str, ctx: Admin) -> Response:
-    form = await _form(ctx.request)
+    form = await ctx.form_fields()
     key = str(form.get("key") or "").strip()
     try:
         async with ctx.attempt():

@@ -73,7 +73,7 @@ async def simulator(
 
 @router.post("")
 async def simulate(ctx: ViewerWrite) -> Response:
-    form = {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             result = await _run(ctx, form)

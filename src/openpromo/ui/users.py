@@ -24,10 +24,6 @@ router = APIRouter(prefix="/ui", include_in_schema=False)
 NAV = {"/ui/api-keys": "admin", "/ui/users": "admin", "/ui/audit": "viewer"}
 
 
-async def _form(ctx: UiContext) -> dict[str, Any]:
-    return {k: v for k, v in (await ctx.request.form()).items() if k != "csrf_token"}
-
-
 # --- Users ------------------------------------------------------------------------------
 
 
@@ -60,7 +56,7 @@ async def users(ctx: AdminRead, cursor: str | None = None) -> Response:
 
 @router.post("/users")
 async def create_user(ctx: Admin) -> Response:
-    form = await _form(ctx)
+    form = await ctx.form_fields()
     password = str(form.get("password") or "") or None
     try:
         async with ctx.attempt():
@@ -111,7 +107,7 @@ async def api_keys(ctx: AdminRead, cursor: str | None = None) -> Response:
 
 @router.post("/api-keys")
 async def create_api_key(ctx: Admin) -> Response:
-    form = await _form(ctx)
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             body = parse(ApiKeyCreate, {"name": form.get("name", ""), "role": form.get("role")})
