@@ -343,31 +343,32 @@ class PromocodeService:
     async def link_campaign(
         self, session: AsyncSession, principal: Principal, promocode_id: str, campaign_id: str
     ) -> PromocodeOut:
-        repo = PromocodeRepository(session, principal.tenant_id)
-        promocode = await self.get(session, principal, promocode_id)
-        await campaign_service.get(session, principal, campaign_id)
-        before = await self._snapshot(session, principal, promocode)
-        if await repo.link_campaign(promocode.id, campaign_id):
-            promocode.updated_at = utcnow()
-            await session.flush()
-            return await self._audited(
-                session, principal, promocode, "promocode.link_campaign", before
-            )
-        return (await self._describe(session, principal, [promocode]))[0]
+        return await self._set_campaign_link(session, principal, promocode_id, campaign_id, True)
 
     async def unlink_campaign(
         self, session: AsyncSession, principal: Principal, promocode_id: str, campaign_id: str
     ) -> PromocodeOut:
+        return await self._set_campaign_link(session, principal, promocode_id, campaign_id, False)
+
+    async def _set_campaign_link(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        promocode_id: str,
+        campaign_id: str,
+        linked: bool,
+    ) -> PromocodeOut:
+        """Idempotent: linking twice is one link; only a real change is audited."""
         repo = PromocodeRepository(session, principal.tenant_id)
         promocode = await self.get(session, principal, promocode_id)
         await campaign_service.get(session, principal, campaign_id)
         before = await self._snapshot(session, principal, promocode)
-        if await repo.unlink_campaign(promocode.id, campaign_id):
+        change = repo.link_campaign if linked else repo.unlink_campaign
+        if await change(promocode.id, campaign_id):
             promocode.updated_at = utcnow()
             await session.flush()
-            return await self._audited(
-                session, principal, promocode, "promocode.unlink_campaign", before
-            )
+            action = "promocode.link_campaign" if linked else "promocode.unlink_campaign"
+            return await self._audited(session, principal, promocode, action, before)
         return (await self._describe(session, principal, [promocode]))[0]
 
     async def set_hidden(
