@@ -6,6 +6,10 @@ Usage in an endpoint::
 
 ``*Write`` contexts start a write transaction (``BEGIN IMMEDIATE`` on SQLite); ``Read`` runs a
 read-only one. The transaction commits when the endpoint returns and rolls back if it raises.
+
+The dependencies use ``scope="function"``: FastAPI then closes them (commits) before the
+response is sent. With the default request scope the commit would run after the client already
+had its 200 — a failed commit would go unreported and a client's next read could miss its write.
 """
 
 from __future__ import annotations
@@ -57,11 +61,11 @@ def _context(roles: frozenset[str], *, write: bool) -> Callable[..., AsyncIterat
     return dependency
 
 
-Read = Annotated[Ctx, Depends(_context(ANY_ROLE, write=False))]
-AdminWrite = Annotated[Ctx, Depends(_context(ADMIN, write=True))]
-AdminRead = Annotated[Ctx, Depends(_context(ADMIN, write=False))]
-IntegrationWrite = Annotated[Ctx, Depends(_context(INTEGRATION, write=True))]
-IntegrationRead = Annotated[Ctx, Depends(_context(INTEGRATION, write=False))]
+Read = Annotated[Ctx, Depends(_context(ANY_ROLE, write=False), scope="function")]
+AdminWrite = Annotated[Ctx, Depends(_context(ADMIN, write=True), scope="function")]
+AdminRead = Annotated[Ctx, Depends(_context(ADMIN, write=False), scope="function")]
+IntegrationWrite = Annotated[Ctx, Depends(_context(INTEGRATION, write=True), scope="function")]
+IntegrationRead = Annotated[Ctx, Depends(_context(INTEGRATION, write=False), scope="function")]
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1-200).")]
 Cursor = Annotated[str | None, Query(description="Opaque cursor from `next_cursor`.")]

@@ -132,12 +132,12 @@ def _context(role: UiRole, *, write: bool) -> Callable[..., AsyncIterator[UiCont
     return dependency
 
 
-Viewer = Annotated[UiContext, Depends(_context("viewer", write=False))]
-ViewerWrite = Annotated[UiContext, Depends(_context("viewer", write=True))]
-Editor = Annotated[UiContext, Depends(_context("editor", write=True))]
-EditorRead = Annotated[UiContext, Depends(_context("editor", write=False))]
-Admin = Annotated[UiContext, Depends(_context("admin", write=True))]
-AdminRead = Annotated[UiContext, Depends(_context("admin", write=False))]
+Viewer = Annotated[UiContext, Depends(_context("viewer", write=False), scope="function")]
+ViewerWrite = Annotated[UiContext, Depends(_context("viewer", write=True), scope="function")]
+Editor = Annotated[UiContext, Depends(_context("editor", write=True), scope="function")]
+EditorRead = Annotated[UiContext, Depends(_context("editor", write=False), scope="function")]
+Admin = Annotated[UiContext, Depends(_context("admin", write=True), scope="function")]
+AdminRead = Annotated[UiContext, Depends(_context("admin", write=False), scope="function")]
 
 
 @dataclass
