@@ -28,6 +28,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+import orjson
+
 from openpromo.errors import FieldError
 from openpromo.schema.values import PropertyDefinition, to_json_value, validate_values
 
@@ -526,9 +528,20 @@ class BadHeader(ValueError):
     pass
 
 
+def parse_json_line(line: str) -> Any:
+    """One NDJSON line. orjson parses the common case about three times faster than the
+    standard library; what it refuses (a lone surrogate escape, NaN, integers beyond 64 bits,
+    malformed JSON) goes to ``json.loads``, so that results and error messages stay the
+    standard library's — the validator then words the problem with a value, if any."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return json.loads(line)
+
+
 async def feed_ndjson(chunks: AsyncIterator[bytes], processor: RowProcessor) -> None:
     """Each non-blank line is one JSON object: ``{"customer_id": …, "<property>": …}``."""
-    loads = json.loads
+    loads = parse_json_line
     add = processor.add
     async for first, lines in iter_line_blocks(chunks):
         for number, line in enumerate(lines, first):
