@@ -6,6 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
+from openpromo.customer.ingest import parse_json_line
 from tests.customer.helpers import put_customer_schema
 
 NDJSON = {"content-type": "application/x-ndjson"}
@@ -280,3 +281,27 @@ async def test_verbatim_and_reserialised_rows_store_the_same_values(
         "ltv": "1.5",
         "birth_date": "2001-02-03",
     }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"a": 1, "b": "x", "c": [1.5, true, null]}',
+        '{"a": "\\ud800"}',  # a lone surrogate: orjson refuses it, the stdlib reads it
+        '{"a": NaN}',
+        '{"a": 123456789012345678901234567890}',  # beyond 64 bits
+        '{"a": 1, "a": 2}',
+    ],
+)
+def test_json_lines_parse_as_the_standard_library_does(line: str) -> None:
+    # Compared as JSON text: NaN is not equal to itself.
+    assert json.dumps(parse_json_line(line)) == json.dumps(json.loads(line))
+
+
+@pytest.mark.parametrize("line", ['{"a": ', "[1,]", '{"a" 1}'])
+def test_malformed_json_lines_get_the_standard_library_message(line: str) -> None:
+    with pytest.raises(ValueError) as ours:
+        parse_json_line(line)
+    with pytest.raises(ValueError) as stdlib:
+        json.loads(line)
+    assert str(ours.value) == str(stdlib.value)
