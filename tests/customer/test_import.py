@@ -305,3 +305,9 @@ def test_malformed_json_lines_get_the_standard_library_message(line: str) -> Non
     with pytest.raises(ValueError) as stdlib:
         json.loads(line)
     assert str(ours.value) == str(stdlib.value)
+
+
+def test_a_big_integer_keeps_every_digit() -> None:
+    assert parse_json_line('{"a": 123456789012345678901234567890}') == {
+        "a": 123456789012345678901234567890
+    }
