@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -30,7 +31,11 @@ from openpromo.tenant import endpoints as tenant_endpoints
 from openpromo.ui import mount_ui
 from openpromo.validation import endpoints as validation_endpoints
 
+# Starlette matches routes in order, one by one: the hot path (validation) comes first — with
+# the full API and UI behind it, matching cost 13% of a single validation's CPU when it was
+# near the end. No other route's path can be taken for a validation path or vice versa.
 ROUTERS = [
+    validation_endpoints.router,
     ops.router,
     tenant_endpoints.router,
     auth_endpoints.router,
@@ -41,7 +46,6 @@ ROUTERS = [
     promotion_endpoints.router,
     promocode_endpoints.router,
     campaign_endpoints.router,
-    validation_endpoints.router,
     grant_endpoints.router,
     audit_endpoints.router,
 ]
@@ -52,10 +56,25 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def tune_garbage_collector() -> None:
+    """Keep the collector's pauses out of request latency.
+
+    Everything alive once the app has started (modules, FastAPI's routes, SQLAlchemy's
+    mappers, compiled rules) is moved out of the collector's reach with ``gc.freeze()``: a full
+    collection otherwise walks all of it and showed as a 30–40 ms p99 for single validations
+    at 8 clients (12 ms with the freeze). A higher first threshold makes young collections
+    rarer on a path that allocates a few thousand short-lived objects per request (10.7 ms).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 @asynccontextmanager
 async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # On the embedded default the API process is also the worker (no second process to run).
     handle = start_background_scheduler() if get_settings().embedded_worker else None
+    tune_garbage_collector()
     try:
         yield
     finally:
