@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from openpromo import migrate
@@ -59,3 +59,32 @@ def test_migrations_have_a_single_head() -> None:
 
     heads = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1, f"several heads, add a merge revision: {heads}"
+
+
+async def _collations(url: str) -> dict[str, str | None]:
+    engine = create_async_engine(url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT column_name, collation_name FROM information_schema.columns "
+                "WHERE table_name = 'customers'"
+            )
+        )
+        found = {name: collation for name, collation in rows}
+    await engine.dispose()
+    return found
+
+
+def test_customer_keys_compare_bytewise_on_postgresql(tmp_path: Path) -> None:
+    url = new_database_url(tmp_path, "collation")
+    if not url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite compares text bytewise already")
+    try:
+        migrate.upgrade(url)
+        found = asyncio.run(_collations(url))
+        assert (found["tenant_id"], found["customer_id"]) == ("C", "C")
+        migrate.downgrade(url, "0009")
+        found = asyncio.run(_collations(url))
+        assert (found["tenant_id"], found["customer_id"]) == (None, None)
+    finally:
+        drop_database_url(url)

@@ -8,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, JSONDoc, created_at_column, updated_at_column
 
+_BYTEWISE_36 = String(36).with_variant(String(36, collation="C"), "postgresql")
+_BYTEWISE_128 = String(128).with_variant(String(128, collation="C"), "postgresql")
+
 
 class Customer(Base):
     """A tenant's customer: values of the synchronised customer-schema properties (SPEC §8).
@@ -23,8 +26,9 @@ class Customer(Base):
 
     __tablename__ = "customers"
 
-    tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    customer_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    # Bytewise on PostgreSQL (migration 0010): opaque keys, cheaper index, prefix search.
+    tenant_id: Mapped[str] = mapped_column(_BYTEWISE_36, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(_BYTEWISE_128, primary_key=True)
     properties: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     sources: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     created_at: Mapped[datetime] = created_at_column()
