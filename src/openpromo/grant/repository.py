@@ -131,6 +131,22 @@ _PAIRS_SQL = (
     "WHERE c.tenant_id = :tenant_id AND c.key = w.key AND c.window_start = w.ws{lock}) AS u "
     "ORDER BY w.n"
 )
+# Audience members of the given counters among the given customers: one primary-key probe per
+# (counter, customer), whatever the planner's statistics say. A plain filter was planned as a
+# scan of a table filled seconds before (no statistics yet): 4.7 s instead of 11 ms for a
+# 10,000-customer commit.
+_MEMBERS_BY_PROBES = text(
+    "SELECT m.key, m.window_start, m.customer_id "
+    "FROM unnest(CAST(:keys AS varchar[]), CAST(:starts AS timestamptz[])) AS w(key, ws) "
+    "CROSS JOIN unnest(CAST(:customers AS varchar[])) AS c(customer_id) "
+    "CROSS JOIN LATERAL (SELECT a.key, a.window_start, a.customer_id FROM audience_members a "
+    "WHERE a.tenant_id = :tenant_id AND a.key = w.key AND a.window_start = w.ws "
+    "AND a.customer_id = c.customer_id) AS m"
+).columns(
+    sa_column("key", String),
+    sa_column("window_start", UTCDateTime()),
+    sa_column("customer_id", String),
+)
 _COUNTERS_BY_PAIRS = text(_PAIRS_SQL.format(lock="")).columns(
     sa_column("key", String),
     sa_column("window_start", UTCDateTime()),
@@ -701,6 +717,21 @@ class GrantRepository:
     ) -> dict[CounterId, set[str]]:
         out: dict[CounterId, set[str]] = {c: set() for c in counters}
         if not counters or not customers:
+            return out
+        if self.is_postgres:
+            pairs = sorted(set(counters))
+            for chunk in _chunks(sorted(set(customers)), 20_000):
+                rows = await self.session.execute(
+                    _MEMBERS_BY_PROBES,
+                    {
+                        "tenant_id": self.tenant_id,
+                        "keys": [k for k, _ in pairs],
+                        "starts": [s for _, s in pairs],
+                        "customers": list(chunk),
+                    },
+                )
+                for key, start, customer in rows.all():
+                    out.setdefault((key, start), set()).add(customer)
             return out
         for chunk in _chunks(sorted(set(customers))):
             rows = await self.session.execute(
