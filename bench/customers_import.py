@@ -162,13 +162,12 @@ async def full_row_copy(server_url: str, database: str, path: Path) -> float:
         for line in handle:
             row = json.loads(line)
             customer_id = row.pop("customer_id")
-            sources = json.dumps(dict.fromkeys(row, stamp), separators=(",", ":"))
             records.append(
                 (
                     "bench-tenant",
                     customer_id,
                     json.dumps(row, separators=(",", ":")),
-                    sources,
+                    stamp,
                     now,
                     now,
                 )
@@ -178,7 +177,11 @@ async def full_row_copy(server_url: str, database: str, path: Path) -> float:
         await conn.execute("CREATE TABLE floor_customers (LIKE customers INCLUDING ALL)")
         await conn.execute("CHECKPOINT")
         started = time.perf_counter()
-        await conn.copy_records_to_table("floor_customers", records=records)
+        await conn.copy_records_to_table(
+            "floor_customers",
+            records=records,
+            columns=["tenant_id", "customer_id", "properties", "stamp", "created_at", "updated_at"],
+        )
         return time.perf_counter() - started
     finally:
         await conn.close()

@@ -51,6 +51,37 @@ async def test_null_removes_a_value(client: httpx.AsyncClient, schema: None) -> 
     assert set(got["sources"]) == {"vip_level"}
 
 
+async def test_each_value_keeps_the_source_and_time_of_the_write_that_set_it(
+    client: httpx.AsyncClient, schema: None
+) -> None:
+    """One stamp per row plus the stamps of values later writes left alone (models.Customer)."""
+    await client.put("/v1/customers/c-4", json={"properties": {"vip_level": "gold", "ltv": "1"}})
+    first = (await client.get("/v1/customers/c-4")).json()["sources"]
+    await client.put("/v1/customers/c-4", json={"properties": {"deposits": 2}})
+    second = (await client.get("/v1/customers/c-4")).json()["sources"]
+    assert second["vip_level"] == first["vip_level"]
+    assert second["ltv"] == first["ltv"]
+    assert second["deposits"]["source"] == "api"
+    assert second["deposits"]["updated_at"] > first["vip_level"]["updated_at"]
+    imported = await client.post(
+        "/v1/customers/import",
+        content=b'{"customer_id": "c-4", "ltv": "5", "vip_level": null}\n',
+        headers={"content-type": "application/x-ndjson"},
+    )
+    assert imported.json()["rows_upserted"] == 1, imported.text
+    got = (await client.get("/v1/customers/c-4")).json()
+    assert got["properties"] == {"ltv": "5", "deposits": 2}
+    assert set(got["sources"]) == {"ltv", "deposits"}
+    assert got["sources"]["ltv"]["source"] == "import"
+    assert got["sources"]["ltv"]["updated_at"] > second["deposits"]["updated_at"]
+    assert got["sources"]["deposits"] == second["deposits"]
+    # A write of the same values again moves their stamps, and only theirs.
+    await client.put("/v1/customers/c-4", json={"properties": {"deposits": 2}})
+    last = (await client.get("/v1/customers/c-4")).json()["sources"]
+    assert last["ltv"] == got["sources"]["ltv"]
+    assert last["deposits"]["updated_at"] > got["sources"]["ltv"]["updated_at"]
+
+
 async def test_bad_value_is_refused_and_nothing_is_stored(
     client: httpx.AsyncClient, schema: None
 ) -> None:

@@ -87,3 +87,37 @@ async def test_grants_summary_hook(
         customer_module.register_grants_summary_provider(None)
     assert got["grants"] == {"grants_count": 2, "tenant_matches": True, "id": "g1"}
     assert "grants" not in (await client.get("/v1/customers/g1")).json()
+
+
+def test_a_row_written_before_row_stamps_shows_its_per_value_stamps() -> None:
+    from datetime import UTC, datetime
+
+    from openpromo.customer.service import view_of
+    from openpromo.models import Customer
+
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    legacy = Customer(
+        tenant_id="t",
+        customer_id="c",
+        properties={"a": 1, "b": None},
+        sources={"a": "i1767312000000000", "b": "i1767312000000000"},
+        stamp=None,
+        created_at=now,
+        updated_at=now,
+    )
+    view = view_of(legacy)
+    assert view.properties == {"a": 1}
+    assert view.sources == {"a": {"source": "import", "updated_at": now}}
+    current = Customer(
+        tenant_id="t",
+        customer_id="c",
+        properties={"a": 1, "b": 2},
+        sources={"b": "a1767312000000000"},
+        stamp="s1767398400000000",
+        created_at=now,
+        updated_at=now,
+    )
+    assert {k: v["source"] for k, v in view_of(current).sources.items()} == {
+        "a": "sync",
+        "b": "api",
+    }

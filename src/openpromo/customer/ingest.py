@@ -132,25 +132,6 @@ def parse_source_stamp(stamp: Any) -> dict[str, Any] | None:
     return None
 
 
-class SourcesCache:
-    """The ``sources`` document of a row depends only on its keys: build each shape once."""
-
-    def __init__(self, source: str, now: datetime) -> None:
-        self.entry = source_stamp(source, now)
-        self._cache: dict[tuple[str, ...], str] = {}
-
-    def for_values(self, values: dict[str, Any]) -> str:
-        if None in values.values():
-            return json.dumps({k: (None if v is None else self.entry) for k, v in values.items()})
-        shape = tuple(values)
-        cached = self._cache.get(shape)
-        if cached is None:
-            cached = json.dumps(dict.fromkeys(shape, self.entry))
-            if len(self._cache) < 1_024:
-                self._cache[shape] = cached
-        return cached
-
-
 # ---------------------------------------------------------------------------------------------
 # Coercion of untyped inputs (CSV text, SQL driver values) into the JSON values the schema
 # validator expects. Anything that does not coerce is passed through unchanged, so the

@@ -5,6 +5,13 @@ given values into the stored ones in the database (PostgreSQL ``jsonb ||``, SQLi
 ``json_patch``), so concurrent writers never lose each other's properties. A JSON ``null``
 in a batch removes that property (``jsonb_strip_nulls`` / RFC 7396 merge-patch semantics);
 a brand-new customer may keep such a null, which readers treat as "no value".
+
+Provenance is stored compactly: ``stamp`` is the source and time of the write that last set
+the row (``"i1764092466151982"``, see ``ingest.source_stamp``) and applies to every property
+that ``sources`` does not name; ``sources`` holds the stamps of the properties an earlier
+write set and a later write did not touch (usually none: NULL). A merge moves the untouched
+properties' stamps into ``sources`` and gives the row the new stamp — computed in the same
+statement, so it is as concurrent-safe as the merge itself.
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ from sqlalchemy import String, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.customer.ingest import SourcesCache
 from openpromo.kit import rawpg
 from openpromo.models import Customer, CustomerSyncConfig
 from openpromo.models.base import UTCDateTime
@@ -45,30 +51,55 @@ _PROPERTIES_FOR = {
     ),
 }
 
-# Rows of a batch share a handful of ``sources`` documents (one per set of keys): they travel
-# once, as a jsonb[] parameter, and each row carries an index into it — no per-row parsing.
-_PG_UPSERT_SQL = """
-    INSERT INTO customers (tenant_id, customer_id, properties, sources, created_at, updated_at)
-    SELECT :tenant_id, r.customer_id, CAST(r.properties AS jsonb) {strip_id},
-           (CAST(:shapes AS jsonb[]))[r.shape], :now, :now
-    FROM unnest(CAST(:customer_ids AS text[]), CAST(:properties AS text[]),
-                CAST(:shape_of AS int[])) AS r(customer_id, properties, shape)
+# The ON CONFLICT part shared by imports, API writes and sync runs: merge the values, keep the
+# stamps of the stored properties the write leaves alone, take the write's stamp.
+_PG_MERGE = """
     ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
         properties = jsonb_strip_nulls(customers.properties || EXCLUDED.properties),
-        sources = jsonb_strip_nulls(customers.sources || EXCLUDED.sources),
+        sources = (
+            SELECT jsonb_object_agg(k, COALESCE(customers.sources -> k, to_jsonb(customers.stamp)))
+            FROM jsonb_each(customers.properties) AS p(k, v)
+            WHERE v <> 'null'::jsonb AND NOT EXCLUDED.properties ? k
+        ),
+        stamp = EXCLUDED.stamp,
         updated_at = EXCLUDED.updated_at
-    """
-
-_SQLITE_UPSERT_SQL = """
-    INSERT INTO customers (tenant_id, customer_id, properties, sources, created_at, updated_at)
-    SELECT :tenant_id, json_extract(value, '$[0]'), {properties},
-           json_extract(value, '$[2]'), :now, :now
-    FROM json_each(:rows) WHERE true
+"""
+_SQLITE_MERGE = """
     ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
         properties = json_patch(customers.properties, excluded.properties),
-        sources = json_patch(customers.sources, excluded.sources),
+        sources = (
+            SELECT nullif(json_group_object(
+                p.key, coalesce(json_extract(customers.sources, '$."' || p.key || '"'),
+                                customers.stamp)), '{{}}')
+            FROM json_each(customers.properties) AS p
+            WHERE p.type <> 'null'
+            AND json_type(excluded.properties, '$."' || p.key || '"') IS NULL
+        ),
+        stamp = excluded.stamp,
         updated_at = excluded.updated_at
+"""
+
+_PG_UPSERT_SQL = (
     """
+    INSERT INTO customers
+        (tenant_id, customer_id, properties, sources, stamp, created_at, updated_at)
+    SELECT :tenant_id, r.customer_id, CAST(r.properties AS jsonb) {strip_id}, NULL, :stamp,
+           :now, :now
+    FROM unnest(CAST(:customer_ids AS text[]), CAST(:properties AS text[]))
+        AS r(customer_id, properties)
+    """  # noqa: S608 - constant SQL fragments only
+    + _PG_MERGE
+)
+
+_SQLITE_UPSERT_SQL = (
+    """
+    INSERT INTO customers
+        (tenant_id, customer_id, properties, sources, stamp, created_at, updated_at)
+    SELECT :tenant_id, json_extract(value, '$[0]'), {properties}, NULL, :stamp, :now, :now
+    FROM json_each(:rows) WHERE true
+    """  # noqa: S608 - constant SQL fragments only
+    + _SQLITE_MERGE
+)
 
 
 def _statement(sql: str) -> Any:
@@ -96,7 +127,7 @@ class CustomerRepository:
         return self.session.get_bind().dialect.name
 
     async def upsert_batch(
-        self, batch: dict[str, dict[str, Any]], sources: SourcesCache, now: datetime
+        self, batch: dict[str, dict[str, Any]], stamp: str, now: datetime
     ) -> None:
         """Merge each customer's values into the stored ones; one statement for the batch."""
         if not batch:
@@ -104,33 +135,23 @@ class CustomerRepository:
         dumps = json.dumps
         raw: dict[str, str] = getattr(batch, "raw", {})
         if self.dialect == "postgresql":
-            shapes: dict[str, int] = {}
-            shape_of: list[int] = []
-            for values in batch.values():
-                doc = sources.for_values(values)
-                index = shapes.get(doc)
-                if index is None:
-                    index = shapes[doc] = len(shapes) + 1
-                shape_of.append(index)
             await self.session.execute(
                 _PG_UPSERT_VERBATIM if raw else _PG_UPSERT,
                 {
                     "tenant_id": self.tenant_id,
                     "now": now,
+                    "stamp": stamp,
                     "customer_ids": list(batch),
                     "properties": [raw.get(cid) or dumps(values) for cid, values in batch.items()],
-                    "shapes": list(shapes),
-                    "shape_of": shape_of,
                 },
             )
         else:
             rows = ",".join(
-                f"[{dumps(cid)},{raw.get(cid) or dumps(values)},{sources.for_values(values)}]"
-                for cid, values in batch.items()
+                f"[{dumps(cid)},{raw.get(cid) or dumps(values)}]" for cid, values in batch.items()
             )
             await self.session.execute(
                 _SQLITE_UPSERT_VERBATIM if raw else _SQLITE_UPSERT,
-                {"tenant_id": self.tenant_id, "now": now, "rows": f"[{rows}]"},
+                {"tenant_id": self.tenant_id, "now": now, "stamp": stamp, "rows": f"[{rows}]"},
             )
 
     async def synchronised_properties(self) -> list[str] | None:
@@ -183,26 +204,20 @@ class CustomerRepository:
 
     # -- applying a synchronisation run's staged rows (see openpromo.sync) -------------------
 
-    async def upsert_from_staging(self, run_id: str, now: datetime) -> None:
-        merge = (
-            "jsonb_strip_nulls(customers.{c} || EXCLUDED.{c})"
-            if self.dialect == "postgresql"
-            else "json_patch(customers.{c}, excluded.{c})"
-        )
+    async def upsert_from_staging(self, run_id: str, stamp: str, now: datetime) -> None:
+        merge = _PG_MERGE if self.dialect == "postgresql" else _SQLITE_MERGE.replace("{{}}", "{}")
         statement = text(
-            f"""
+            """
             INSERT INTO customers
-                (tenant_id, customer_id, properties, sources, created_at, updated_at)
-            SELECT :tenant_id, s.customer_id, s.properties, s.sources, :now, :now
+                (tenant_id, customer_id, properties, sources, stamp, created_at, updated_at)
+            SELECT :tenant_id, s.customer_id, s.properties, NULL, :stamp, :now, :now
             FROM customer_sync_staging AS s WHERE s.run_id = :run_id
-            ON CONFLICT (tenant_id, customer_id) DO UPDATE SET
-                properties = {merge.format(c="properties")},
-                sources = {merge.format(c="sources")},
-                updated_at = excluded.updated_at
-            """  # noqa: S608 - no user input in the statement text
+            """  # noqa: S608 - constant SQL fragments only
+            + merge
         ).bindparams(bindparam("now", type_=UTCDateTime()))
         await self.session.execute(
-            statement, {"tenant_id": self.tenant_id, "now": now, "run_id": run_id}
+            statement,
+            {"tenant_id": self.tenant_id, "now": now, "stamp": stamp, "run_id": run_id},
         )
 
     async def remove_keys_unless_staged(

@@ -27,10 +27,10 @@ from openpromo.customer.ingest import (
     LineTooLong,
     RowProcessor,
     Source,
-    SourcesCache,
     customer_id_error,
     feed,
     parse_source_stamp,
+    source_stamp,
 )
 from openpromo.customer.repository import CustomerRepository
 from openpromo.errors import FieldError, NotFound, Unprocessable, unprocessable
@@ -64,14 +64,17 @@ class CustomerView:
 
 
 def view_of(customer: Customer) -> CustomerView:
-    """Nulls are "no value": never shown."""
+    """Nulls are "no value": never shown. A property's source is its own stamp in ``sources``
+    if it has one, else the row's ``stamp`` (see ``models.Customer``)."""
+    properties = {k: v for k, v in (customer.properties or {}).items() if v is not None}
+    own = customer.sources or {}
     return CustomerView(
         customer_id=customer.customer_id,
-        properties={k: v for k, v in (customer.properties or {}).items() if v is not None},
+        properties=properties,
         sources={
             key: parsed
-            for key, stamp in (customer.sources or {}).items()
-            if (parsed := parse_source_stamp(stamp)) is not None
+            for key in properties
+            if (parsed := parse_source_stamp(own.get(key) or customer.stamp)) is not None
         },
         created_at=customer.created_at,
         updated_at=customer.updated_at,
@@ -112,7 +115,7 @@ class CustomerService:
     ) -> RowProcessor:
         """A row processor whose batches are merged into ``customers`` (or dropped: dry run)."""
         repository = CustomerRepository(session, tenant_id)
-        sources = SourcesCache(source, now)
+        stamp = source_stamp(source, now)
         # Pipelined: a batch's statement runs in the database while the next batch is
         # parsed and validated here (one statement in flight at a time on the session).
         in_flight: list[asyncio.Task[None]] = []
@@ -123,7 +126,7 @@ class CustomerService:
 
         async def sink(batch: Batch) -> None:
             await drain()
-            in_flight.append(asyncio.create_task(repository.upsert_batch(batch, sources, now)))
+            in_flight.append(asyncio.create_task(repository.upsert_batch(batch, stamp, now)))
             await asyncio.sleep(0)  # let it send the statement
 
         if dry_run:
@@ -149,7 +152,7 @@ class CustomerService:
         if stored is None:
             raise Unprocessable(detail="; ".join(e.msg for e in errors), errors=errors)
         await CustomerRepository(session, principal.tenant_id).upsert_batch(
-            {customer_id: stored}, SourcesCache("api", now), now
+            {customer_id: stored}, source_stamp("api", now), now
         )
         await session.flush()
         customer = await self._get(session, principal.tenant_id, customer_id, populate=True)

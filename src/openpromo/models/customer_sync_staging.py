@@ -23,4 +23,3 @@ class CustomerSyncStagingRow(Base):
     )
     customer_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     properties: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
-    sources: Mapped[dict[str, Any]] = mapped_column(JSONDoc)

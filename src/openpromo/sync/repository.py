@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.customer.ingest import Batch, SourcesCache
+from openpromo.customer.ingest import Batch
 from openpromo.models import CustomerSyncConfig, CustomerSyncLease, CustomerSyncRun, Tenant
 from openpromo.models.base import UTCDateTime
 
@@ -202,22 +202,19 @@ class SyncLeaseRepository:
 
 _PG_STAGE = text(
     """
-    INSERT INTO customer_sync_staging (run_id, customer_id, properties, sources)
-    SELECT :run_id, r.customer_id, CAST(r.properties AS jsonb), CAST(r.sources AS jsonb)
-    FROM unnest(CAST(:customer_ids AS text[]), CAST(:properties AS text[]),
-                CAST(:sources AS text[])) AS r(customer_id, properties, sources)
-    ON CONFLICT (run_id, customer_id) DO UPDATE
-        SET properties = EXCLUDED.properties, sources = EXCLUDED.sources
+    INSERT INTO customer_sync_staging (run_id, customer_id, properties)
+    SELECT :run_id, r.customer_id, CAST(r.properties AS jsonb)
+    FROM unnest(CAST(:customer_ids AS text[]), CAST(:properties AS text[]))
+        AS r(customer_id, properties)
+    ON CONFLICT (run_id, customer_id) DO UPDATE SET properties = EXCLUDED.properties
     """
 )
 _SQLITE_STAGE = text(
     """
-    INSERT INTO customer_sync_staging (run_id, customer_id, properties, sources)
-    SELECT :run_id, json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-           json_extract(value, '$[2]')
+    INSERT INTO customer_sync_staging (run_id, customer_id, properties)
+    SELECT :run_id, json_extract(value, '$[0]'), json_extract(value, '$[1]')
     FROM json_each(:rows) WHERE true
-    ON CONFLICT (run_id, customer_id) DO UPDATE
-        SET properties = excluded.properties, sources = excluded.sources
+    ON CONFLICT (run_id, customer_id) DO UPDATE SET properties = excluded.properties
     """
 )
 
@@ -229,7 +226,7 @@ class SyncStagingRepository:
         self.session = session
         self.run_id = run_id
 
-    async def stage(self, batch: Batch, sources: SourcesCache) -> None:
+    async def stage(self, batch: Batch) -> None:
         """A customer staged twice in one run keeps its later row."""
         if not batch:
             return
@@ -241,14 +238,10 @@ class SyncStagingRepository:
                     "run_id": self.run_id,
                     "customer_ids": list(batch),
                     "properties": [dumps(v) for v in batch.values()],
-                    "sources": [sources.for_values(v) for v in batch.values()],
                 },
             )
         else:
-            rows = ",".join(
-                f"[{dumps(cid)},{dumps(values)},{sources.for_values(values)}]"
-                for cid, values in batch.items()
-            )
+            rows = ",".join(f"[{dumps(cid)},{dumps(values)}]" for cid, values in batch.items())
             await self.session.execute(_SQLITE_STAGE, {"run_id": self.run_id, "rows": f"[{rows}]"})
 
     async def clear(self) -> None:

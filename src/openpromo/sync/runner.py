@@ -30,9 +30,9 @@ from openpromo.customer.ingest import (
     IngestReport,
     LineTooLong,
     RowProcessor,
-    SourcesCache,
     coerce_db,
     feed,
+    source_stamp,
 )
 from openpromo.customer.repository import CustomerRepository
 from openpromo.customer.service import customer_service
@@ -189,14 +189,12 @@ async def _perform(
             session, tenant_id, synchronised=list(config.properties or [])
         )
         mode = config.mode
-    now = utcnow()
-    sources = SourcesCache("sync", now)
 
     async def stage(batch: Batch) -> None:
         if lost.is_set():
             raise LeaseLost("the run lost its lease (another process took over)")
         async with database.unit_of_work() as session:
-            await SyncStagingRepository(session, run_id).stage(batch, sources)
+            await SyncStagingRepository(session, run_id).stage(batch)
             await SyncRunRepository(session, tenant_id).progress(
                 run_id, report.rows_read, report.rows_upserted, report.rows_rejected
             )
@@ -221,7 +219,7 @@ async def _perform(
             raise LeaseLost("the run lost its lease (another process took over)")
         customers = CustomerRepository(session, tenant_id)
         applied_at = utcnow()
-        await customers.upsert_from_staging(run_id, applied_at)
+        await customers.upsert_from_staging(run_id, source_stamp("sync", applied_at), applied_at)
         if mode == "replace":
             await customers.remove_keys_unless_staged(run_id, plan.stored_keys, applied_at)
         await SyncStagingRepository(session, run_id).clear()
