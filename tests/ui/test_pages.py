@@ -11,6 +11,7 @@ from openpromo.db import Database
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from tests.conftest import TenantFixture, make_tenant
+from tests.customer.helpers import put_customer_schema
 from tests.ui.conftest import csrf_of, field_error, logged_in, make_user
 
 TIERS = [
@@ -435,3 +436,239 @@ async def test_customer_page_lists_and_reverses_grants(
         assert reversed_.status_code == 303
     grant = (await client.get(f"/v1/grants/{grant_id}")).json()
     assert grant["status"] == "reversed"
+
+
+IMPORT_CSV = (
+    b"customer_id,vip_level,deposits,country\n"
+    b"imp-1,gold,3,FR\n"
+    b"imp-2,diamond,1,DE\n"
+    b"imp-3,bronze,0,\n"
+)
+HTMX = {"HX-Request": "true"}
+
+
+async def _import_setup(client: object) -> None:
+    """The customer schema, with ``country`` left out of the synchronised properties."""
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await put_customer_schema(client)
+    sync = await client.put("/v1/customer-sync", json={"properties": ["vip_level", "deposits"]})
+    assert sync.status_code == 200, sync.text
+
+
+async def test_customer_import_csv_reports_counts_warnings_and_bad_rows(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await _import_setup(client)
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        page = await http.get("/ui/customers")
+        assert 'id="customer-import"' in page.text
+        assert 'hx-post="/ui/customers/import"' in page.text
+        response = await http.post(
+            "/ui/customers/import",
+            data={"format": "auto", "csrf_token": csrf_of(http)},
+            files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
+            headers=HTMX,
+        )
+    assert response.status_code == 200, response.text
+    report = response.text
+    assert "<html" not in report  # the fragment, not a page
+    assert "Import done" in report
+    assert 'id="import-read">3<' in report
+    assert 'id="import-upserted">2<' in report
+    assert 'id="import-rejected">1<' in report
+    assert "property &#39;country&#39; is in the customer schema but not synchronised" in report
+    rows = re.findall(r'<tr data-line="(\d+)">(.*?)</tr>', report)
+    assert [line for line, _ in rows] == ["3"]
+    assert "<code>imp-2</code>" in rows[0][1] and "<code>vip_level</code>" in rows[0][1]
+    assert "diamond" in rows[0][1]
+    assert "import-errors-shown" not in report
+    got = await client.get("/v1/customers/imp-1")
+    assert got.status_code == 200
+    assert got.json()["properties"] == {"vip_level": "gold", "deposits": 3}
+    assert got.json()["sources"]["vip_level"]["source"] == "import"
+    assert (await client.get("/v1/customers/imp-3")).json()["properties"] == {
+        "vip_level": "bronze",
+        "deposits": 0,
+    }
+    assert (await client.get("/v1/customers/imp-2")).status_code == 404
+
+
+async def test_customer_import_dry_run_stores_nothing(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await _import_setup(client)
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        # Without htmx: the customers page with the report in the form's result area.
+        response = await http.post(
+            "/ui/customers/import",
+            data={"format": "csv", "dry_run": "on", "csrf_token": csrf_of(http)},
+            files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
+        )
+    assert response.status_code == 200, response.text
+    assert 'id="customers"' in response.text and 'id="customer-import"' in response.text
+    assert "Dry run: nothing stored" in response.text
+    assert 'id="import-upserted">2<' in response.text
+    assert 'id="import-rejected">1<' in response.text
+    assert 'name="dry_run" checked' in response.text
+    for customer_id in ("imp-1", "imp-2", "imp-3"):
+        assert (await client.get(f"/v1/customers/{customer_id}")).status_code == 404
+    assert (await client.get("/v1/customers")).json()["items"] == []
+
+
+async def test_customer_import_ndjson_told_by_file_name_or_chosen(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await _import_setup(client)
+    # Over 256 KiB: read in more than one chunk, stored in more than one batch.
+    rows = 8_000
+    body = "".join(f'{{"customer_id": "nd-{i:05}", "deposits": {i}}}\n' for i in range(rows))
+    assert len(body) > 256 * 1024
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        by_name = await http.post(
+            "/ui/customers/import",
+            data={"csrf_token": csrf_of(http)},
+            files={"file": ("people.ndjson", body.encode(), "application/octet-stream")},
+            headers=HTMX,
+        )
+        assert by_name.status_code == 200, by_name.text
+        assert f'id="import-upserted">{rows}<' in by_name.text
+        assert 'id="import-rejected">0<' in by_name.text
+        line = b'{"customer_id": "nd-x", "vip_level": "silver"}\n'
+        unknown = await http.post(
+            "/ui/customers/import",
+            data={"format": "auto", "csrf_token": csrf_of(http)},
+            files={"file": ("people.txt", line, "application/octet-stream")},
+        )
+        assert unknown.status_code == 422
+        message = field_error(unknown.text, "format")
+        assert message is not None and "choose CSV or NDJSON" in message
+        chosen = await http.post(
+            "/ui/customers/import",
+            data={"format": "ndjson", "csrf_token": csrf_of(http)},
+            files={"file": ("people.txt", line, "application/octet-stream")},
+            headers=HTMX,
+        )
+        assert 'id="import-upserted">1<' in chosen.text
+        # More customers than a page holds: the next page keeps the search.
+        listed = await http.get("/ui/customers", params={"q": "nd-"})
+        assert listed.status_code == 200
+        assert '<a href="?q=nd-&amp;cursor=' in listed.text
+    assert (await client.get("/v1/customers/nd-07999")).json()["properties"] == {"deposits": 7999}
+    assert (await client.get("/v1/customers/nd-x")).json()["properties"] == {"vip_level": "silver"}
+
+
+async def test_customer_import_is_for_admins_only(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await _import_setup(client)
+    for role in ("viewer", "editor"):
+        user = await make_user(database, tenant.id, role)
+        async with logged_in(ui_app, user) as http:
+            page = await http.get("/ui/customers")
+            assert page.status_code == 200
+            assert 'id="customer-import"' not in page.text
+            refused = await http.post(
+                "/ui/customers/import",
+                data={"csrf_token": csrf_of(http)},
+                files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
+            )
+            assert refused.status_code == 403, role
+            assert "needs the role admin" in refused.text
+    assert (await client.get("/v1/customers/imp-1")).status_code == 404
+
+
+async def test_customer_import_without_a_file_is_a_form_error(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await _import_setup(client)
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        # What a browser sends when no file was chosen: an empty part with no file name.
+        empty = await http.post(
+            "/ui/customers/import",
+            data={"format": "csv", "csrf_token": csrf_of(http)},
+            files={"file": ("", b"", "application/octet-stream")},
+        )
+        assert empty.status_code == 422
+        assert field_error(empty.text, "file") == "choose a file to import"
+        assert '<option value="csv" selected>' in empty.text
+        fragment = await http.post(
+            "/ui/customers/import", data={"csrf_token": csrf_of(http)}, headers=HTMX
+        )
+        assert fragment.status_code == 200  # htmx swaps only successful answers
+        assert '<div class="alert" role="alert"><strong>choose a file to import' in fragment.text
+    assert (await client.get("/v1/customers")).json()["items"] == []
+
+
+async def test_customer_import_route_is_not_a_customer_id(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    """``POST /ui/customers/{customer_id}`` sets properties: "import" must not reach it."""
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await _import_setup(client)
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        properties_form = await http.post(
+            "/ui/customers/import",
+            data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
+        )
+        assert properties_form.status_code == 422
+        assert field_error(properties_form.text, "file") == "choose a file to import"
+        other = await http.post(
+            "/ui/customers/importer",
+            data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
+        )
+        assert other.status_code == 303
+    assert (await client.get("/v1/customers/import")).status_code == 404
+    assert (await client.get("/v1/customers/importer")).json()["properties"] == {
+        "vip_level": "gold"
+    }
+
+
+async def test_customer_import_needs_the_csrf_token(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+) -> None:
+    from httpx import AsyncClient
+
+    assert isinstance(client, AsyncClient)
+    await _import_setup(client)
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        upload = {"file": ("people.csv", IMPORT_CSV, "text/csv")}
+        missing = await http.post("/ui/customers/import", files=upload, headers=HTMX)
+        forged = await http.post(
+            "/ui/customers/import", data={"csrf_token": "forged"}, files=upload
+        )
+        for response in (missing, forged):
+            assert response.status_code == 403
+            assert "security token" in response.text
+        assert (await client.get("/v1/customers/imp-1")).status_code == 404
+        by_header = await http.post(
+            "/ui/customers/import",
+            files=upload,
+            headers={**HTMX, "X-CSRF-Token": csrf_of(http)},
+        )
+        assert 'id="import-upserted">2<' in by_header.text
+    assert (await client.get("/v1/customers/imp-1")).status_code == 200

@@ -62,7 +62,8 @@ _IMPORT_BODY = {
 }
 
 
-def _format_of(content_type: str, filename: str | None = None) -> ImportFormat | None:
+def format_of(content_type: str, filename: str | None = None) -> ImportFormat | None:
+    """The import format a media type (else a file name) says, or None (the UI uses it too)."""
     media = content_type.split(";", 1)[0].strip().lower()
     if media in {"text/csv", "application/csv"}:
         return "csv"
@@ -109,10 +110,10 @@ async def import_customers(
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise unprocessable(("body", "file"), "a multipart upload needs a `file` part")
-        fmt = format or _format_of(upload.content_type or "", upload.filename)
+        fmt = format or format_of(upload.content_type or "", upload.filename)
         chunks = _read_upload(upload)
     else:
-        fmt = format or _format_of(content_type)
+        fmt = format or format_of(content_type)
         chunks = request.stream()
     if fmt is None:
         raise unprocessable(

@@ -1,14 +1,19 @@
-"""Customers: look up by id (or id prefix), their properties with sources, their grants."""
+"""Customers: look up by id (or id prefix), their properties with sources, their grants;
+import a CSV or NDJSON file (admins, with a progress bar and a report)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from starlette.datastructures import UploadFile
 
+from openpromo.customer.endpoints import format_of
+from openpromo.customer.ingest import ImportFormat, IngestReport
 from openpromo.customer.service import customer_service
-from openpromo.errors import NotFound, OpenPromoError
+from openpromo.errors import NotFound, OpenPromoError, unprocessable
 from openpromo.grant.service import grant_service
 from openpromo.kit.pagination import DEFAULT_LIMIT
 from openpromo.ui.context import Admin, FormErrors, UiContext, Viewer, parse_as, parse_json
@@ -16,6 +21,37 @@ from openpromo.ui.render import redirect, render
 
 router = APIRouter(prefix="/ui/customers", include_in_schema=False)
 NAV = {"/ui/customers": "viewer"}
+
+IMPORT_FORMATS: dict[str, ImportFormat | None] = {"auto": None, "csv": "csv", "ndjson": "ndjson"}
+UPLOAD_CHUNK = 256 * 1024
+
+
+async def _list_page(
+    ctx: UiContext,
+    q: str = "",
+    cursor: str | None = None,
+    *,
+    errors: FormErrors | None = None,
+    report: IngestReport | None = None,
+    submitted: dict[str, Any] | None = None,
+) -> Response:
+    submitted = submitted or {"format": "auto", "dry_run": False}
+    page = await customer_service.list(
+        ctx.session, ctx.principal, limit=DEFAULT_LIMIT, cursor=cursor, q=q or None
+    )
+    return render(
+        ctx.request,
+        "customers/list.html",
+        ctx,
+        status_code=errors.status if errors else 200,
+        errors=errors,
+        page=page,
+        q=q,
+        report=report,
+        submitted=submitted,
+        dry_run=submitted["dry_run"],
+        formats=list(IMPORT_FORMATS),
+    )
 
 
 @router.get("")
@@ -27,10 +63,61 @@ async def customers(ctx: Viewer, q: str | None = None, cursor: str | None = None
             return redirect(ctx.request, f"/ui/customers/{q}")
         except NotFound:
             pass  # not an exact id: list those that start with it
-    page = await customer_service.list(
-        ctx.session, ctx.principal, limit=DEFAULT_LIMIT, cursor=cursor or None, q=q or None
-    )
-    return render(ctx.request, "customers/list.html", ctx, page=page, q=q)
+    return await _list_page(ctx, q, cursor or None)
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(UPLOAD_CHUNK):
+        yield chunk
+
+
+def _import_format(chosen: str, upload: UploadFile) -> ImportFormat:
+    if chosen not in IMPORT_FORMATS:
+        raise unprocessable(("body", "format"), "choose CSV or NDJSON")
+    fmt = IMPORT_FORMATS[chosen] or format_of(upload.content_type or "", upload.filename)
+    if fmt is None:
+        raise unprocessable(
+            ("body", "format"),
+            "cannot tell the file format from its name or type: choose CSV or NDJSON",
+        )
+    return fmt
+
+
+# Before the /{customer_id} routes: POST /ui/customers/import would be taken for the
+# properties form of a customer named "import" (routes match in declaration order).
+@router.post("/import")
+async def import_customers(ctx: Admin) -> Response:
+    """The import of ``POST /v1/customers/import`` from a multipart ``file``, streamed in
+    chunks. The browser shows the transfer's progress (htmx ``xhr:progress``); an htmx request
+    gets the report in place of the form's result area, any other the customers page."""
+    form = await ctx.request.form()
+    upload = form.get("file")
+    chosen = str(form.get("format") or "auto")
+    dry_run = form.get("dry_run") in ("on", "true", "1")
+    submitted = {"format": chosen, "dry_run": dry_run}
+    fragment = bool(ctx.request.headers.get("hx-request"))
+    try:
+        async with ctx.attempt():
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise unprocessable(("body", "file"), "choose a file to import", "missing")
+            report = await customer_service.import_stream(
+                ctx.session,
+                ctx.principal,
+                _chunks(upload),
+                _import_format(chosen, upload),
+                dry_run=dry_run,
+            )
+    except OpenPromoError as exc:
+        if fragment:
+            return render(
+                ctx.request, "customers/import_report.html", ctx, errors=FormErrors.of(exc)
+            )
+        return await _list_page(ctx, errors=FormErrors.of(exc), submitted=submitted)
+    if fragment:
+        return render(
+            ctx.request, "customers/import_report.html", ctx, report=report, dry_run=dry_run
+        )
+    return await _list_page(ctx, report=report, submitted=submitted)
 
 
 async def _page(

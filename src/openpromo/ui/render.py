@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 from openpromo.ui.context import FormErrors, UiContext
 from openpromo.ui.session import COOKIE_NAME, SESSION_SECONDS, UiSession, encode_session
@@ -27,8 +29,15 @@ def _to_json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 
 
-def _query(request: Request, **changes: Any) -> str:
-    """The current query string with some parameters replaced (for filters and paging)."""
+@pass_context
+def _query(context: Context, **changes: Any) -> str:
+    """The current query string with some parameters replaced (for filters and paging).
+
+    The request comes from the template's context: templates import the ``pager`` macro
+    ``with context`` so that the macro sees it too (a macro imported without context
+    sees only the globals).
+    """
+    request: Request = context["request"]
     params = {k: v for k, v in request.query_params.items() if k not in changes}
     params.update({k: v for k, v in changes.items() if v not in (None, "")})
     return "?" + urlencode(params) if params else "?"
