@@ -373,13 +373,13 @@ async def test_customer_lookup_and_properties(
         page = await http.get("/ui/customers/cust-42")
         assert "vip_level" in page.text and "gold" in page.text
         bad = await http.post(
-            "/ui/customers/cust-42",
+            "/ui/customers/cust-42/properties",
             data={"properties": '{"vip_level": "bronze"}', "csrf_token": csrf_of(http)},
         )
         assert bad.status_code == 422
         assert "bronze" in bad.text
         ok = await http.post(
-            "/ui/customers/cust-42",
+            "/ui/customers/cust-42/properties",
             data={"properties": '{"vip_level": "silver"}', "csrf_token": csrf_of(http)},
         )
         assert ok.status_code == 303
@@ -620,31 +620,32 @@ async def test_customer_import_without_a_file_is_a_form_error(
     assert (await client.get("/v1/customers")).json()["items"] == []
 
 
-async def test_customer_import_route_is_not_a_customer_id(
+async def test_a_customer_named_import_keeps_its_properties_form(
     ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
 ) -> None:
-    """``POST /ui/customers/{customer_id}`` sets properties: "import" must not reach it."""
+    """The import posts to /ui/customers/import, a customer's properties form to
+    /ui/customers/{id}/properties: a customer named "import" is edited like any other."""
     from httpx import AsyncClient
 
     assert isinstance(client, AsyncClient)
     await _import_setup(client)
     admin = await make_user(database, tenant.id, "admin")
     async with logged_in(ui_app, admin) as http:
-        properties_form = await http.post(
+        no_file = await http.post(
             "/ui/customers/import",
             data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
         )
-        assert properties_form.status_code == 422
-        assert field_error(properties_form.text, "file") == "choose a file to import"
-        other = await http.post(
-            "/ui/customers/importer",
+        assert no_file.status_code == 422
+        assert field_error(no_file.text, "file") == "choose a file to import"
+        assert (await client.get("/v1/customers/import")).status_code == 404
+        saved = await http.post(
+            "/ui/customers/import/properties",
             data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
         )
-        assert other.status_code == 303
-    assert (await client.get("/v1/customers/import")).status_code == 404
-    assert (await client.get("/v1/customers/importer")).json()["properties"] == {
-        "vip_level": "gold"
-    }
+        assert saved.status_code == 303
+        page = await http.get("/ui/customers/import")
+        assert 'action="/ui/customers/import/properties"' in page.text
+    assert (await client.get("/v1/customers/import")).json()["properties"] == {"vip_level": "gold"}
 
 
 async def test_customer_import_needs_the_csrf_token(

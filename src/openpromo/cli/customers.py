@@ -13,8 +13,8 @@ import typer
 from openpromo.auth.principal import Principal
 from openpromo.cli.common import emit_json, info
 from openpromo.config import get_settings
-from openpromo.customer.endpoints import import_report_out
 from openpromo.customer.ingest import ImportFormat, IngestReport
+from openpromo.customer.schemas import ImportReport
 from openpromo.customer.service import customer_service
 from openpromo.db import Database
 from openpromo.errors import OpenPromoError
@@ -77,7 +77,7 @@ def import_customers(
         report = asyncio.run(run())
     except OpenPromoError as exc:
         raise fail(exc) from exc
-    out: dict[str, Any] = import_report_out(report, dry_run).model_dump(mode="json")
+    out: dict[str, Any] = ImportReport.of(report, dry_run).model_dump(mode="json")
     if as_json:
         emit_json(out)
         return

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
 from openpromo.api.problems import COMMON_ERRORS
-from openpromo.customer.ingest import ImportFormat, IngestReport
+from openpromo.customer.ingest import format_of
 from openpromo.customer.schemas import Customer, CustomerPut, CustomerPutResult, ImportReport
 from openpromo.customer.service import CustomerView, customer_service
 from openpromo.errors import unprocessable
@@ -62,27 +62,6 @@ _IMPORT_BODY = {
 }
 
 
-def format_of(content_type: str, filename: str | None = None) -> ImportFormat | None:
-    """The import format a media type (else a file name) says, or None (the UI uses it too)."""
-    media = content_type.split(";", 1)[0].strip().lower()
-    if media in {"text/csv", "application/csv"}:
-        return "csv"
-    if media in {
-        "application/x-ndjson",
-        "application/ndjson",
-        "application/jsonl",
-        "application/x-jsonlines",
-        "application/json",
-    }:
-        return "ndjson"
-    name = (filename or "").lower()
-    if name.endswith(".csv"):
-        return "csv"
-    if name.endswith((".ndjson", ".jsonl")):
-        return "ndjson"
-    return None
-
-
 async def _read_upload(upload: UploadFile) -> AsyncIterator[bytes]:
     while chunk := await upload.read(READ_CHUNK):
         yield chunk
@@ -124,21 +103,7 @@ async def import_customers(
     report = await customer_service.import_stream(
         ctx.session, ctx.principal, chunks, fmt, dry_run=dry_run
     )
-    return import_report_out(report, dry_run)
-
-
-def import_report_out(report: IngestReport, dry_run: bool) -> ImportReport:
-    return ImportReport.model_validate(
-        {
-            "rows_read": report.rows_read,
-            "rows_upserted": report.rows_upserted,
-            "rows_rejected": report.rows_rejected,
-            "errors": [e.as_dict() for e in report.errors],
-            "not_synchronised": sorted(report.not_synchronised),
-            "warnings": report.warnings,
-            "dry_run": dry_run,
-        }
-    )
+    return ImportReport.of(report, dry_run)
 
 
 @router.get("/{customer_id}", summary="Get a customer's properties", response_model=Customer)

@@ -499,6 +499,27 @@ async def iter_lines(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[int, s
             yield first + offset, line
 
 
+def format_of(content_type: str, filename: str | None = None) -> ImportFormat | None:
+    """The import format a media type (else a file name) says, or None (API and UI)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in {"text/csv", "application/csv"}:
+        return "csv"
+    if media in {
+        "application/x-ndjson",
+        "application/ndjson",
+        "application/jsonl",
+        "application/x-jsonlines",
+        "application/json",
+    }:
+        return "ndjson"
+    name = (filename or "").lower()
+    if name.endswith(".csv"):
+        return "csv"
+    if name.endswith((".ndjson", ".jsonl")):
+        return "ndjson"
+    return None
+
+
 class LineTooLong(ValueError):
     def __init__(self, line: int) -> None:
         super().__init__(f"line {line} is longer than {MAX_LINE_BYTES} bytes")

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from openpromo.customer.ingest import IngestReport
 from openpromo.kit.schema import InputModel, OutputModel
 
 
@@ -60,3 +61,17 @@ class ImportReport(OutputModel):
     )
     warnings: list[str]
     dry_run: bool
+
+    @classmethod
+    def of(cls, report: IngestReport, dry_run: bool) -> ImportReport:
+        return cls.model_validate(
+            {
+                "rows_read": report.rows_read,
+                "rows_upserted": report.rows_upserted,
+                "rows_rejected": report.rows_rejected,
+                "errors": [e.as_dict() for e in report.errors],
+                "not_synchronised": sorted(report.not_synchronised),
+                "warnings": report.warnings,
+                "dry_run": dry_run,
+            }
+        )

@@ -10,8 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from openpromo.customer.endpoints import format_of
-from openpromo.customer.ingest import ImportFormat, IngestReport
+from openpromo.customer.ingest import ImportFormat, IngestReport, format_of
 from openpromo.customer.service import customer_service
 from openpromo.errors import NotFound, OpenPromoError, unprocessable
 from openpromo.grant.service import grant_service
@@ -83,8 +82,8 @@ def _import_format(chosen: str, upload: UploadFile) -> ImportFormat:
     return fmt
 
 
-# Before the /{customer_id} routes: POST /ui/customers/import would be taken for the
-# properties form of a customer named "import" (routes match in declaration order).
+# A customer's properties form posts to /ui/customers/{id}/properties, so this path is never
+# a customer's, whatever the customer's id (one named "import" included).
 @router.post("/import")
 async def import_customers(ctx: Admin) -> Response:
     """The import of ``POST /v1/customers/import`` from a multipart ``file``, streamed in
@@ -154,7 +153,7 @@ async def customer_page(customer_id: str, ctx: Viewer) -> Response:
     return await _page(ctx, customer_id)
 
 
-@router.post("/{customer_id}")
+@router.post("/{customer_id}/properties")
 async def put_customer_properties(customer_id: str, ctx: Admin) -> Response:
     text = str((await ctx.request.form()).get("properties") or "")
     try:
