@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from fastapi import FastAPI
 
 from openpromo.db import Database
+from openpromo.grant.service import grant_service
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from tests.conftest import TenantFixture, make_tenant
@@ -54,7 +56,7 @@ def _promotion_id(location: str) -> str:
 
 
 async def test_promotion_flow_create_tiers_activate_simulate(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     editor = await make_user(database, tenant.id, "admin")
     async with logged_in(ui_app, editor) as http:
@@ -114,8 +116,17 @@ async def test_promotion_flow_create_tiers_activate_simulate(
         page = await http.get(base)
         assert 'id="promotion-status">active<' in page.text
         assert "audience · day — 0 / 10" in page.text
-        lobby = await http.get("/ui/promotions", params={"status": "active", "q": "welc"})
+
+        # The list shows each active promotion's budget bars from its counters: it never
+        # reads a promotion's whole ledger (stats' totals and daily series).
+        async def no_ledger_scan(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the promotion list must not compute full stats")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(grant_service, "stats", no_ledger_scan)
+            lobby = await http.get("/ui/promotions", params={"status": "active", "q": "welc"})
         assert "Welcome" in lobby.text
+        assert "audience · day — 0 / 10" in lobby.text
         assert "Welcome" not in (await http.get("/ui/promotions", params={"status": "draft"})).text
         locked = await http.post(
             f"{base}/tiers", data={"tiers": json.dumps(TIERS), "csrf_token": csrf_of(http)}

@@ -12,7 +12,7 @@ second returns the grant unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -34,7 +34,7 @@ from openpromo.grant.schemas import Grant as GrantOut
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.kit.windows import is_rolling, window_end, window_start
-from openpromo.models import Grant
+from openpromo.models import Grant, Promotion
 from openpromo.rules import format_value, from_minor_units
 
 
@@ -177,6 +177,64 @@ class GrantService:
         assert refreshed is not None
         return grant_out(refreshed, decimals)
 
+    async def budget_use(
+        self, session: AsyncSession, principal: Principal, promotion_id: str
+    ) -> tuple[Sequence[CapStats], Sequence[BudgetStats]]:
+        """Each audience cap and reward budget of a promotion with its use in the current
+        window: counter reads (rolling windows sum the window's live grants), no scan of the
+        promotion's ledger — what the UI's promotion list shows for every active promotion."""
+        from openpromo.validation.repository import ValidationRepository
+
+        promotion = await ValidationRepository(session, principal.tenant_id).promotion(promotion_id)
+        if promotion is None:
+            raise NotFound(detail=f"promotion {promotion_id} not found")
+        caps, budgets, _ = await self._budget_use(session, principal.tenant_id, promotion)
+        return caps, budgets
+
+    async def _budget_use(
+        self, session: AsyncSession, tenant_id: str, promotion: Promotion
+    ) -> tuple[Sequence[CapStats], Sequence[BudgetStats], dict[str, int]]:
+        from openpromo.tenant.service import tenant_service
+
+        tenant = await tenant_service.get(session, tenant_id)
+        tz = ZoneInfo(tenant.timezone)
+        now = utcnow()
+        decimals = await _reward_decimals(session, tenant_id)
+        repo = GrantRepository(session, tenant_id)
+        budgets = promotion.budgets or {}
+        caps: list[CapStats] = []
+        for cap in budgets.get("audience_caps") or []:
+            start = window_start(cap["window"], now, tz, tenant.week_start)
+            key = f"{promotion.id}:cap:{cap['window']}"
+            if is_rolling(cap["window"]):
+                used = await repo.rolling_distinct_customers(promotion.id, start)
+            else:
+                used = await self._counter(repo, key, start)
+            caps.append(
+                CapStats(window=cap["window"], limit=cap["limit"], used=used, window_start=start)
+            )
+        reward_budgets: list[BudgetStats] = []
+        for b in budgets.get("reward_budgets") or []:
+            start = window_start(b["window"], now, tz, tenant.week_start)
+            key = f"{promotion.id}:budget:{b['reward_type']}:{b['window']}"
+            if is_rolling(b["window"]):
+                used = (await repo.rolling_value_by_type(promotion.id, start)).get(
+                    b["reward_type"], 0
+                )
+            else:
+                used = await self._counter(repo, key, start)
+            d = decimals.get(b["reward_type"], 0)
+            reward_budgets.append(
+                BudgetStats(
+                    reward_type=b["reward_type"],
+                    window=b["window"],
+                    limit=format_value(Decimal(str(b["limit"])).quantize(Decimal(1).scaleb(-d)), d),
+                    used=_show(used, d),
+                    window_start=start,
+                )
+            )
+        return caps, reward_budgets, decimals
+
     async def stats(
         self, session: AsyncSession, principal: Principal, promotion_id: str
     ) -> PromotionStats:
@@ -187,10 +245,9 @@ class GrantService:
         promotion = await ValidationRepository(session, tenant_id).promotion(promotion_id)
         if promotion is None:
             raise NotFound(detail=f"promotion {promotion_id} not found")
-        tenant = await tenant_service.get(session, tenant_id)
-        tz = ZoneInfo(tenant.timezone)
+        caps, reward_budgets, decimals = await self._budget_use(session, tenant_id, promotion)
+        tz = ZoneInfo((await tenant_service.get(session, tenant_id)).timezone)
         now = utcnow()
-        decimals = await _reward_decimals(session, tenant_id)
         repo = GrantRepository(session, tenant_id)
         totals = await repo.totals(promotion_id)
         by_type: dict[str, int] = {}
@@ -206,38 +263,6 @@ class GrantService:
         def show_all(values: Mapping[str, int]) -> dict[str, str]:
             return {k: _show(v, decimals.get(k, 0)) for k, v in sorted(values.items())}
 
-        budgets = promotion.budgets or {}
-        caps: list[CapStats] = []
-        for cap in budgets.get("audience_caps") or []:
-            start = window_start(cap["window"], now, tz, tenant.week_start)
-            key = f"{promotion_id}:cap:{cap['window']}"
-            if is_rolling(cap["window"]):
-                used = await repo.rolling_distinct_customers(promotion_id, start)
-            else:
-                used = await self._counter(repo, key, start)
-            caps.append(
-                CapStats(window=cap["window"], limit=cap["limit"], used=used, window_start=start)
-            )
-        reward_budgets: list[BudgetStats] = []
-        for b in budgets.get("reward_budgets") or []:
-            start = window_start(b["window"], now, tz, tenant.week_start)
-            key = f"{promotion_id}:budget:{b['reward_type']}:{b['window']}"
-            if is_rolling(b["window"]):
-                used = (await repo.rolling_value_by_type(promotion_id, start)).get(
-                    b["reward_type"], 0
-                )
-            else:
-                used = await self._counter(repo, key, start)
-            d = decimals.get(b["reward_type"], 0)
-            reward_budgets.append(
-                BudgetStats(
-                    reward_type=b["reward_type"],
-                    window=b["window"],
-                    limit=format_value(Decimal(str(b["limit"])).quantize(Decimal(1).scaleb(-d)), d),
-                    used=_show(used, d),
-                    window_start=start,
-                )
-            )
         since = now - timedelta(days=90)
         daily: dict[date, tuple[int, dict[str, int]]] = {}
         for created, reward_type, value in await repo.live_grants_since(promotion_id, since):

@@ -9,14 +9,14 @@ the status actions allowed in the current state.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from openpromo.errors import OpenPromoError
-from openpromo.grant.schemas import PromotionStats
+from openpromo.grant.schemas import BudgetStats, CapStats
 from openpromo.grant.service import grant_service
 from openpromo.kit.pagination import DEFAULT_LIMIT
 from openpromo.models import Promotion
@@ -55,12 +55,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def budget_use(stats: PromotionStats | None) -> list[dict[str, Any]]:
+def budget_use(caps: Sequence[CapStats], budgets: Sequence[BudgetStats]) -> list[dict[str, Any]]:
     """Each cap and budget as a share of its limit, for the bars."""
-    if stats is None:
-        return []
     bars: list[dict[str, Any]] = []
-    for cap in stats.audience_caps:
+    for cap in caps:
         share = cap.used / cap.limit if cap.limit else 0.0
         bars.append(
             {
@@ -70,7 +68,7 @@ def budget_use(stats: PromotionStats | None) -> list[dict[str, Any]]:
                 "share": share,
             }
         )
-    for budget in stats.reward_budgets:
+    for budget in budgets:
         limit = float(budget.limit)
         share = float(budget.used) / limit if limit else 0.0
         bars.append(
@@ -119,8 +117,8 @@ async def _lobby(
     bars: dict[str, list[dict[str, Any]]] = {}
     for promotion in page.items:
         if promotion.status == "active" and _has_budgets(promotion):
-            stats = await grant_service.stats(ctx.session, ctx.principal, promotion.id)
-            bars[promotion.id] = budget_use(stats)
+            caps, budgets = await grant_service.budget_use(ctx.session, ctx.principal, promotion.id)
+            bars[promotion.id] = budget_use(caps, budgets)
     return render(
         ctx.request,
         "promotions/lobby.html",
@@ -200,7 +198,7 @@ async def _page(
         editors=editors,
         details=details,
         stats=stats,
-        bars=budget_use(stats),
+        bars=budget_use(stats.audience_caps, stats.reward_budgets),
         peak=peak,
         codes=codes.items,
     )
