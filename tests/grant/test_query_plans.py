@@ -1,0 +1,66 @@
+"""The PostgreSQL reads of the commit path probe primary keys whatever the planner knows.
+
+asyncpg prepares statements, and PostgreSQL switches a prepared statement to a generic plan
+after a few executions: a plan made without the arrays' sizes or the table's statistics. These
+tests force that generic plan and check it probes the index instead of reading a whole table.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from openpromo.db import Database
+from openpromo.grant.repository import _MEMBERS_BY_PROBES
+from tests.conftest import TenantFixture, is_postgres
+
+pytestmark = pytest.mark.skipif(
+    not is_postgres(), reason="PostgreSQL plans: set OPENPROMO_TEST_DATABASE_URL to run"
+)
+
+
+def _positional(sql: str, names: list[str]) -> str:
+    for number, name in enumerate(names, 1):
+        sql = re.sub(rf":{name}\b", f"${number}", sql)
+    return sql
+
+
+async def _generic_plan(database: Database, sql: str, types: str, args: str) -> str:
+    async with database.unit_of_work() as session:
+        await session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+        await session.execute(text(f"PREPARE probe_plan ({types}) AS {sql}"))
+        try:
+            rows: Any = await session.execute(text(f"EXPLAIN EXECUTE probe_plan ({args})"))
+            return "\n".join(row[0] for row in rows)
+        finally:
+            await session.execute(text("DEALLOCATE probe_plan"))
+
+
+async def test_audience_member_reads_probe_the_primary_key(
+    database: Database, tenant: TenantFixture
+) -> None:
+    # A table with statistics: the generic plan of a join would hash the whole table.
+    async with database.unit_of_work() as session:
+        await session.execute(
+            text(
+                "INSERT INTO audience_members (tenant_id, key, window_start, customer_id) "
+                "SELECT :t, 'plan:cap:day', now(), 'c' || g FROM generate_series(1, 50000) g"
+            ),
+            {"t": tenant.id},
+        )
+    async with database.unit_of_work() as session:
+        await session.execute(text("ANALYZE audience_members"))
+    names = ["keys", "starts", "customers", "tenant_id"]
+    sql = _positional(str(_MEMBERS_BY_PROBES.element.text), names)
+    plan = await _generic_plan(
+        database,
+        sql,
+        "varchar[], timestamptz[], varchar[], varchar",
+        "ARRAY['k'], ARRAY[now()], ARRAY['c'], 't'",
+    )
+    assert "Seq Scan on audience_members" not in plan, plan
+    assert "Hash" not in plan, plan
+    assert re.search(r"Index (Only )?Scan using \S+ on audience_members", plan), plan
