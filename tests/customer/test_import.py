@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from openpromo.customer.ingest import parse_json_line
+from tests.conftest import is_postgres
 from tests.customer.helpers import put_customer_schema
 
 NDJSON = {"content-type": "application/x-ndjson"}
@@ -311,3 +312,82 @@ def test_a_big_integer_keeps_every_digit() -> None:
     assert parse_json_line('{"a": 123456789012345678901234567890}') == {
         "a": 123456789012345678901234567890
     }
+
+
+@pytest.fixture
+def small_fresh_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imports on PostgreSQL try plain INSERTs of 25,000 customers: make them 3."""
+    from openpromo.customer import service
+
+    monkeypatch.setattr(service, "FRESH_BATCH_SIZE", 3)
+
+
+async def test_an_existing_customer_mid_import_is_merged(
+    client: httpx.AsyncClient,
+    schema: None,
+    small_fresh_batches: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """New customers first (plain INSERTs on PostgreSQL), then a batch with one who exists:
+    that batch and the rest are merged like any upsert — nothing lost, nothing doubled."""
+    from openpromo.customer.repository import CustomerRepository
+
+    plain: list[list[str]] = []
+    insert_new_batch = CustomerRepository.insert_new_batch
+
+    async def spy(self: CustomerRepository, batch: Any, stamp: str, now: Any) -> None:
+        plain.append(list(batch))
+        await insert_new_batch(self, batch, stamp, now)
+
+    monkeypatch.setattr(CustomerRepository, "insert_new_batch", spy)
+    await client.put("/v1/customers/f5", json={"properties": {"vip_level": "gold", "ltv": "1"}})
+    lines = [json.dumps({"customer_id": f"f{i}", "deposits": i}) for i in range(1, 10)] + [
+        json.dumps({"customer_id": "f2", "ltv": "2.50"})
+    ]  # f2 again, in a later batch
+    report = await _import(client, "\n".join(lines), NDJSON)
+    assert (report["rows_upserted"], report["rows_rejected"]) == (10, 0)
+    f5 = (await client.get("/v1/customers/f5")).json()
+    assert f5["properties"] == {"vip_level": "gold", "ltv": "1", "deposits": 5}
+    assert f5["sources"]["vip_level"]["source"] == "api"
+    assert f5["sources"]["deposits"]["source"] == "import"
+    f2 = (await client.get("/v1/customers/f2")).json()
+    assert f2["properties"] == {"deposits": 2, "ltv": "2.50"}
+    for i in (1, 3, 9):
+        got = (await client.get(f"/v1/customers/f{i}")).json()
+        assert got["properties"] == {"deposits": i}
+    listed = (await client.get("/v1/customers", params={"q": "f", "limit": 50})).json()
+    assert [c["customer_id"] for c in listed["items"]] == [f"f{i}" for i in range(1, 10)]
+    if is_postgres():  # plain INSERTs until the batch holding f5, then upserts only
+        assert plain == [["f1", "f2", "f3"], ["f4", "f5", "f6"]]
+    else:
+        assert plain == []
+
+
+async def test_a_customer_twice_in_one_file_across_batches(
+    client: httpx.AsyncClient, schema: None, small_fresh_batches: None
+) -> None:
+    lines = [json.dumps({"customer_id": f"d{i}", "deposits": i}) for i in range(1, 5)]
+    lines.append(json.dumps({"customer_id": "d1", "vip_level": "silver"}))
+    lines += [json.dumps({"customer_id": f"d{i}", "deposits": i}) for i in range(5, 9)]
+    report = await _import(client, "\n".join(lines), NDJSON)
+    assert report["rows_upserted"] == 9
+    d1 = (await client.get("/v1/customers/d1")).json()
+    assert d1["properties"] == {"deposits": 1, "vip_level": "silver"}
+    assert (await client.get("/v1/customers/d8")).json()["properties"] == {"deposits": 8}
+
+
+async def test_more_batches_than_savepoints_still_stores_everything(
+    client: httpx.AsyncClient,
+    schema: None,
+    small_fresh_batches: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openpromo.customer import service
+
+    monkeypatch.setattr(service, "MAX_FRESH_BATCHES", 2)
+    lines = [json.dumps({"customer_id": f"m{i:02d}", "deposits": i}) for i in range(20)]
+    report = await _import(client, "\n".join(lines), NDJSON)
+    assert report["rows_upserted"] == 20
+    listed = (await client.get("/v1/customers", params={"q": "m", "limit": 50})).json()
+    assert len(listed["items"]) == 20
+    assert listed["items"][19]["properties"] == {"deposits": 19}

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
 from openpromo.customer.ingest import (
+    BATCH_SIZE,
     BadHeader,
     Batch,
     ImportFormat,
@@ -89,6 +91,55 @@ class WritePlan:
     stored_keys: list[str]
 
 
+# PostgreSQL imports: batches of 25,000 and at most 40 savepoints, so that an import of up to
+# a million new customers goes the fast way while staying under the 64 subtransactions a
+# PostgreSQL backend keeps in shared memory (beyond them, every other session's snapshot has
+# to consult pg_subtrans while the import runs).
+FRESH_BATCH_SIZE = 25_000
+MAX_FRESH_BATCHES = 40
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    cause = getattr(exc.orig, "driver_exception", exc.orig)
+    return getattr(cause, "sqlstate", None) == "23505"
+
+
+class FreshFirstWriter:
+    """Writes an import's batches, assuming new customers until one is not.
+
+    A plain INSERT costs PostgreSQL about a third less than ``INSERT … ON CONFLICT DO
+    UPDATE`` (which inserts speculatively to be safe against concurrent inserts). Each batch
+    is tried as a plain INSERT in a savepoint; the first unique violation — a customer who
+    exists, appears twice in the file, or was just inserted by a concurrent writer — rolls
+    that batch back to its savepoint and writes it, and every later batch, with the upsert.
+    The result is the upsert's in every case.
+    """
+
+    def __init__(
+        self, session: AsyncSession, repository: CustomerRepository, stamp: str, now: datetime
+    ) -> None:
+        self.session = session
+        self.repository = repository
+        self.stamp = stamp
+        self.now = now
+        self.fresh_batches_left = MAX_FRESH_BATCHES
+
+    async def __call__(self, batch: Batch) -> None:
+        if not batch:
+            return
+        if self.fresh_batches_left > 0:
+            self.fresh_batches_left -= 1
+            try:
+                async with self.session.begin_nested():
+                    await self.repository.insert_new_batch(batch, self.stamp, self.now)
+                return
+            except IntegrityError as exc:
+                if not _is_unique_violation(exc):
+                    raise
+                self.fresh_batches_left = 0
+        await self.repository.upsert_batch(batch, self.stamp, self.now)
+
+
 class CustomerService:
     async def write_plan(
         self, session: AsyncSession, tenant_id: str, *, synchronised: Sequence[str] | None = None
@@ -114,8 +165,12 @@ class CustomerService:
         report: IngestReport | None = None,
     ) -> RowProcessor:
         """A row processor whose batches are merged into ``customers`` (or dropped: dry run)."""
+        if dry_run:
+            return RowProcessor(plan.definitions, plan.stored_keys, sink=None, report=report)
         repository = CustomerRepository(session, tenant_id)
         stamp = source_stamp(source, now)
+        fresh = source == "import" and repository.dialect == "postgresql"
+        write = FreshFirstWriter(session, repository, stamp, now) if fresh else None
         # Pipelined: a batch's statement runs in the database while the next batch is
         # parsed and validated here (one statement in flight at a time on the session).
         in_flight: list[asyncio.Task[None]] = []
@@ -126,13 +181,17 @@ class CustomerService:
 
         async def sink(batch: Batch) -> None:
             await drain()
-            in_flight.append(asyncio.create_task(repository.upsert_batch(batch, stamp, now)))
+            work = write(batch) if write else repository.upsert_batch(batch, stamp, now)
+            in_flight.append(asyncio.create_task(work))
             await asyncio.sleep(0)  # let it send the statement
 
-        if dry_run:
-            return RowProcessor(plan.definitions, plan.stored_keys, sink=None, report=report)
         return RowProcessor(
-            plan.definitions, plan.stored_keys, sink=sink, drain=drain, report=report
+            plan.definitions,
+            plan.stored_keys,
+            sink=sink,
+            drain=drain,
+            report=report,
+            batch_size=FRESH_BATCH_SIZE if fresh else BATCH_SIZE,
         )
 
     async def put(
