@@ -316,10 +316,12 @@ def test_a_big_integer_keeps_every_digit() -> None:
 
 @pytest.fixture
 def small_fresh_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Imports on PostgreSQL try plain INSERTs of 25,000 customers: make them 3."""
-    from openpromo.customer import service
+    """Imports on PostgreSQL try plain INSERTs in savepoints of 25,000 customers and write
+    batches of 2,000: make them 6 and 3."""
+    from openpromo.customer import ingest, service
 
-    monkeypatch.setattr(service, "FRESH_BATCH_SIZE", 3)
+    monkeypatch.setattr(service, "FRESH_GROUP_ROWS", 6)
+    monkeypatch.setattr(ingest, "BATCH_SIZE", 3)
 
 
 async def test_an_existing_customer_mid_import_is_merged(
@@ -384,7 +386,7 @@ async def test_more_batches_than_savepoints_still_stores_everything(
 ) -> None:
     from openpromo.customer import service
 
-    monkeypatch.setattr(service, "MAX_FRESH_BATCHES", 2)
+    monkeypatch.setattr(service, "MAX_SAVEPOINTS", 2)
     lines = [json.dumps({"customer_id": f"m{i:02d}", "deposits": i}) for i in range(20)]
     report = await _import(client, "\n".join(lines), NDJSON)
     assert report["rows_upserted"] == 20

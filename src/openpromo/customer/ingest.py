@@ -312,9 +312,10 @@ class RowProcessor:
         *,
         sink: BatchSink | None,
         drain: Callable[[], Awaitable[None]] | None = None,
+        close: Callable[[], Awaitable[None]] | None = None,
         report: IngestReport | None = None,
         replace_keys: Iterable[str] = (),
-        batch_size: int = BATCH_SIZE,
+        batch_size: int | None = None,
     ) -> None:
         self.definitions = list(definitions)
         self.types = {d.key: d.type for d in self.definitions}
@@ -322,8 +323,9 @@ class RowProcessor:
         self.replace_keys = tuple(k for k in replace_keys if k in self.stored_keys)
         self.sink = sink
         self.drain = drain
+        self.close = close
         self.report = report if report is not None else IngestReport()
-        self.batch_size = batch_size
+        self.batch_size = batch_size or BATCH_SIZE
         self.batch = Batch()
         self.fast = {d.key: _fast_check(d) for d in self.definitions if d.key in self.stored_keys}
         # Verbatim rows cannot be used when a property is named like the id column.
@@ -453,6 +455,8 @@ class RowProcessor:
         await self.flush()
         if self.drain is not None:
             await self.drain()
+        if self.close is not None:
+            await self.close()
 
     async def abandon(self) -> None:
         """After a failure: wait for a write in flight (its error, if any, is secondary)."""

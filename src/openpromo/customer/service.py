@@ -17,11 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from openpromo.auth.principal import Principal
 from openpromo.customer.ingest import (
-    BATCH_SIZE,
     BadHeader,
     Batch,
     ImportFormat,
@@ -91,12 +90,12 @@ class WritePlan:
     stored_keys: list[str]
 
 
-# PostgreSQL imports: batches of 25,000 and at most 40 savepoints, so that an import of up to
-# a million new customers goes the fast way while staying under the 64 subtransactions a
-# PostgreSQL backend keeps in shared memory (beyond them, every other session's snapshot has
-# to consult pg_subtrans while the import runs).
-FRESH_BATCH_SIZE = 25_000
-MAX_FRESH_BATCHES = 40
+# PostgreSQL imports try plain INSERTs in savepoints of about 25,000 customers each, at most
+# 40 of them: an import of up to a million new customers goes the fast way while staying under
+# the 64 subtransactions a PostgreSQL backend keeps in shared memory (beyond them, every other
+# session's snapshot has to consult pg_subtrans while the import runs).
+FRESH_GROUP_ROWS = 25_000
+MAX_SAVEPOINTS = 40
 
 
 def _is_unique_violation(exc: IntegrityError) -> bool:
@@ -108,11 +107,12 @@ class FreshFirstWriter:
     """Writes an import's batches, assuming new customers until one is not.
 
     A plain INSERT costs PostgreSQL about a third less than ``INSERT … ON CONFLICT DO
-    UPDATE`` (which inserts speculatively to be safe against concurrent inserts). Each batch
-    is tried as a plain INSERT in a savepoint; the first unique violation — a customer who
-    exists, appears twice in the file, or was just inserted by a concurrent writer — rolls
-    that batch back to its savepoint and writes it, and every later batch, with the upsert.
-    The result is the upsert's in every case.
+    UPDATE`` (which inserts speculatively to be safe against concurrent inserts). Batches are
+    inserted plainly inside a savepoint that spans about ``FRESH_GROUP_ROWS`` customers, and
+    kept until it is released. The first unique violation — a customer who exists, appears
+    twice in the file, or was just inserted by a concurrent writer — rolls back to the
+    savepoint and upserts the kept batches, in order, and every batch after them: the result
+    is the upsert's in every case.
     """
 
     def __init__(
@@ -122,22 +122,47 @@ class FreshFirstWriter:
         self.repository = repository
         self.stamp = stamp
         self.now = now
-        self.fresh_batches_left = MAX_FRESH_BATCHES
+        self.savepoints_left = MAX_SAVEPOINTS
+        self.savepoint: AsyncSessionTransaction | None = None
+        self.kept: list[Batch] = []
+        self.kept_rows = 0
+        self.upserting = False
 
     async def __call__(self, batch: Batch) -> None:
         if not batch:
             return
-        if self.fresh_batches_left > 0:
-            self.fresh_batches_left -= 1
-            try:
-                async with self.session.begin_nested():
-                    await self.repository.insert_new_batch(batch, self.stamp, self.now)
-                return
-            except IntegrityError as exc:
-                if not _is_unique_violation(exc):
-                    raise
-                self.fresh_batches_left = 0
-        await self.repository.upsert_batch(batch, self.stamp, self.now)
+        if not self.upserting and self.savepoint is None:
+            if self.savepoints_left == 0:
+                self.upserting = True
+            else:
+                self.savepoints_left -= 1
+                self.savepoint = await self.session.begin_nested()
+        if self.upserting or self.savepoint is None:
+            await self.repository.upsert_batch(batch, self.stamp, self.now)
+            return
+        self.kept.append(batch)
+        self.kept_rows += len(batch)
+        try:
+            await self.repository.insert_new_batch(batch, self.stamp, self.now)
+        except IntegrityError as exc:
+            if not _is_unique_violation(exc):
+                raise
+            await self.savepoint.rollback()
+            self.savepoint = None
+            self.upserting = True
+            kept, self.kept, self.kept_rows = self.kept, [], 0
+            for earlier in kept:
+                await self.repository.upsert_batch(earlier, self.stamp, self.now)
+            return
+        if self.kept_rows >= FRESH_GROUP_ROWS:
+            await self.close()
+
+    async def close(self) -> None:
+        """Release the open savepoint (its batches are then part of the transaction)."""
+        if self.savepoint is not None:
+            await self.savepoint.commit()
+            self.savepoint = None
+        self.kept, self.kept_rows = [], 0
 
 
 class CustomerService:
@@ -190,8 +215,8 @@ class CustomerService:
             plan.stored_keys,
             sink=sink,
             drain=drain,
+            close=write.close if write else None,
             report=report,
-            batch_size=FRESH_BATCH_SIZE if fresh else BATCH_SIZE,
         )
 
     async def put(
