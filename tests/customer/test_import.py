@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -393,3 +394,18 @@ async def test_more_batches_than_savepoints_still_stores_everything(
     listed = (await client.get("/v1/customers", params={"q": "m", "limit": 50})).json()
     assert len(listed["items"]) == 20
     assert listed["items"][19]["properties"] == {"deposits": 19}
+
+
+async def test_two_imports_of_the_same_new_customers_at_once_merge(
+    client: httpx.AsyncClient, schema: None, small_fresh_batches: None
+) -> None:
+    """One import's plain INSERTs meet the other's rows: the later one falls back to the
+    upsert for them, and every customer ends with both imports' values."""
+    ids = [f"cc{i:03d}" for i in range(60)]
+    first = "\n".join(json.dumps({"customer_id": c, "deposits": 1}) for c in ids)
+    second = "\n".join(json.dumps({"customer_id": c, "ltv": "2"}) for c in ids)
+    reports = await asyncio.gather(_import(client, first, NDJSON), _import(client, second, NDJSON))
+    assert [r["rows_upserted"] for r in reports] == [60, 60]
+    for customer_id in (ids[0], ids[31], ids[59]):
+        got = (await client.get(f"/v1/customers/{customer_id}")).json()
+        assert got["properties"] == {"deposits": 1, "ltv": "2"}, customer_id
