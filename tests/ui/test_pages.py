@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -458,34 +460,33 @@ IMPORT_CSV = (
 HTMX = {"HX-Request": "true"}
 
 
-async def _import_setup(client: object) -> None:
-    """The customer schema, with ``country`` left out of the synchronised properties."""
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
+@pytest.fixture
+async def importer(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin's UI session, with the customer schema and ``country`` left out of the
+    synchronised properties."""
     await put_customer_schema(client)
     sync = await client.put("/v1/customer-sync", json={"properties": ["vip_level", "deposits"]})
     assert sync.status_code == 200, sync.text
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        yield http
 
 
 async def test_customer_import_csv_reports_counts_warnings_and_bad_rows(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+    importer: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
-    await _import_setup(client)
-    admin = await make_user(database, tenant.id, "admin")
-    async with logged_in(ui_app, admin) as http:
-        page = await http.get("/ui/customers")
-        assert 'id="customer-import"' in page.text
-        assert 'hx-post="/ui/customers/import"' in page.text
-        response = await http.post(
-            "/ui/customers/import",
-            data={"format": "auto", "csrf_token": csrf_of(http)},
-            files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
-            headers=HTMX,
-        )
+    http = importer
+    page = await http.get("/ui/customers")
+    assert 'id="customer-import"' in page.text
+    assert 'hx-post="/ui/customers/import"' in page.text
+    response = await http.post(
+        "/ui/customers/import",
+        data={"format": "auto", "csrf_token": csrf_of(http)},
+        files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
+        headers=HTMX,
+    )
     assert response.status_code == 200, response.text
     report = response.text
     assert "<html" not in report  # the fragment, not a page
@@ -511,20 +512,15 @@ async def test_customer_import_csv_reports_counts_warnings_and_bad_rows(
 
 
 async def test_customer_import_dry_run_stores_nothing(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+    importer: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
-    await _import_setup(client)
-    admin = await make_user(database, tenant.id, "admin")
-    async with logged_in(ui_app, admin) as http:
-        # Without htmx: the customers page with the report in the form's result area.
-        response = await http.post(
-            "/ui/customers/import",
-            data={"format": "csv", "dry_run": "on", "csrf_token": csrf_of(http)},
-            files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
-        )
+    http = importer
+    # Without htmx: the customers page with the report in the form's result area.
+    response = await http.post(
+        "/ui/customers/import",
+        data={"format": "csv", "dry_run": "on", "csrf_token": csrf_of(http)},
+        files={"file": ("people.csv", IMPORT_CSV, "text/csv")},
+    )
     assert response.status_code == 200, response.text
     assert 'id="customers"' in response.text and 'id="customer-import"' in response.text
     assert "Dry run: nothing stored" in response.text
@@ -537,58 +533,53 @@ async def test_customer_import_dry_run_stores_nothing(
 
 
 async def test_customer_import_ndjson_told_by_file_name_or_chosen(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+    importer: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
-    await _import_setup(client)
+    http = importer
     # Over 256 KiB: read in more than one chunk, stored in more than one batch.
     rows = 8_000
     body = "".join(f'{{"customer_id": "nd-{i:05}", "deposits": {i}}}\n' for i in range(rows))
     assert len(body) > 256 * 1024
-    admin = await make_user(database, tenant.id, "admin")
-    async with logged_in(ui_app, admin) as http:
-        by_name = await http.post(
-            "/ui/customers/import",
-            data={"csrf_token": csrf_of(http)},
-            files={"file": ("people.ndjson", body.encode(), "application/octet-stream")},
-            headers=HTMX,
-        )
-        assert by_name.status_code == 200, by_name.text
-        assert f'id="import-upserted">{rows}<' in by_name.text
-        assert 'id="import-rejected">0<' in by_name.text
-        line = b'{"customer_id": "nd-x", "vip_level": "silver"}\n'
-        unknown = await http.post(
-            "/ui/customers/import",
-            data={"format": "auto", "csrf_token": csrf_of(http)},
-            files={"file": ("people.txt", line, "application/octet-stream")},
-        )
-        assert unknown.status_code == 422
-        message = field_error(unknown.text, "format")
-        assert message is not None and "choose CSV or NDJSON" in message
-        chosen = await http.post(
-            "/ui/customers/import",
-            data={"format": "ndjson", "csrf_token": csrf_of(http)},
-            files={"file": ("people.txt", line, "application/octet-stream")},
-            headers=HTMX,
-        )
-        assert 'id="import-upserted">1<' in chosen.text
-        # More customers than a page holds: the next page keeps the search.
-        listed = await http.get("/ui/customers", params={"q": "nd-"})
-        assert listed.status_code == 200
-        assert '<a href="?q=nd-&amp;cursor=' in listed.text
+    by_name = await http.post(
+        "/ui/customers/import",
+        data={"csrf_token": csrf_of(http)},
+        files={"file": ("people.ndjson", body.encode(), "application/octet-stream")},
+        headers=HTMX,
+    )
+    assert by_name.status_code == 200, by_name.text
+    assert f'id="import-upserted">{rows}<' in by_name.text
+    assert 'id="import-rejected">0<' in by_name.text
+    line = b'{"customer_id": "nd-x", "vip_level": "silver"}\n'
+    unknown = await http.post(
+        "/ui/customers/import",
+        data={"format": "auto", "csrf_token": csrf_of(http)},
+        files={"file": ("people.txt", line, "application/octet-stream")},
+    )
+    assert unknown.status_code == 422
+    message = field_error(unknown.text, "format")
+    assert message is not None and "choose CSV or NDJSON" in message
+    chosen = await http.post(
+        "/ui/customers/import",
+        data={"format": "ndjson", "csrf_token": csrf_of(http)},
+        files={"file": ("people.txt", line, "application/octet-stream")},
+        headers=HTMX,
+    )
+    assert 'id="import-upserted">1<' in chosen.text
+    # More customers than a page holds: the next page keeps the search.
+    listed = await http.get("/ui/customers", params={"q": "nd-"})
+    assert listed.status_code == 200
+    assert '<a href="?q=nd-&amp;cursor=' in listed.text
     assert (await client.get("/v1/customers/nd-07999")).json()["properties"] == {"deposits": 7999}
     assert (await client.get("/v1/customers/nd-x")).json()["properties"] == {"vip_level": "silver"}
 
 
 async def test_customer_import_is_for_admins_only(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+    importer: httpx.AsyncClient,
+    ui_app: FastAPI,
+    database: Database,
+    tenant: TenantFixture,
+    client: httpx.AsyncClient,
 ) -> None:
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
-    await _import_setup(client)
     for role in ("viewer", "editor"):
         user = await make_user(database, tenant.id, role)
         async with logged_in(ui_app, user) as http:
@@ -606,81 +597,64 @@ async def test_customer_import_is_for_admins_only(
 
 
 async def test_customer_import_without_a_file_is_a_form_error(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+    importer: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
-    await _import_setup(client)
-    admin = await make_user(database, tenant.id, "admin")
-    async with logged_in(ui_app, admin) as http:
-        # What a browser sends when no file was chosen: an empty part with no file name.
-        empty = await http.post(
-            "/ui/customers/import",
-            data={"format": "csv", "csrf_token": csrf_of(http)},
-            files={"file": ("", b"", "application/octet-stream")},
-        )
-        assert empty.status_code == 422
-        assert field_error(empty.text, "file") == "choose a file to import"
-        assert '<option value="csv" selected>' in empty.text
-        fragment = await http.post(
-            "/ui/customers/import", data={"csrf_token": csrf_of(http)}, headers=HTMX
-        )
-        assert fragment.status_code == 200  # htmx swaps only successful answers
-        assert '<div class="alert" role="alert"><strong>choose a file to import' in fragment.text
+    http = importer
+    # What a browser sends when no file was chosen: an empty part with no file name.
+    empty = await http.post(
+        "/ui/customers/import",
+        data={"format": "csv", "csrf_token": csrf_of(http)},
+        files={"file": ("", b"", "application/octet-stream")},
+    )
+    assert empty.status_code == 422
+    assert field_error(empty.text, "file") == "choose a file to import"
+    assert '<option value="csv" selected>' in empty.text
+    fragment = await http.post(
+        "/ui/customers/import", data={"csrf_token": csrf_of(http)}, headers=HTMX
+    )
+    assert fragment.status_code == 200  # htmx swaps only successful answers
+    assert '<div class="alert" role="alert"><strong>choose a file to import' in fragment.text
     assert (await client.get("/v1/customers")).json()["items"] == []
 
 
 async def test_a_customer_named_import_keeps_its_properties_form(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+    importer: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
     """The import posts to /ui/customers/import, a customer's properties form to
     /ui/customers/{id}/properties: a customer named "import" is edited like any other."""
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
-    await _import_setup(client)
-    admin = await make_user(database, tenant.id, "admin")
-    async with logged_in(ui_app, admin) as http:
-        no_file = await http.post(
-            "/ui/customers/import",
-            data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
-        )
-        assert no_file.status_code == 422
-        assert field_error(no_file.text, "file") == "choose a file to import"
-        assert (await client.get("/v1/customers/import")).status_code == 404
-        saved = await http.post(
-            "/ui/customers/import/properties",
-            data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
-        )
-        assert saved.status_code == 303
-        page = await http.get("/ui/customers/import")
-        assert 'action="/ui/customers/import/properties"' in page.text
+    http = importer
+    no_file = await http.post(
+        "/ui/customers/import",
+        data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
+    )
+    assert no_file.status_code == 422
+    assert field_error(no_file.text, "file") == "choose a file to import"
+    assert (await client.get("/v1/customers/import")).status_code == 404
+    saved = await http.post(
+        "/ui/customers/import/properties",
+        data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
+    )
+    assert saved.status_code == 303
+    page = await http.get("/ui/customers/import")
+    assert 'action="/ui/customers/import/properties"' in page.text
     assert (await client.get("/v1/customers/import")).json()["properties"] == {"vip_level": "gold"}
 
 
 async def test_customer_import_needs_the_csrf_token(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
+    importer: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
-    from httpx import AsyncClient
-
-    assert isinstance(client, AsyncClient)
-    await _import_setup(client)
-    admin = await make_user(database, tenant.id, "admin")
-    async with logged_in(ui_app, admin) as http:
-        upload = {"file": ("people.csv", IMPORT_CSV, "text/csv")}
-        missing = await http.post("/ui/customers/import", files=upload, headers=HTMX)
-        forged = await http.post(
-            "/ui/customers/import", data={"csrf_token": "forged"}, files=upload
-        )
-        for response in (missing, forged):
-            assert response.status_code == 403
-            assert "security token" in response.text
-        assert (await client.get("/v1/customers/imp-1")).status_code == 404
-        by_header = await http.post(
-            "/ui/customers/import",
-            files=upload,
-            headers={**HTMX, "X-CSRF-Token": csrf_of(http)},
-        )
-        assert 'id="import-upserted">2<' in by_header.text
+    http = importer
+    upload = {"file": ("people.csv", IMPORT_CSV, "text/csv")}
+    missing = await http.post("/ui/customers/import", files=upload, headers=HTMX)
+    forged = await http.post("/ui/customers/import", data={"csrf_token": "forged"}, files=upload)
+    for response in (missing, forged):
+        assert response.status_code == 403
+        assert "security token" in response.text
+    assert (await client.get("/v1/customers/imp-1")).status_code == 404
+    by_header = await http.post(
+        "/ui/customers/import",
+        files=upload,
+        headers={**HTMX, "X-CSRF-Token": csrf_of(http)},
+    )
+    assert 'id="import-upserted">2<' in by_header.text
     assert (await client.get("/v1/customers/imp-1")).status_code == 200
