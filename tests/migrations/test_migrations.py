@@ -88,3 +88,67 @@ def test_customer_keys_compare_bytewise_on_postgresql(tmp_path: Path) -> None:
         assert (found["tenant_id"], found["customer_id"]) == (None, None)
     finally:
         drop_database_url(url)
+
+
+async def _run(url: str, *statements: tuple[str, dict[str, object]]) -> list[tuple[object, ...]]:
+    engine = create_async_engine(url)
+    rows: list[tuple[object, ...]] = []
+    async with engine.begin() as connection:
+        for sql, params in statements:
+            result = await connection.execute(text(sql), params)
+            if result.returns_rows:
+                rows.extend(tuple(r) for r in result)
+    await engine.dispose()
+    return rows
+
+
+def _doc(value: object) -> dict[str, object]:
+    import json
+
+    return value if isinstance(value, dict) else json.loads(str(value))
+
+
+def test_customer_stamps_survive_upgrade_and_downgrade(tmp_path: Path) -> None:
+    """0011 moves provenance to one stamp per row; rows from before keep their per-value
+    documents, and a downgrade writes every present property's stamp back into ``sources``."""
+    url = new_database_url(tmp_path, "stamps")
+    try:
+        migrate.upgrade(url, "0010")
+        asyncio.run(
+            _run(
+                url,
+                (
+                    "INSERT INTO customers (tenant_id, customer_id, properties, sources, "
+                    "created_at, updated_at) VALUES ('t1', 'old', :p, :s, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)",
+                    {"p": '{"a": 1}', "s": '{"a": "i1000000"}'},
+                ),
+            )
+        )
+        migrate.upgrade(url)
+        asyncio.run(
+            _run(
+                url,
+                (
+                    "INSERT INTO customers (tenant_id, customer_id, properties, sources, stamp, "
+                    "created_at, updated_at) VALUES ('t1', 'new', :p, :s, 'a2000000', "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                    {"p": '{"a": 1, "b": 2, "c": null}', "s": '{"b": "s3000000"}'},
+                ),
+            )
+        )
+        rows = asyncio.run(
+            _run(url, ("SELECT customer_id, sources, stamp FROM customers ORDER BY 1", {}))
+        )
+        assert [(r[0], _doc(r[1]), r[2]) for r in rows] == [
+            ("new", {"b": "s3000000"}, "a2000000"),
+            ("old", {"a": "i1000000"}, None),
+        ]
+        migrate.downgrade(url, "0010")
+        rows = asyncio.run(_run(url, ("SELECT customer_id, sources FROM customers ORDER BY 1", {})))
+        assert [(r[0], _doc(r[1])) for r in rows] == [
+            ("new", {"a": "a2000000", "b": "s3000000"}),
+            ("old", {"a": "i1000000"}),
+        ]
+    finally:
+        drop_database_url(url)
