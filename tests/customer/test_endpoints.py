@@ -204,3 +204,22 @@ async def test_other_tenants_customers_are_invisible(
         await http.put("/v1/customers/shared-id", json={"properties": {"deposits": 1}})
     mine = (await client.get("/v1/customers/shared-id")).json()
     assert mine["properties"] == {"deposits": 7}
+
+
+async def test_a_customer_id_may_hold_a_slash(client: httpx.AsyncClient, schema: None) -> None:
+    """Ids come from other systems: "team/42" is read and written like any other, with the
+    slash percent-encoded in the path (as HTTP clients do for a path segment)."""
+    put = await client.put("/v1/customers/team%2F42", json={"properties": {"deposits": 1}})
+    assert put.status_code == 200, put.text
+    assert put.json()["customer_id"] == "team/42"
+    imported = await client.post(
+        "/v1/customers/import",
+        content=b'{"customer_id": "a/b/c", "deposits": 2}\n',
+        headers={"content-type": "application/x-ndjson"},
+    )
+    assert imported.json()["rows_upserted"] == 1
+    got = await client.get("/v1/customers/a%2Fb%2Fc")
+    assert got.status_code == 200, got.text
+    assert got.json()["properties"] == {"deposits": 2}
+    assert (await client.get("/v1/customers/team%2F42")).json()["properties"] == {"deposits": 1}
+    assert (await client.get("/v1/customers/team")).status_code == 404

@@ -362,6 +362,23 @@ async def test_campaign_dates_are_read_in_the_tenant_time_zone(
         assert 'value="2026-12-01T09:00"' in page.text
 
 
+async def test_a_customer_whose_id_holds_a_slash_has_a_page(
+    importer: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    http = importer
+    await client.put("/v1/customers/team%2F42", json={"properties": {"deposits": 1}})
+    page = await http.get("/ui/customers/team/42")
+    assert page.status_code == 200, page.text
+    assert 'action="/ui/customers/team/42/properties"' in page.text
+    saved = await http.post(
+        "/ui/customers/team/42/properties",
+        data={"properties": '{"vip_level": "gold"}', "csrf_token": csrf_of(http)},
+    )
+    assert saved.status_code == 303
+    got = (await client.get("/v1/customers/team%2F42")).json()
+    assert got["properties"] == {"deposits": 1, "vip_level": "gold"}
+
+
 async def test_customer_lookup_and_properties(
     ui_app: FastAPI, database: Database, tenant: TenantFixture, client: object
 ) -> None:

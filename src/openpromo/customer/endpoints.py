@@ -17,7 +17,14 @@ from openpromo.kit.pagination import Page
 
 router = APIRouter(prefix="/v1/customers", tags=["customer"], responses=COMMON_ERRORS)
 
-CustomerId = Annotated[str, Path(min_length=1, max_length=128, description="The tenant's id")]
+CustomerId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=128,
+        description="The customer's id, percent-encoded (it may contain '/')",
+    ),
+]
 READ_CHUNK = 256 * 1024
 
 
@@ -106,7 +113,7 @@ async def import_customers(
     return ImportReport.of(report, dry_run)
 
 
-@router.get("/{customer_id}", summary="Get a customer's properties", response_model=Customer)
+@router.get("/{customer_id:path}", summary="Get a customer's properties", response_model=Customer)
 async def get_customer(customer_id: CustomerId, ctx: Read) -> JSONResponse:
     return JSONResponse(
         _customer_out(await customer_service.get(ctx.session, ctx.principal, customer_id))
@@ -114,7 +121,7 @@ async def get_customer(customer_id: CustomerId, ctx: Read) -> JSONResponse:
 
 
 @router.put(
-    "/{customer_id}",
+    "/{customer_id:path}",
     summary="Create or update a customer (validated; merges the given properties)",
     response_model=CustomerPutResult,
 )

@@ -148,12 +148,12 @@ async def _page(
     )
 
 
-@router.get("/{customer_id}")
+@router.get("/{customer_id:path}")
 async def customer_page(customer_id: str, ctx: Viewer) -> Response:
     return await _page(ctx, customer_id)
 
 
-@router.post("/{customer_id}/properties")
+@router.post("/{customer_id:path}/properties")
 async def put_customer_properties(customer_id: str, ctx: Admin) -> Response:
     text = str((await ctx.request.form()).get("properties") or "")
     try:
@@ -166,7 +166,7 @@ async def put_customer_properties(customer_id: str, ctx: Admin) -> Response:
     return redirect(ctx.request, f"/ui/customers/{customer_id}", "Properties saved.")
 
 
-@router.post("/{customer_id}/grants/{grant_id}/reverse")
+@router.post("/{customer_id:path}/grants/{grant_id}/reverse")
 async def reverse_customer_grant(customer_id: str, grant_id: str, ctx: Admin) -> Response:
     release = (await ctx.request.form()).get("release_code") == "on"
     grant = await grant_service.get(ctx.session, ctx.principal, grant_id)
