@@ -319,9 +319,9 @@ def test_a_big_integer_keeps_every_digit() -> None:
 def small_fresh_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Imports on PostgreSQL try plain INSERTs in savepoints of 25,000 customers and write
     batches of 2,000: make them 6 and 3."""
-    from openpromo.customer import ingest, service
+    from openpromo.customer import fresh_import, ingest
 
-    monkeypatch.setattr(service, "FRESH_GROUP_ROWS", 6)
+    monkeypatch.setattr(fresh_import, "FRESH_GROUP_ROWS", 6)
     monkeypatch.setattr(ingest, "BATCH_SIZE", 3)
 
 
@@ -385,9 +385,9 @@ async def test_more_batches_than_savepoints_still_stores_everything(
     small_fresh_batches: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from openpromo.customer import service
+    from openpromo.customer import fresh_import
 
-    monkeypatch.setattr(service, "MAX_SAVEPOINTS", 2)
+    monkeypatch.setattr(fresh_import, "MAX_SAVEPOINTS", 2)
     lines = [json.dumps({"customer_id": f"m{i:02d}", "deposits": i}) for i in range(20)]
     report = await _import(client, "\n".join(lines), NDJSON)
     assert report["rows_upserted"] == 20
