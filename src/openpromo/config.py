@@ -31,6 +31,11 @@ class Settings(BaseSettings):
         "disconnect error invalidates the whole pool instead, failing one request after a "
         "database restart, and the validation hot path saves a round trip per request.",
     )
+    group_commits: bool = Field(
+        default=True,
+        description="Concurrent small validation commits to one target share one transaction "
+        "(group commit, see openpromo.validation.coalescing).",
+    )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     max_image_bytes: int = Field(default=1_048_576, ge=1024)

@@ -12,13 +12,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, Security
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.api.auth import authenticate, bearer_scheme, header_scheme, presented_key
 from openpromo.api.deps import Ctx, idempotent
 from openpromo.api.problems import COMMON_ERRORS
-from openpromo.auth.principal import INTEGRATION
+from openpromo.auth.principal import INTEGRATION, Principal
+from openpromo.config import get_settings
 from openpromo.db import get_database
 from openpromo.errors import Forbidden
+from openpromo.validation.coalescing import commit_coalescer, groupable
 from openpromo.validation.schemas import ValidateByCodeRequest, ValidateRequest, ValidationResponse
 from openpromo.validation.service import Target, request_seed, validation_service
 
@@ -37,18 +40,21 @@ async def _run(
 ) -> Response:
     raw = await request.body()
     database = get_database()
+    if get_settings().group_commits and groupable(body, request.headers.get("idempotency-key")):
+        async with database.unit_of_work(write=False) as session:
+            if not database.is_sqlite:
+                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            principal = await _principal(session, bearer, header_key)
+        # Runs in its own transaction, possibly shared with concurrent commits to the target.
+        return JSONResponse(
+            await commit_coalescer.commit(principal, target, body, request_seed(raw))
+        )
     async with database.unit_of_work(write=body.commit) as session:
         if not body.commit and not database.is_sqlite:
             # A dry run only reads: on PostgreSQL it runs without BEGIN/COMMIT (each statement
             # sees committed data, as in a READ COMMITTED transaction), two round trips less.
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        principal = await authenticate(session, presented_key(bearer, header_key))
-        if principal.role not in INTEGRATION:
-            raise Forbidden(
-                detail="this action needs one of the roles: admin, integration; "
-                f"the API key has the role {principal.role}",
-                code="insufficient_role",
-            )
+        principal = await _principal(session, bearer, header_key)
 
         async def produce() -> Any:
             return await validation_service.validate(
@@ -60,6 +66,20 @@ async def _run(
         # The service answers plain JSON types already: no jsonable_encoder walk over 10,000
         # results.
         return JSONResponse(await produce())
+
+
+async def _principal(
+    session: AsyncSession, bearer: HTTPAuthorizationCredentials | None, header_key: str | None
+) -> Principal:
+    """The caller, who must be allowed to validate."""
+    principal = await authenticate(session, presented_key(bearer, header_key))
+    if principal.role not in INTEGRATION:
+        raise Forbidden(
+            detail="this action needs one of the roles: admin, integration; "
+            f"the API key has the role {principal.role}",
+            code="insufficient_role",
+        )
+    return principal
 
 
 @router.post(

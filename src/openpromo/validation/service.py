@@ -88,6 +88,17 @@ class _Ctx:
     needs_allocation: bool = False
 
 
+@dataclass
+class _Outcome:
+    """What a call decided, before it is shaped into the §7 response (whole or in slices)."""
+
+    contexts: list[_Ctx]
+    promotion_id: str | None
+    promocode_id: str | None
+    commit: bool
+    reward_types: Mapping[str, RewardTypeView]
+
+
 def _result(body: ValidationContext) -> dict[str, Any]:
     return {
         "customer_id": body.customer_id,
@@ -155,6 +166,49 @@ class ValidationService:
         now: datetime | None = None,
     ) -> dict[str, Any]:
         """Validate (and on ``body.commit``, grant) every context; the §7 response as a dict."""
+        outcome = await self._paused_gc(session, principal, target, body, seed=seed, now=now)
+        return self._response(outcome, outcome.contexts)
+
+    async def validate_together(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        target: Target,
+        bodies: Sequence[ValidateRequest],
+        *,
+        seed: bytes,
+        now: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Several requests to one target with the same options, validated as one batch in
+        this transaction (see ``validation.coalescing``): one §7 response per request, each
+        with its own results and summary. The caller makes sure no ``reference`` appears in
+        two of them (in one batch the second would be refused as a repeat)."""
+        first = bodies[0]
+        merged = ValidateRequest.model_construct(
+            contexts=[c for b in bodies for c in b.contexts],
+            campaign_id=first.campaign_id,
+            commit=first.commit,
+            explain=first.explain,
+        )
+        outcome = await self._paused_gc(session, principal, target, merged, seed=seed, now=now)
+        responses: list[dict[str, Any]] = []
+        start = 0
+        for body in bodies:
+            end = start + len(body.contexts)
+            responses.append(self._response(outcome, outcome.contexts[start:end]))
+            start = end
+        return responses
+
+    async def _paused_gc(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        target: Target,
+        body: ValidateRequest,
+        *,
+        seed: bytes,
+        now: datetime | None,
+    ) -> _Outcome:
         # A big batch allocates a few hundred thousand short-lived objects; the cyclic
         # collector would walk them again and again for nothing (they are freed by reference
         # counting), so it is paused for the batch and resumed after.
@@ -176,7 +230,7 @@ class ValidationService:
         *,
         seed: bytes,
         now: datetime | None,
-    ) -> dict[str, Any]:
+    ) -> _Outcome:
         now = now or utcnow()
         tenant_id = principal.tenant_id
         vrepo = ValidationRepository(session, tenant_id)
@@ -418,7 +472,7 @@ class ValidationService:
                 await grepo.release_references(promotion.id, unused)  # type: ignore[arg-type]
         for outcome in planned.outcomes.values():
             self._outcome_into(by_index[outcome.index], outcome, reward_types, promocode)
-        return self._response(contexts, promotion.id, pc_id, body.commit, reward_types)
+        return _Outcome(contexts, promotion.id, pc_id, body.commit, reward_types)
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -926,19 +980,13 @@ class ValidationService:
         promocode_id: str | None,
         commit: bool,
         reason: dict[str, Any],
-    ) -> dict[str, Any]:
+    ) -> _Outcome:
         for ctx in contexts:
             ctx.result["reasons"].append(dict(reason))
-        return self._response(contexts, promotion_id, promocode_id, commit, {})
+        return _Outcome(contexts, promotion_id, promocode_id, commit, {})
 
-    def _response(
-        self,
-        contexts: list[_Ctx],
-        promotion_id: str | None,
-        promocode_id: str | None,
-        commit: bool,
-        reward_types: Mapping[str, RewardTypeView],
-    ) -> dict[str, Any]:
+    def _response(self, outcome: _Outcome, contexts: Sequence[_Ctx]) -> dict[str, Any]:
+        reward_types = outcome.reward_types
         totals: dict[str, Decimal] = {}
         eligible = 0
         results = []
@@ -958,9 +1006,9 @@ class ValidationService:
                 result.pop("reference", None)
             results.append(result)
         return {
-            "promotion_id": promotion_id,
-            "promocode_id": promocode_id,
-            "commit": commit,
+            "promotion_id": outcome.promotion_id,
+            "promocode_id": outcome.promocode_id,
+            "commit": outcome.commit,
             "results": results,
             "summary": {
                 "eligible": eligible,
