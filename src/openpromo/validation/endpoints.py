@@ -41,9 +41,8 @@ async def _run(
     raw = await request.body()
     database = get_database()
     if get_settings().group_commits and groupable(body, request.headers.get("idempotency-key")):
+        # Takes a connection only if the key is not in the process's key cache.
         async with database.unit_of_work(write=False) as session:
-            if not database.is_sqlite:
-                await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             principal = await _principal(session, bearer, header_key)
         # Runs in its own transaction, possibly shared with concurrent commits to the target.
         return JSONResponse(
