@@ -25,34 +25,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import secrets
-import socket
 import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
 import httpx
+from _common import CHUNK, OPENPROMO, admin_connect, cli, file_chunks, free_port, memory_kb
 from sqlalchemy.engine import make_url
 
-BIN = Path(sys.executable).parent
-OPENPROMO = str(BIN / "openpromo")
 TARGET_SECONDS_PER_MILLION = 15.0
 TARGET_RATIO = 3.0
 TARGET_MEMORY_MB = 100.0
-CHUNK = 1 << 20
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_values(path: Path, count: int, salt: int) -> None:
@@ -68,39 +55,6 @@ def write_values(path: Path, count: int, salt: int) -> None:
                 batch = []
         if batch:
             handle.write(("\n".join(batch) + "\n").encode())
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    fields: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            fields[key] = int(rest.split()[0])
-    return fields
-
-
-def cli(env: dict[str, str], *args: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [OPENPROMO, *args], env=env, check=True, capture_output=True, text=True
-    ).stdout
-    return dict(json.loads(out.strip().splitlines()[-1]))
-
-
-def file_chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            yield chunk
-
-
-async def admin_connect(server_url: str, database: str | None = None) -> Any:
-    url = make_url(server_url)
-    return await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=database or url.database or "postgres",
-    )
 
 
 async def raw_copy(server_url: str, database: str, path: Path) -> float:

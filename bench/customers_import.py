@@ -23,24 +23,19 @@ import asyncio
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
 import httpx
+from _common import OPENPROMO, admin_connect, cli, cpu_seconds, file_chunks, free_port, memory_kb
 from sqlalchemy.engine import make_url
 
-BIN = Path(sys.executable).parent
-OPENPROMO = str(BIN / "openpromo")
 TARGET_RATIO = 4.0
-CHUNK = 1 << 20
 
 SCHEMA = [
     {"key": "vip_level", "type": "string", "allowed_values": ["bronze", "silver", "gold"]},
@@ -49,12 +44,6 @@ SCHEMA = [
     {"key": "newsletter", "type": "boolean"},
     {"key": "birth_date", "type": "date"},
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def write_rows(path: Path, rows: int) -> None:
@@ -77,43 +66,6 @@ def write_rows(path: Path, rows: int) -> None:
                 )
                 + "\n"
             )
-
-
-def file_chunks(path: Path) -> Iterator[bytes]:
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            yield chunk
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            found[key] = int(value.split()[0])
-    return found
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def cli(env: dict[str, str], *args: str) -> dict[str, Any]:
-    out = subprocess.run([OPENPROMO, *args], env=env, check=True, capture_output=True, text=True)
-    parsed: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return parsed
-
-
-async def admin_connect(server_url: str, database: str | None = None) -> Any:
-    url = make_url(server_url)
-    return await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=database or url.database or "postgres",
-    )
 
 
 async def checkpoint(server_url: str, database: str) -> None:
