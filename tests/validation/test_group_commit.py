@@ -187,3 +187,25 @@ async def test_requests_with_an_idempotency_key_or_many_contexts_go_alone(
         )
     assert all(r.status_code == 200 for r in responses)
     assert grouped == []
+
+
+async def test_an_interrupted_group_leaves_no_request_waiting(
+    app: FastAPI, database: Database, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def cancelled(*args: Any, **kwargs: Any) -> None:
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(coalescing, "_run", cancelled)
+    world = await setup_world(database, tenant.id)
+    path = f"/v1/promotions/{world.promotion_id}/validate-customers"
+    bodies = [{"contexts": [ctx(f"x{i}", "150")], "commit": True} for i in range(4)]
+    async with make_client(app, tenant.admin_key) as client:
+        outcomes = await asyncio.wait_for(
+            asyncio.gather(
+                *(client.post(path, json=body) for body in bodies), return_exceptions=True
+            ),
+            timeout=30,
+        )
+    # Each request ends (an error answer or an error raised by the test transport), none hangs.
+    assert len(outcomes) == 4
+    assert all(isinstance(o, BaseException) or o.status_code == 500 for o in outcomes), outcomes

@@ -88,10 +88,20 @@ class CommitCoalescer:
         return await waiting.done
 
     async def _drain(self, key: tuple[Any, ...], line: _Line, target: Target) -> None:
+        batch: list[_Waiting] = []
         try:
             while line.waiting:
                 batch = _take(line.waiting)
                 await _run(batch, target)
+        except BaseException as exc:
+            # Cancelled (shutdown) or a bug here: nobody may wait for ever.
+            for item in [*batch, *line.waiting]:
+                if not item.done.done():
+                    item.done.set_exception(
+                        RuntimeError(f"the grouped commit was interrupted: {exc!r}")
+                    )
+            line.waiting.clear()
+            raise
         finally:
             line.running = False
             if not line.waiting:
