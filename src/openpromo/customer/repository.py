@@ -133,13 +133,12 @@ class CustomerRepository:
         """Merge each customer's values into the stored ones; one statement for the batch."""
         if not batch:
             return
+        raw: dict[str, str] = getattr(batch, "raw", {})
         if self.dialect == "postgresql":
-            raw: dict[str, str] = getattr(batch, "raw", {})
             statement = _PG_UPSERT_VERBATIM if raw else _PG_UPSERT
             await self.session.execute(statement, self._pg_params(batch, stamp, now))
         else:
             dumps = json.dumps
-            raw = getattr(batch, "raw", {})
             rows = ",".join(
                 f"[{dumps(cid)},{raw.get(cid) or dumps(values)}]" for cid, values in batch.items()
             )

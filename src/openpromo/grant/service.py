@@ -34,7 +34,7 @@ from openpromo.grant.schemas import Grant as GrantOut
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.kit.windows import is_rolling, window_end, window_start
-from openpromo.models import Grant, Promotion
+from openpromo.models import Grant, Promotion, Tenant
 from openpromo.rules import format_value, from_minor_units
 
 
@@ -178,29 +178,31 @@ class GrantService:
         return grant_out(refreshed, decimals)
 
     async def budget_use(
-        self, session: AsyncSession, principal: Principal, promotion_id: str
-    ) -> tuple[Sequence[CapStats], Sequence[BudgetStats]]:
-        """Each audience cap and reward budget of a promotion with its use in the current
-        window: counter reads (rolling windows sum the window's live grants), no scan of the
-        promotion's ledger — what the UI's promotion list shows for every active promotion."""
-        from openpromo.validation.repository import ValidationRepository
-
-        promotion = await ValidationRepository(session, principal.tenant_id).promotion(promotion_id)
-        if promotion is None:
-            raise NotFound(detail=f"promotion {promotion_id} not found")
-        caps, budgets, _ = await self._budget_use(session, principal.tenant_id, promotion)
-        return caps, budgets
-
-    async def _budget_use(
-        self, session: AsyncSession, tenant_id: str, promotion: Promotion
-    ) -> tuple[Sequence[CapStats], Sequence[BudgetStats], dict[str, int]]:
+        self, session: AsyncSession, principal: Principal, promotions: Sequence[Promotion]
+    ) -> dict[str, tuple[Sequence[CapStats], Sequence[BudgetStats]]]:
+        """Each audience cap and reward budget of the given promotions with its use in the
+        current window: counter reads (rolling windows sum the window's live grants), no scan
+        of a promotion's ledger — what the UI's promotion list shows for the active ones. The
+        tenant and its reward types are read once for all of them."""
         from openpromo.tenant.service import tenant_service
 
-        tenant = await tenant_service.get(session, tenant_id)
-        tz = ZoneInfo(tenant.timezone)
+        if not promotions:
+            return {}
+        tenant = await tenant_service.get(session, principal.tenant_id)
+        decimals = await _reward_decimals(session, principal.tenant_id)
         now = utcnow()
-        decimals = await _reward_decimals(session, tenant_id)
-        repo = GrantRepository(session, tenant_id)
+        return {p.id: await self._budget_use(session, tenant, decimals, p, now) for p in promotions}
+
+    async def _budget_use(
+        self,
+        session: AsyncSession,
+        tenant: Tenant,
+        decimals: Mapping[str, int],
+        promotion: Promotion,
+        now: datetime,
+    ) -> tuple[Sequence[CapStats], Sequence[BudgetStats]]:
+        tz = ZoneInfo(tenant.timezone)
+        repo = GrantRepository(session, tenant.id)
         budgets = promotion.budgets or {}
         caps: list[CapStats] = []
         for cap in budgets.get("audience_caps") or []:
@@ -233,7 +235,7 @@ class GrantService:
                     window_start=start,
                 )
             )
-        return caps, reward_budgets, decimals
+        return caps, reward_budgets
 
     async def stats(
         self, session: AsyncSession, principal: Principal, promotion_id: str
@@ -245,9 +247,11 @@ class GrantService:
         promotion = await ValidationRepository(session, tenant_id).promotion(promotion_id)
         if promotion is None:
             raise NotFound(detail=f"promotion {promotion_id} not found")
-        caps, reward_budgets, decimals = await self._budget_use(session, tenant_id, promotion)
-        tz = ZoneInfo((await tenant_service.get(session, tenant_id)).timezone)
+        tenant = await tenant_service.get(session, tenant_id)
+        decimals = await _reward_decimals(session, tenant_id)
         now = utcnow()
+        caps, reward_budgets = await self._budget_use(session, tenant, decimals, promotion, now)
+        tz = ZoneInfo(tenant.timezone)
         repo = GrantRepository(session, tenant_id)
         totals = await repo.totals(promotion_id)
         by_type: dict[str, int] = {}

@@ -24,7 +24,7 @@ from openpromo.promocode.schemas import (
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import Editor, FormErrors, UiContext, Viewer, parse, present
-from openpromo.ui.render import redirect, render
+from openpromo.ui.render import redirect, render, submit_form
 
 router = APIRouter(prefix="/ui/promocodes", include_in_schema=False)
 NAV = {"/ui/promocodes": "viewer"}
@@ -170,15 +170,12 @@ async def _act(
     work: Callable[[dict[str, Any]], Awaitable[object]],
     message: str,
 ) -> Response:
-    form = await ctx.form_fields()
-    try:
-        async with ctx.attempt():
-            await work(form)
-    except OpenPromoError as exc:
-        return await _page(
-            ctx, promocode_id, section=section, submitted=form, errors=FormErrors.of(exc)
-        )
-    return redirect(ctx.request, f"/ui/promocodes/{promocode_id}", message)
+    async def failed(form: dict[str, Any], errors: FormErrors) -> Response:
+        return await _page(ctx, promocode_id, section=section, submitted=form, errors=errors)
+
+    return await submit_form(
+        ctx, work, failed=failed, done=f"/ui/promocodes/{promocode_id}", message=message
+    )
 
 
 @router.post("/{promocode_id}/edit")

@@ -40,7 +40,7 @@ from openpromo.ui.context import (
     parse_json,
     present,
 )
-from openpromo.ui.render import redirect, render
+from openpromo.ui.render import redirect, render, submit_form
 
 router = APIRouter(prefix="/ui/promotions", include_in_schema=False)
 NAV = {"/ui/promotions": "viewer"}
@@ -114,11 +114,9 @@ async def _lobby(
         status=status if status in STATUSES else None,
         q=q or None,
     )
-    bars: dict[str, list[dict[str, Any]]] = {}
-    for promotion in page.items:
-        if promotion.status == "active" and _has_budgets(promotion):
-            caps, budgets = await grant_service.budget_use(ctx.session, ctx.principal, promotion.id)
-            bars[promotion.id] = budget_use(caps, budgets)
+    budgeted = [p for p in page.items if p.status == "active" and _has_budgets(p)]
+    use = await grant_service.budget_use(ctx.session, ctx.principal, budgeted)
+    bars = {pid: budget_use(caps, budgets) for pid, (caps, budgets) in use.items()}
     return render(
         ctx.request,
         "promotions/lobby.html",
@@ -216,15 +214,12 @@ async def _edit(
     work: Callable[[dict[str, Any]], Awaitable[object]],
     message: str,
 ) -> Response:
-    form = await ctx.form_fields()
-    try:
-        async with ctx.attempt():
-            await work(form)
-    except OpenPromoError as exc:
-        return await _page(
-            ctx, promotion_id, section=section, submitted=form, errors=FormErrors.of(exc)
-        )
-    return redirect(ctx.request, f"/ui/promotions/{promotion_id}#{section}", message)
+    async def failed(form: dict[str, Any], errors: FormErrors) -> Response:
+        return await _page(ctx, promotion_id, section=section, submitted=form, errors=errors)
+
+    return await submit_form(
+        ctx, work, failed=failed, done=f"/ui/promotions/{promotion_id}#{section}", message=message
+    )
 
 
 @router.post("/{promotion_id}/details")

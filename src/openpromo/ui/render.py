@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from openpromo.errors import OpenPromoError
 from openpromo.ui.context import FormErrors, UiContext
 from openpromo.ui.session import COOKIE_NAME, SESSION_SECONDS, UiSession, encode_session
 
@@ -89,6 +91,26 @@ def redirect(request: Request, url: str, message: str | None = None) -> Response
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+async def submit_form(
+    ctx: UiContext,
+    work: Callable[[dict[str, Any]], Awaitable[object]],
+    *,
+    failed: Callable[[dict[str, Any], FormErrors], Awaitable[Response]],
+    done: str,
+    message: str,
+) -> Response:
+    """A page's form POST: ``work`` on the submitted fields in a savepoint, then a redirect to
+    ``done`` with ``message``; on a service error, ``failed`` shows the form again with the
+    submitted values and the errors."""
+    form = await ctx.form_fields()
+    try:
+        async with ctx.attempt():
+            await work(form)
+    except OpenPromoError as exc:
+        return await failed(form, FormErrors.of(exc))
+    return redirect(ctx.request, done, message)
 
 
 def set_session_cookie(request: Request, response: Response, session: UiSession) -> None:
