@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         description="Concurrent small validation commits to one target share one transaction "
         "(group commit, see openpromo.validation.coalescing).",
     )
+    group_dry_runs: bool = Field(
+        default=True,
+        description="Concurrent small validation dry runs of one target share their reads; "
+        "each is still planned on its own (openpromo.validation.coalescing).",
+    )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     max_image_bytes: int = Field(default=1_048_576, ge=1024)

@@ -131,3 +131,41 @@ async def test_a_failure_mid_upload_stores_nothing(
             session, tenant.principal, code["id"], chunks([f"MID{i:05d}" for i in range(100)])
         )
     assert report.inserted == 100
+
+
+async def test_a_value_added_meanwhile_makes_the_merge_fall_back_not_fail(
+    client: httpx.AsyncClient, database: Database, tenant: TenantFixture
+) -> None:
+    """A bulk load's plain INSERT (PostgreSQL) meets a value another transaction inserted
+    and commits while the load waits on it: the load rolls back to its savepoint, merges with
+    ON CONFLICT DO NOTHING, and counts that value as already existing."""
+    from openpromo.promocode.repository import PromocodeRepository
+
+    bulk = await create_promocode(client, name="Bulk")
+    other = await create_promocode(client, name="Other")
+    values = [f"RACE{i:04d}" for i in range(2000)]
+    async with database.unit_of_work() as rival:
+        # Not committed yet: the load's INSERT has to wait for this row's fate.
+        assert await PromocodeRepository(rival, tenant.id).add_value(other["id"], "race1234")
+
+        async def load() -> UploadReport:
+            async with database.unit_of_work() as session:
+                return await promocode_service.upload_values(
+                    session, tenant.principal, bulk["id"], chunks(values)
+                )
+
+        loading = asyncio.create_task(load())
+        await asyncio.sleep(0.5)
+        if database.is_sqlite:  # SQLite serialises writers: the load waits for the commit
+            assert not loading.done()
+    report = await loading
+    assert (report.inserted, report.already_existing) == (1999, 1)
+    async with database.unit_of_work(write=False) as session:
+        owner = await PromocodeRepository(session, tenant.id).owner_of_value("RACE1234")
+        count = await session.scalar(
+            select(func.count()).where(
+                PromocodeValue.tenant_id == tenant.id, PromocodeValue.promocode_id == bulk["id"]
+            )
+        )
+    assert owner == other["id"]
+    assert count == 1999

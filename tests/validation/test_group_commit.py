@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from openpromo.config import get_settings
 from openpromo.db import Database
 from openpromo.models import Grant, UsageCounter
 from openpromo.validation import coalescing
@@ -209,3 +210,80 @@ async def test_an_interrupted_group_leaves_no_request_waiting(
     # Each request ends (an error answer or an error raised by the test transport), none hangs.
     assert len(outcomes) == 4
     assert all(isinstance(o, BaseException) or o.status_code == 500 for o in outcomes), outcomes
+
+
+async def test_grouped_dry_runs_answer_as_if_each_were_alone(
+    app: FastAPI,
+    database: Database,
+    tenant: TenantFixture,
+    grouped: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Dry runs share their reads but not the cap: each request of a group sees all 3 places
+    left, picks its customers with its own seed, and gets exactly the answer it gets when it
+    runs alone; repeated references across requests are not repeats; nothing is written."""
+    world = await setup_world(
+        database,
+        tenant.id,
+        budgets={
+            "audience_caps": [{"window": "day", "limit": 3}],
+            "audience_selection": {"method": "random"},
+        },
+    )
+    path = f"/v1/promotions/{world.promotion_id}/validate-customers"
+    bodies = [
+        {
+            "contexts": [
+                {**ctx(f"dry{i}_{j}", "150" if j % 2 else "20"), "reference": f"ref-{j}"}
+                for j in range(5)
+            ]
+        }
+        for i in range(N)
+    ]
+    together = await _commit_all(app, tenant.admin_key, path, bodies)
+    assert max(grouped, default=1) > 1  # requests did share their reads
+    monkeypatch.setattr(get_settings(), "group_dry_runs", False)
+    grouped.clear()
+    async with make_client(app, tenant.admin_key) as client:
+        alone = [await client.post(path, json=body) for body in bodies]
+    assert grouped == []
+    for grouped_response, alone_response in zip(together, alone, strict=True):
+        assert grouped_response.status_code == alone_response.status_code == 200
+        assert grouped_response.json() == alone_response.json()
+        out = grouped_response.json()
+        assert out["summary"]["eligible"] == 3  # the cap's 3 places, seen whole by each
+        assert all(
+            r["reasons"] == [] or r["reasons"][0]["code"] != "invalid_context"
+            for r in out["results"]
+        )
+    async with database.unit_of_work(write=False) as session:
+        grants = await session.scalar(
+            select(func.count()).where(Grant.promotion_id == world.promotion_id)
+        )
+        counters = await session.scalar(
+            select(func.count()).where(UsageCounter.tenant_id == tenant.id)
+        )
+    assert (grants, counters) == (0, 0)
+
+
+async def test_a_failed_grouped_dry_run_reruns_each_request_alone(
+    app: FastAPI, database: Database, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    async def broken(self: ValidationService, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        raise RuntimeError("shared read failed")
+
+    monkeypatch.setattr(ValidationService, "validate_together", broken)
+    world = await setup_world(database, tenant.id)
+    path = f"/v1/promotions/{world.promotion_id}/validate-customers"
+    bodies = [{"contexts": [ctx(f"fd{i}", "150")]} for i in range(N)]
+    responses = await _commit_all(app, tenant.admin_key, path, bodies)
+    assert calls  # a shared read was tried
+    assert all(r.status_code == 200 for r in responses), responses[0].text
+    assert [r.json()["results"][0]["customer_id"] for r in responses] == [
+        f"fd{i}" for i in range(N)
+    ]
+    assert all(r.json()["results"][0]["eligible"] for r in responses)
+    assert all(r.json()["commit"] is False for r in responses)

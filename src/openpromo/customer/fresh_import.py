@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from openpromo.customer.ingest import Batch
 from openpromo.customer.repository import CustomerRepository
+from openpromo.kit.db_errors import is_unique_violation
 
 # PostgreSQL imports try plain INSERTs in savepoints of about 25,000 customers each, at most
 # 40 of them: an import of up to a million new customers goes the fast way while staying under
@@ -19,11 +20,6 @@ from openpromo.customer.repository import CustomerRepository
 # session's snapshot has to consult pg_subtrans while the import runs).
 FRESH_GROUP_ROWS = 25_000
 MAX_SAVEPOINTS = 40
-
-
-def _is_unique_violation(exc: IntegrityError) -> bool:
-    cause = getattr(exc.orig, "driver_exception", exc.orig)
-    return getattr(cause, "sqlstate", None) == "23505"
 
 
 class FreshFirstWriter:
@@ -68,7 +64,7 @@ class FreshFirstWriter:
         try:
             await self.repository.insert_new_batch(batch, self.stamp, self.now)
         except IntegrityError as exc:
-            if not _is_unique_violation(exc):
+            if not is_unique_violation(exc):
                 raise
             await self.savepoint.rollback()
             self.savepoint = None

@@ -1,10 +1,9 @@
 """All promocode SQL. Every query is scoped by ``tenant_id`` in ``_scoped`` / ``_values``.
 
 Bulk value loading stages values in a TEMP table — with ``COPY`` on PostgreSQL, batched
-``executemany`` on SQLite — and then moves them with ONE set-based
-``INSERT … SELECT … ON CONFLICT (tenant_id, value_key) DO NOTHING``: the unique index decides,
-so two loads at once can never give one value to two promocodes; the loser counts it as
-already existing.
+``executemany`` on SQLite — and then moves them with ONE set-based ``INSERT … SELECT`` (see
+``merge_staged``): the unique index on ``(tenant_id, value_key)`` decides, so two loads at once
+can never give one value to two promocodes; the loser counts it as already existing.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
     table,
@@ -31,9 +31,11 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.kit.clock import utcnow
+from openpromo.kit.db_errors import is_unique_violation
 from openpromo.models import Promocode, PromocodeCampaign, PromocodeValue
 from openpromo.models.base import UTCDateTime
 from openpromo.promocode.upload_parser import split_values
@@ -333,10 +335,9 @@ class PromocodeRepository:
         await self.drop_staging()
         if self.is_postgres:
             await self.session.execute(
-                text(
-                    f"CREATE TEMP TABLE {STAGING} "
-                    '(seq bigserial, value text COLLATE "C") ON COMMIT DROP'
-                )
+                # No sequence column: a default nextval() per row is a third of the COPY.
+                # Upload order is the row's ctid (``_staged_order``).
+                text(f'CREATE TEMP TABLE {STAGING} (value text COLLATE "C") ON COMMIT DROP')
             )
         else:
             await self.session.execute(
@@ -347,7 +348,10 @@ class PromocodeRepository:
         await self.session.execute(text(f"DROP TABLE IF EXISTS {STAGING}"))
 
     async def truncate_staging(self) -> None:
-        await self.session.execute(text(f"DELETE FROM {STAGING}"))  # noqa: S608 (constant)
+        # TRUNCATE on PostgreSQL: the next COPY fills fresh pages in order, so ctid stays the
+        # upload order (a DELETE would leave room that later rows could fill out of order).
+        verb = "TRUNCATE" if self.is_postgres else "DELETE FROM"
+        await self.session.execute(text(f"{verb} {STAGING}"))
 
     async def stage(self, blocks: AsyncIterable[bytes]) -> None:
         """Load values into the staging table; ``blocks`` are ASCII values, one per line,
@@ -369,32 +373,62 @@ class PromocodeRepository:
         if batch:
             await connection.exec_driver_sql(f"INSERT INTO {STAGING} (value) VALUES (?)", batch)  # noqa: S608
 
+    def _staged_order(self) -> Any:
+        """The staged rows' upload order. On PostgreSQL the staging table is a fresh temp table
+        that COPY only appends to (in file order) and nothing updates, so ``ctid`` is that
+        order; on SQLite the rowid is."""
+        return literal_column("ctid") if self.is_postgres else _staging.c.seq
+
     async def merge_staged(self, promocode_id: str, now: datetime) -> int:
         """Insert the staged values that are new in the tenant; returns how many. Values
         repeated in the staging table are inserted once: the first staged spelling wins.
 
         Rows go in sorted by key, so the unique index is filled in order (each leaf page
-        visited once) instead of at random: a quarter faster for a million values."""
+        visited once) instead of at random: a quarter faster for a million values.
+
+        On PostgreSQL the values go in with a plain INSERT of the staged values that are
+        not in the tenant yet (``DISTINCT ON`` + anti-join), inside a savepoint: a third
+        cheaper than ``ON CONFLICT DO NOTHING``, whose speculative insertion writes every row
+        twice. Bulk loads of a tenant are serialised (``lock_values``), so only a single value
+        added meanwhile by another transaction can collide; that unique violation rolls back
+        to the savepoint and the merge runs again with ``ON CONFLICT DO NOTHING``."""
         if self.is_postgres:
             await self.session.execute(text("SET LOCAL work_mem = '128MB'"))
+            try:
+                async with self.session.begin_nested():
+                    return await self._insert_staged(promocode_id, now, fresh=True)
+            except IntegrityError as exc:
+                if not is_unique_violation(exc):
+                    raise
+        return await self._insert_staged(promocode_id, now, fresh=False)
+
+    async def _insert_staged(self, promocode_id: str, now: datetime, *, fresh: bool) -> int:
+        key = func.lower(_staging.c.value)
         source = select(
             literal(self.tenant_id, String()),
             literal(promocode_id, String()),
             _staging.c.value,
-            func.lower(_staging.c.value),
+            key,
             literal("available", String()),
             literal(now, UTCDateTime()),
-        ).order_by(func.lower(_staging.c.value), _staging.c.seq)
-        if not self.is_postgres:
-            source = source.where(true())  # SQLite: "SELECT … ON CONFLICT" needs a WHERE
-        result = await self.session.execute(
-            self._insert()
-            .from_select(
-                ["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"],
-                source,
+        ).order_by(key, self._staged_order())
+        columns = ["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"]
+        if fresh:  # PostgreSQL only (DISTINCT ON)
+            source = source.distinct(key).where(
+                ~exists().where(
+                    PromocodeValue.tenant_id == self.tenant_id, PromocodeValue.value_key == key
+                )
             )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "value_key"])
-        )
+            statement: Any = self._insert().from_select(columns, source)
+        else:
+            if not self.is_postgres:
+                source = source.where(true())  # SQLite: "SELECT … ON CONFLICT" needs a WHERE
+            statement = (
+                self._insert()
+                .from_select(columns, source)
+                .on_conflict_do_nothing(index_elements=["tenant_id", "value_key"])
+            )
+        result = await self.session.execute(statement)
         return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def staged_distinct_count(self) -> int:

@@ -1,12 +1,13 @@
-"""Group commit: concurrent small commits to one target share one transaction.
+"""Group commit, and shared reads for dry runs: concurrent small validations of one target
+go to the database together.
 
 Every commit to a promotion locks its audience-cap and budget counter rows from the locking
 read to COMMIT, so single-customer commits to one promotion run one after the other, each
 paying its round trips and its share of the event loop. The batch path does the same work
 for thousands of customers at once, set-wise, in about the time of a few single ones. So,
-per process and per (tenant, target, campaign, explain): a commit that arrives while none is
-running starts at once; the commits that arrive while one runs wait for it and then go
-together, as one batch, in one transaction. Nobody waits for a timer: with no concurrency
+per process and per (commit or dry run, tenant, target, campaign, explain): a commit that
+arrives while none is running starts at once; the commits that arrive while one runs wait
+for it and then go together, as one batch, in one transaction. Nobody waits for a timer: with no concurrency
 nothing changes, under load batches form by themselves.
 
 What stays per request: its own results and summary (``validate_together``), its own errors
@@ -15,15 +16,24 @@ problem is never another's — and its ``reference`` semantics: requests naming 
 another waiting request also names go in a later batch. Requests with an ``Idempotency-Key``
 and big batches are never grouped. Exactness is the batch path's: the same planner, the same
 guarded counter updates.
+
+Dry runs are grouped the same way, but only their reads are shared: one set of queries for
+the group (target, customers, counters, audience members), then every request is planned on
+its own, with its own seed, against that state — a dry run must see a cap's remaining places
+whole, as if it were alone, and it gets the answer it would get alone. Under load a dry run
+otherwise spends most of its time on its own round trips and connection handling.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database
@@ -58,18 +68,23 @@ class _Line:
 
 
 def groupable(body: ValidateRequest, idempotency_key: str | None) -> bool:
-    return body.commit and idempotency_key is None and len(body.contexts) <= MAX_GROUPED_CONTEXTS
+    """Small commits without an ``Idempotency-Key``, and small dry runs (a dry run has no
+    side effect for a key to protect)."""
+    return (not body.commit or idempotency_key is None) and len(
+        body.contexts
+    ) <= MAX_GROUPED_CONTEXTS
 
 
-class CommitCoalescer:
+class ValidationCoalescer:
     def __init__(self) -> None:
         self._lines: dict[tuple[Any, ...], _Line] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references
 
-    async def commit(
+    async def validate(
         self, principal: Principal, target: Target, body: ValidateRequest, seed: bytes
     ) -> dict[str, Any]:
         key = (
+            body.commit,
             principal.tenant_id,
             target.promocode_id,
             target.promotion_id,
@@ -91,14 +106,14 @@ class CommitCoalescer:
         batch: list[_Waiting] = []
         try:
             while line.waiting:
-                batch = _take(line.waiting)
+                batch = _take(line.waiting, disjoint_references=key[0])
                 await _run(batch, target)
         except BaseException as exc:
             # Cancelled (shutdown) or a bug here: nobody may wait for ever.
             for item in [*batch, *line.waiting]:
                 if not item.done.done():
                     item.done.set_exception(
-                        RuntimeError(f"the grouped commit was interrupted: {exc!r}")
+                        RuntimeError(f"the grouped validation was interrupted: {exc!r}")
                     )
             line.waiting.clear()
             raise
@@ -108,14 +123,15 @@ class CommitCoalescer:
                 self._lines.pop(key, None)
 
 
-def _take(waiting: list[_Waiting]) -> list[_Waiting]:
-    """The next batch: arrival order, references disjoint, at most MAX_BATCH_CONTEXTS."""
+def _take(waiting: list[_Waiting], *, disjoint_references: bool) -> list[_Waiting]:
+    """The next batch: arrival order, at most MAX_BATCH_CONTEXTS, and for commits no
+    reference in two requests (dry runs are planned each alone)."""
     batch: list[_Waiting] = []
     seen: set[str] = set()
     contexts = 0
     rest: list[_Waiting] = []
     for item in waiting:
-        refs = item.references
+        refs = item.references if disjoint_references else set()
         fits = contexts + len(item.body.contexts) <= MAX_BATCH_CONTEXTS or not batch
         if fits and not (refs & seen) and not rest:
             batch.append(item)
@@ -127,18 +143,37 @@ def _take(waiting: list[_Waiting]) -> list[_Waiting]:
     return batch
 
 
+@asynccontextmanager
+async def _unit_of_work(commit: bool) -> AsyncIterator[AsyncSession]:
+    database = get_database()
+    async with database.unit_of_work(write=commit) as session:
+        if not commit and not database.is_sqlite:
+            # A dry run only reads: on PostgreSQL it runs without BEGIN/COMMIT (each statement
+            # sees committed data, as in a READ COMMITTED transaction), two round trips less.
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        yield session
+
+
 async def _run(batch: list[_Waiting], target: Target) -> None:
     if len(batch) == 1:
         await _alone(batch[0], target)
         return
-    seed = hashlib.sha256(b"".join(item.seed for item in batch)).digest()
+    commit = batch[0].body.commit
     try:
-        async with get_database().unit_of_work(write=True) as session:
+        async with _unit_of_work(commit) as session:
             responses = await validation_service.validate_together(
-                session, batch[0].principal, target, [item.body for item in batch], seed=seed
+                session,
+                batch[0].principal,
+                target,
+                [item.body for item in batch],
+                seeds=[item.seed for item in batch],
             )
     except Exception:
-        log.info("a grouped commit of %d requests failed; running them one by one", len(batch))
+        log.info(
+            "a grouped validation (commit=%s) of %d requests failed; running them one by one",
+            commit,
+            len(batch),
+        )
         for item in batch:
             await _alone(item, target)
         return
@@ -149,7 +184,7 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
 
 async def _alone(item: _Waiting, target: Target) -> None:
     try:
-        async with get_database().unit_of_work(write=True) as session:
+        async with _unit_of_work(item.body.commit) as session:
             response = await validation_service.validate(
                 session, item.principal, target, item.body, seed=item.seed
             )
@@ -161,4 +196,4 @@ async def _alone(item: _Waiting, target: Target) -> None:
         item.done.set_result(response)
 
 
-commit_coalescer = CommitCoalescer()
+coalescer = ValidationCoalescer()

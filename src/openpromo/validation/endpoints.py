@@ -21,7 +21,7 @@ from openpromo.auth.principal import INTEGRATION, Principal
 from openpromo.config import get_settings
 from openpromo.db import get_database
 from openpromo.errors import Forbidden
-from openpromo.validation.coalescing import commit_coalescer, groupable
+from openpromo.validation.coalescing import coalescer, groupable
 from openpromo.validation.schemas import ValidateByCodeRequest, ValidateRequest, ValidationResponse
 from openpromo.validation.service import Target, request_seed, validation_service
 
@@ -40,14 +40,15 @@ async def _run(
 ) -> Response:
     raw = await request.body()
     database = get_database()
-    if get_settings().group_commits and groupable(body, request.headers.get("idempotency-key")):
+    settings = get_settings()
+    if (settings.group_commits if body.commit else settings.group_dry_runs) and groupable(
+        body, request.headers.get("idempotency-key")
+    ):
         # Takes a connection only if the key is not in the process's key cache.
         async with database.unit_of_work(write=False) as session:
             principal = await _principal(session, bearer, header_key)
-        # Runs in its own transaction, possibly shared with concurrent commits to the target.
-        return JSONResponse(
-            await commit_coalescer.commit(principal, target, body, request_seed(raw))
-        )
+        # Runs with concurrent validations of the target (validation.coalescing).
+        return JSONResponse(await coalescer.validate(principal, target, body, request_seed(raw)))
     async with database.unit_of_work(write=body.commit) as session:
         if not body.commit and not database.is_sqlite:
             # A dry run only reads: on PostgreSQL it runs without BEGIN/COMMIT (each statement

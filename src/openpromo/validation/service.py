@@ -35,6 +35,7 @@ from openpromo.grant.planner import (
     Limits,
     LimitState,
     Outcome,
+    Plan,
     RewardBudgetSpec,
     cap_key,
     customer_grants_key,
@@ -86,6 +87,7 @@ class _Ctx:
     value_row: PromocodeValue | None = None  # a presented bulk value or a single-use value
     allocated: PromocodeValue | None = None
     needs_allocation: bool = False
+    group: int = 0  # which request of a grouped call (``validate_together``)
 
 
 @dataclass
@@ -176,13 +178,19 @@ class ValidationService:
         target: Target,
         bodies: Sequence[ValidateRequest],
         *,
-        seed: bytes,
+        seeds: Sequence[bytes],
         now: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Several requests to one target with the same options, validated as one batch in
-        this transaction (see ``validation.coalescing``): one §7 response per request, each
-        with its own results and summary. The caller makes sure no ``reference`` appears in
-        two of them (in one batch the second would be refused as a repeat)."""
+        """Several requests to one target with the same options, validated together in this
+        transaction (see ``validation.coalescing``): one §7 response per request, each with
+        its own results and summary, for the reads of one.
+
+        Commits are planned as ONE batch (they consume the same budgets, in one transaction;
+        the batch's seed is derived from ``seeds``); the caller makes sure no ``reference``
+        appears in two of them (in one batch the second would be refused as a repeat). Dry
+        runs are planned each on its own, with its own seed, against the same state: a dry
+        run answers what would happen to that request alone, so grouped or not it gets the
+        same answer."""
         first = bodies[0]
         merged = ValidateRequest.model_construct(
             contexts=[c for b in bodies for c in b.contexts],
@@ -190,7 +198,17 @@ class ValidationService:
             commit=first.commit,
             explain=first.explain,
         )
-        outcome = await self._paused_gc(session, principal, target, merged, seed=seed, now=now)
+        seed = seeds[0] if len(seeds) == 1 else hashlib.sha256(b"".join(seeds)).digest()
+        groups = [len(b.contexts) for b in bodies]
+        outcome = await self._paused_gc(
+            session,
+            principal,
+            target,
+            merged,
+            seed=seed,
+            now=now,
+            groups=None if first.commit else (groups, seeds),
+        )
         responses: list[dict[str, Any]] = []
         start = 0
         for body in bodies:
@@ -208,6 +226,7 @@ class ValidationService:
         *,
         seed: bytes,
         now: datetime | None,
+        groups: tuple[Sequence[int], Sequence[bytes]] | None = None,
     ) -> _Outcome:
         # A big batch allocates a few hundred thousand short-lived objects; the cyclic
         # collector would walk them again and again for nothing (they are freed by reference
@@ -216,7 +235,9 @@ class ValidationService:
         if paused:
             gc.disable()
         try:
-            return await self._validate(session, principal, target, body, seed=seed, now=now)
+            return await self._validate(
+                session, principal, target, body, seed=seed, now=now, groups=groups
+            )
         finally:
             if paused:
                 gc.enable()
@@ -230,11 +251,21 @@ class ValidationService:
         *,
         seed: bytes,
         now: datetime | None,
+        groups: tuple[Sequence[int], Sequence[bytes]] | None = None,
     ) -> _Outcome:
+        """``groups`` (dry runs only): the sizes of the requests ``body`` joins, in order, and
+        their seeds; each is planned on its own against the state read once for all."""
+        assert groups is None or not body.commit
         now = now or utcnow()
         tenant_id = principal.tenant_id
         vrepo = ValidationRepository(session, tenant_id)
         contexts = [_Ctx(i, c, _result(c)) for i, c in enumerate(body.contexts)]
+        if groups is not None:
+            position = 0
+            for number, size in enumerate(groups[0]):
+                for ctx in contexts[position : position + size]:
+                    ctx.group = number
+                position += size
         promocode: Promocode | None = None
         presented_for_all: str | None = None
         if target.code is not None:
@@ -335,7 +366,7 @@ class ValidationService:
 
         selection = (promotion.budgets or {}).get("audience_selection") or {"method": "random"}
         attr = selection.get("property") if selection.get("method") == "attribute" else None
-        seen_refs: set[str] = set()
+        seen_refs: set[tuple[int, str]] = set()
         evaluable: list[_Ctx] = []
         bounds: dict[str, _Bounds | None] = {}
         for ctx in contexts:
@@ -343,13 +374,13 @@ class ValidationService:
             if ref and ref in existing:
                 self._from_existing(ctx, existing[ref], rules, reward_types)
                 continue
-            if ref and ref in seen_refs:
+            if ref and (ctx.group, ref) in seen_refs:
                 ctx.result["reasons"].append(
                     _reason("invalid_context", "this reference appears twice in the request")
                 )
                 continue
             if ref:
-                seen_refs.add(ref)
+                seen_refs.add((ctx.group, ref))
             typed_session, errors = validate_values(
                 session_defs, ctx.body.session, loc=("contexts", ctx.index, "session")
             )
@@ -442,15 +473,16 @@ class ValidationService:
         state = await self._load_state(
             grepo, vrepo, promotion, promocode, limits, candidates, commit=body.commit, now=now
         )
-        if candidates and limits.audience_caps and needs_selection(candidates, limits, state):
-            descending = selection.get("order", "desc") == "desc"
-            ordered = selection_order(
-                candidates, selection.get("method", "random"), seed, descending
-            )
+        outcomes: list[Outcome] = []
+        if groups is not None:  # each request of a grouped dry run alone, on the same state
+            for number, group_seed in enumerate(groups[1]):
+                mine = [c for c in candidates if by_index[c.index].group == number]
+                if mine:
+                    part = self._plan(mine, limits, state, selection, group_seed)
+                    outcomes.extend(part.outcomes.values())
         else:
-            ordered = candidates
-        planned = plan(ordered, limits, state)
-
+            planned = self._plan(candidates, limits, state, selection, seed)
+            outcomes.extend(planned.outcomes.values())
         if body.commit:
             await self._apply(
                 grepo,
@@ -465,16 +497,35 @@ class ValidationService:
             )
             unused = [
                 by_index[o.index].body.reference
-                for o in planned.outcomes.values()
+                for o in outcomes
                 if not o.granted and by_index[o.index].body.reference in claimed
             ]
             if unused:
                 await grepo.release_references(promotion.id, unused)  # type: ignore[arg-type]
-        for outcome in planned.outcomes.values():
+        for outcome in outcomes:
             self._outcome_into(by_index[outcome.index], outcome, reward_types, promocode)
         return _Outcome(contexts, promotion.id, pc_id, body.commit, reward_types)
 
     # -- steps ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _plan(
+        candidates: list[Candidate],
+        limits: Limits,
+        state: LimitState,
+        selection: Mapping[str, Any],
+        seed: bytes,
+    ) -> Plan:
+        """Order the candidates (audience selection, when the caps cannot take them all) and
+        plan them against ``state``, which planning does not change."""
+        if candidates and limits.audience_caps and needs_selection(candidates, limits, state):
+            descending = selection.get("order", "desc") == "desc"
+            ordered = selection_order(
+                candidates, selection.get("method", "random"), seed, descending
+            )
+        else:
+            ordered = candidates
+        return plan(ordered, limits, state)
 
     def _constrain(
         self,
@@ -572,7 +623,7 @@ class ValidationService:
             ctx.body.customer_id for ctx in contexts if not (ctx.body.code or presented_for_all)
         ]
         allocated = await grepo.allocated_values(promocode.id, to_allocate) if to_allocate else {}
-        taken: set[str] = set()
+        taken: set[tuple[int, str]] = set()  # presented values, per request
         for ctx in contexts:
             presented = ctx.body.code or presented_for_all
             customer = ctx.body.customer_id
@@ -588,7 +639,7 @@ class ValidationService:
             row = rows.get(presented.lower())
             if row is None:
                 _fail(ctx, "code_not_found", f"{presented!r} is not a value of this promocode")
-            elif row.status == "redeemed" or row.value_key in taken:
+            elif row.status == "redeemed" or (ctx.group, row.value_key) in taken:
                 _fail(ctx, "code_already_redeemed", f"{row.value!r} was already redeemed")
             elif row.customer_id is not None and row.customer_id != customer:
                 _fail(
@@ -597,7 +648,7 @@ class ValidationService:
                     f"{row.value!r} is allocated to another customer",
                 )
             else:
-                taken.add(row.value_key)
+                taken.add((ctx.group, row.value_key))
                 ctx.code = row.value
                 ctx.value_row = row
 
@@ -804,7 +855,7 @@ class ValidationService:
         grepo: GrantRepository,
         promotion: PromotionConfig,
         promocode: Promocode | None,
-        planned: Any,
+        planned: Plan,
         by_index: Mapping[int, _Ctx],
         reward_types: Mapping[str, RewardTypeView],
         state: LimitState,
