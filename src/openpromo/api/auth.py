@@ -41,6 +41,19 @@ def presented_key(
     return header_key or None
 
 
+def _cached(key_hash: str) -> Principal | None:
+    cached = _cache.get(key_hash)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    return None
+
+
+def cached_principal(key: str | None) -> Principal | None:
+    """The principal of a key this process resolved within the cache TTL, without touching
+    the database; None when the key must be looked up (``authenticate``)."""
+    return _cached(hash_key(key)) if key else None
+
+
 async def authenticate(session: AsyncSession, key: str | None) -> Principal:
     if not key:
         raise Unauthorized(
@@ -48,11 +61,11 @@ async def authenticate(session: AsyncSession, key: str | None) -> Principal:
             code="missing_api_key",
         )
     key_hash = hash_key(key)
+    found = _cached(key_hash)
+    if found is not None:
+        return found
     ttl = get_settings().api_key_cache_seconds
     now = time.monotonic()
-    cached = _cache.get(key_hash)
-    if cached is not None and cached[1] > now:
-        return cached[0]
     row = await find_active_key_by_hash(session, key_hash)
     if row is None:
         _cache.pop(key_hash, None)

@@ -7,8 +7,8 @@ paying its round trips and its share of the event loop. The batch path does the 
 for thousands of customers at once, set-wise, in about the time of a few single ones. So,
 per process and per (commit or dry run, tenant, target, campaign, explain): a commit that
 arrives while none is running starts at once; the commits that arrive while one runs wait
-for it and then go together, as one batch, in one transaction. Nobody waits for a timer: with no concurrency
-nothing changes, under load batches form by themselves.
+for it and then go together, as one batch, in one transaction. Nobody waits for a timer:
+with no concurrency nothing changes, under load batches form by themselves.
 
 What stays per request: its own results and summary (``validate_together``), its own errors
 — if a shared transaction fails, each request of it is run again alone, so one request's
@@ -144,7 +144,8 @@ def _take(waiting: list[_Waiting], *, disjoint_references: bool) -> list[_Waitin
 
 
 @asynccontextmanager
-async def _unit_of_work(commit: bool) -> AsyncIterator[AsyncSession]:
+async def validation_unit_of_work(commit: bool) -> AsyncIterator[AsyncSession]:
+    """A write unit of work for a commit; for a dry run, a read-only one."""
     database = get_database()
     async with database.unit_of_work(write=commit) as session:
         if not commit and not database.is_sqlite:
@@ -160,7 +161,7 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
         return
     commit = batch[0].body.commit
     try:
-        async with _unit_of_work(commit) as session:
+        async with validation_unit_of_work(commit) as session:
             responses = await validation_service.validate_together(
                 session,
                 batch[0].principal,
@@ -184,7 +185,7 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
 
 async def _alone(item: _Waiting, target: Target) -> None:
     try:
-        async with _unit_of_work(item.body.commit) as session:
+        async with validation_unit_of_work(item.body.commit) as session:
             response = await validation_service.validate(
                 session, item.principal, target, item.body, seed=item.seed
             )

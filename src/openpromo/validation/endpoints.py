@@ -10,18 +10,25 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Security
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.api.auth import authenticate, bearer_scheme, header_scheme, presented_key
+from openpromo.api.auth import (
+    authenticate,
+    bearer_scheme,
+    cached_principal,
+    header_scheme,
+    presented_key,
+)
 from openpromo.api.deps import Ctx, idempotent
 from openpromo.api.problems import COMMON_ERRORS
+from openpromo.api.responses import FastJSONResponse
 from openpromo.auth.principal import INTEGRATION, Principal
 from openpromo.config import get_settings
 from openpromo.db import get_database
 from openpromo.errors import Forbidden
-from openpromo.validation.coalescing import coalescer, groupable
+from openpromo.validation.coalescing import coalescer, groupable, validation_unit_of_work
 from openpromo.validation.schemas import ValidateByCodeRequest, ValidateRequest, ValidationResponse
 from openpromo.validation.service import Target, request_seed, validation_service
 
@@ -44,16 +51,17 @@ async def _run(
     if (settings.group_commits if body.commit else settings.group_dry_runs) and groupable(
         body, request.headers.get("idempotency-key")
     ):
-        # Takes a connection only if the key is not in the process's key cache.
-        async with database.unit_of_work(write=False) as session:
-            principal = await _principal(session, bearer, header_key)
+        key = presented_key(bearer, header_key)
+        principal = cached_principal(key)
+        if principal is None:  # not in the process's key cache: look it up
+            async with database.unit_of_work(write=False) as session:
+                principal = await authenticate(session, key)
+        _check_role(principal)
         # Runs with concurrent validations of the target (validation.coalescing).
-        return JSONResponse(await coalescer.validate(principal, target, body, request_seed(raw)))
-    async with database.unit_of_work(write=body.commit) as session:
-        if not body.commit and not database.is_sqlite:
-            # A dry run only reads: on PostgreSQL it runs without BEGIN/COMMIT (each statement
-            # sees committed data, as in a READ COMMITTED transaction), two round trips less.
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return FastJSONResponse(
+            await coalescer.validate(principal, target, body, request_seed(raw))
+        )
+    async with validation_unit_of_work(body.commit) as session:
         principal = await _principal(session, bearer, header_key)
 
         async def produce() -> Any:
@@ -65,14 +73,17 @@ async def _run(
             return await idempotent(request, Ctx(session, principal), 200, produce)
         # The service answers plain JSON types already: no jsonable_encoder walk over 10,000
         # results.
-        return JSONResponse(await produce())
+        return FastJSONResponse(await produce())
 
 
 async def _principal(
     session: AsyncSession, bearer: HTTPAuthorizationCredentials | None, header_key: str | None
 ) -> Principal:
     """The caller, who must be allowed to validate."""
-    principal = await authenticate(session, presented_key(bearer, header_key))
+    return _check_role(await authenticate(session, presented_key(bearer, header_key)))
+
+
+def _check_role(principal: Principal) -> Principal:
     if principal.role not in INTEGRATION:
         raise Forbidden(
             detail="this action needs one of the roles: admin, integration; "

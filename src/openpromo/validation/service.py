@@ -475,11 +475,12 @@ class ValidationService:
         )
         outcomes: list[Outcome] = []
         if groups is not None:  # each request of a grouped dry run alone, on the same state
-            for number, group_seed in enumerate(groups[1]):
-                mine = [c for c in candidates if by_index[c.index].group == number]
-                if mine:
-                    part = self._plan(mine, limits, state, selection, group_seed)
-                    outcomes.extend(part.outcomes.values())
+            by_group: dict[int, list[Candidate]] = {}
+            for cand in candidates:
+                by_group.setdefault(by_index[cand.index].group, []).append(cand)
+            for number, mine in by_group.items():
+                part = self._plan(mine, limits, state, selection, groups[1][number])
+                outcomes.extend(part.outcomes.values())
         else:
             planned = self._plan(candidates, limits, state, selection, seed)
             outcomes.extend(planned.outcomes.values())
