@@ -22,6 +22,7 @@ from openpromo.api.auth import (
     presented_key,
 )
 from openpromo.api.deps import Ctx, idempotent
+from openpromo.api.lean_route import LeanJSONRoute
 from openpromo.api.problems import COMMON_ERRORS
 from openpromo.api.responses import FastJSONResponse
 from openpromo.auth.principal import INTEGRATION, Principal
@@ -32,7 +33,9 @@ from openpromo.validation.coalescing import coalescer, groupable, validation_uni
 from openpromo.validation.schemas import ValidateByCodeRequest, ValidateRequest, ValidationResponse
 from openpromo.validation.service import Target, request_seed, validation_service
 
-router = APIRouter(tags=["validation"], responses=COMMON_ERRORS)
+# Declared as usual, handled by LeanJSONRoute: the hot path skips FastAPI's generic
+# per-request parameter solving (see openpromo.api.lean_route).
+router = APIRouter(tags=["validation"], responses=COMMON_ERRORS, route_class=LeanJSONRoute)
 
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 HeaderKey = Annotated[str | None, Security(header_scheme)]
