@@ -10,7 +10,8 @@ exception handlers, the body-size limit) and replaces only the per-request work:
 * the body is validated straight from the raw bytes by pydantic's JSON parser
   (``model_validate_json``) — any content type is read as JSON;
 * the endpoint is called with the path parameters, ``body``, ``request`` and the two API-key
-  schemes' values (``bearer``, ``header_key``), which is the whole signature such endpoints
+  schemes' values (``bearer``, ``header_key``, read as ``HTTPBearer`` and ``APIKeyHeader`` with
+  ``auto_error=False`` read them), which is the whole signature such endpoints
   may have (``check_signature`` refuses anything else when the route is declared);
 * invalid bodies raise ``RequestValidationError`` with ``body`` leading each location, which
   the API's handler turns into the usual 422 problem.
@@ -24,11 +25,13 @@ from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from openpromo.api.auth import bearer_scheme, header_scheme
+from openpromo.api.auth import header_scheme
 
 FIXED_PARAMETERS = {"body", "request", "bearer", "header_key"}
 
@@ -52,12 +55,21 @@ class LeanJSONRoute(APIRoute):
                 **request.path_params,
                 body=body,
                 request=request,
-                bearer=await bearer_scheme(request),
-                header_key=await header_scheme(request),
+                bearer=_bearer(request),
+                header_key=request.headers.get(header_scheme.model.name),
             )
             return response
 
         return handler
+
+
+def _bearer(request: Request) -> HTTPAuthorizationCredentials | None:
+    """What ``HTTPBearer(auto_error=False)`` resolves, without validating a model."""
+    authorization = request.headers.get("authorization")
+    scheme, credentials = get_authorization_scheme_param(authorization)
+    if not (authorization and scheme and credentials) or scheme.lower() != "bearer":
+        return None
+    return HTTPAuthorizationCredentials.model_construct(scheme=scheme, credentials=credentials)
 
 
 def _body_model(route: APIRoute) -> type[BaseModel]:
