@@ -91,7 +91,9 @@ async def test_request_id_is_echoed_or_generated(anon_client: httpx.AsyncClient)
     echoed = await anon_client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert echoed.headers["x-request-id"] == "abc-123"
     generated = await anon_client.get("/healthz")
+    again = await anon_client.get("/healthz")
     assert len(generated.headers["x-request-id"]) == 32
+    assert generated.headers["x-request-id"] != again.headers["x-request-id"]
 
 
 def test_openapi_has_summaries_error_responses_and_unique_ids(app: FastAPI) -> None:
