@@ -5,9 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from openpromo.rules import (
     RewardTypeInfo,
+    format_minor,
     format_value,
     from_minor_units,
     is_representable,
@@ -94,3 +97,8 @@ def test_reward_type_info_is_checked() -> None:
         RewardTypeInfo("x", 2, "nearest")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         RewardTypeInfo("x", True)
+
+
+@given(st.integers(min_value=-(10**30), max_value=10**30), st.integers(min_value=0, max_value=8))
+def test_format_minor_is_format_value_of_the_minor_units(n: int, decimals: int) -> None:
+    assert format_minor(n, decimals) == format_value(from_minor_units(n, decimals), decimals)

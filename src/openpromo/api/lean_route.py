@@ -43,6 +43,7 @@ class LeanJSONRoute(APIRoute):
         check_signature(endpoint, self.param_convertors)
 
         async def handler(request: Request) -> Response:
+            authorization, header_key = _key_headers(request.scope["headers"])
             raw = await request.body()
             try:
                 body = model.model_validate_json(raw)
@@ -55,21 +56,36 @@ class LeanJSONRoute(APIRoute):
                 **request.path_params,
                 body=body,
                 request=request,
-                bearer=_bearer(request),
-                header_key=request.headers.get(header_scheme.model.name),
+                bearer=_bearer(authorization),
+                header_key=header_key,
             )
             return response
 
         return handler
 
 
-def _bearer(request: Request) -> HTTPAuthorizationCredentials | None:
+def _bearer(authorization: str | None) -> HTTPAuthorizationCredentials | None:
     """What ``HTTPBearer(auto_error=False)`` resolves, without validating a model."""
-    authorization = request.headers.get("authorization")
     scheme, credentials = get_authorization_scheme_param(authorization)
     if not (authorization and scheme and credentials) or scheme.lower() != "bearer":
         return None
     return HTTPAuthorizationCredentials.model_construct(scheme=scheme, credentials=credentials)
+
+
+_AUTHORIZATION = b"authorization"
+_HEADER_KEY = header_scheme.model.name.lower().encode("latin-1")
+
+
+def _key_headers(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
+    """The Authorization and X-API-Key header values, in one pass over the raw headers
+    (ASGI servers give header names in lower case)."""
+    authorization = header_key = None
+    for name, value in headers:
+        if name == _AUTHORIZATION and authorization is None:
+            authorization = value.decode("latin-1")
+        elif name == _HEADER_KEY and header_key is None:
+            header_key = value.decode("latin-1")
+    return authorization, header_key
 
 
 def _body_model(route: APIRoute) -> type[BaseModel]:

@@ -22,6 +22,7 @@ The pieces:
 
 from openpromo.rules.conditions import CompiledCondition, compile_condition
 from openpromo.rules.decimals import (
+    format_minor,
     format_value,
     from_minor_units,
     is_representable,
@@ -68,6 +69,7 @@ __all__ = [
     "compile_formula",
     "compile_tiers",
     "explain_condition",
+    "format_minor",
     "format_value",
     "from_minor_units",
     "interpret_condition",

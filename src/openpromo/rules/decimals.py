@@ -113,6 +113,18 @@ def format_value(value: Decimal, decimals: int) -> str:
     return format(exact, "f")
 
 
+def format_minor(n: int, decimals: int) -> str:
+    """``format_value(from_minor_units(n, decimals), decimals)`` by integer arithmetic: the
+    validation hot path formats every reward it answers."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError("minor units must be an int")
+    _check_decimals(decimals)
+    if decimals == 0:
+        return str(n)
+    whole, fraction = divmod(abs(n), 10**decimals)
+    return f"{'-' if n < 0 else ''}{whole}.{fraction:0{decimals}d}"
+
+
 def _check_decimals(decimals: int) -> None:
     if isinstance(decimals, bool) or not isinstance(decimals, int):
         raise TypeError("decimals must be an int")

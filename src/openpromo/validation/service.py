@@ -53,7 +53,7 @@ from openpromo.kit.windows import EPOCH, is_rolling, window_start
 from openpromo.models import Grant
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_value import PromocodeValue
-from openpromo.rules import format_value, from_minor_units
+from openpromo.rules import format_minor, format_value
 from openpromo.validation.cache import (
     PromotionConfig,
     RewardTypeView,
@@ -985,10 +985,7 @@ class ValidationService:
             result["rewards"] = [
                 {
                     "reward_type": r.reward_type,
-                    "value": format_value(
-                        from_minor_units(r.value, reward_types[r.reward_type].info.decimals),
-                        reward_types[r.reward_type].info.decimals,
-                    ),
+                    "value": format_minor(r.value, reward_types[r.reward_type].info.decimals),
                 }
                 for r in outcome.granted
             ]
@@ -1075,8 +1072,7 @@ class ValidationService:
 
 def _show(minor: int, reward_types: Mapping[str, RewardTypeView], key: str) -> str:
     view = reward_types.get(key)
-    decimals = view.info.decimals if view is not None else 0
-    return format_value(from_minor_units(minor, decimals), decimals)
+    return format_minor(minor, view.info.decimals if view is not None else 0)
 
 
 def _dt(value: Any) -> datetime:
