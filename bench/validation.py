@@ -16,7 +16,9 @@ uvicorn flags; then measures:
   a bare FastAPI endpoint does. Its Lua script sends a new customer id in every request, so
   commits meet budgets, caps and per-customer counters like production traffic; the bench
   prints how many single commits were granted. Each wrk run lasts OPENPROMO_BENCH_SECONDS
-  (default 5) and is repeated OPENPROMO_BENCH_REPEATS times (default 3): the best is kept.
+  (default 5) and is repeated OPENPROMO_BENCH_REPEATS times (default 3), in rounds that
+  interleave the kinds (bare, dry run, commit) so that a shared machine's slow moments hit
+  them alike, each run after VACUUM ANALYZE and CHECKPOINT: the best of each is kept.
 
 Prints PASS/FAIL per target.
 """
@@ -314,6 +316,21 @@ def run_wrk(
     return WrkResult(rps, latency["50"], latency["99"], requests, errors)
 
 
+async def settle(url: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    conn = await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
+    )
+    try:
+        await conn.execute("VACUUM ANALYZE")
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
 async def granted_customers(url: str, prefix: str) -> int:
     import asyncpg
     from sqlalchemy.engine import make_url
@@ -397,21 +414,24 @@ async def main() -> None:
             f"last; all: {', '.join(f'{d:.3f}' for d in commits)})"
         )
 
-        runs = 0
-
-        def best(
-            url_base: str, p: str, prefix: str, commit: bool, clients: int
-        ) -> tuple[WrkResult, list[WrkResult]]:
-            nonlocal runs
-            found = []
+        async def rounds(
+            clients: int, specs: list[tuple[str, str, str, bool]]
+        ) -> list[tuple[WrkResult, list[WrkResult]]]:
+            """REPEATS rounds of one run of each (url, path, prefix, commit), interleaved so
+            that a shared machine's slow moments hit every kind alike, each run starting
+            from a settled database (vacuumed, analysed, checkpointed: the previous run's
+            writes leave no background work behind). The best run of each: lowest p99 at 8
+            clients, highest req/s at 64."""
+            found: list[list[WrkResult]] = [[] for _ in specs]
             for r in range(REPEATS):
-                runs += 1
-                res = run_wrk(url_base, p, key, f"{prefix}{r}_", commit, clients, SECONDS)
-                if res.errors:
-                    raise SystemExit(f"wrk run {prefix}{r}: {res.errors} errors")
-                found.append(res)
+                for i, (url_base, p, prefix, commit) in enumerate(specs):
+                    await settle(url)
+                    res = run_wrk(url_base, p, key, f"{prefix}{r}_", commit, clients, SECONDS)
+                    if res.errors:
+                        raise SystemExit(f"wrk run {prefix}{r}: {res.errors} errors")
+                    found[i].append(res)
             key_ = (lambda x: x.p99_ms) if clients <= 8 else (lambda x: -x.rps)
-            return min(found, key=key_), found
+            return [(min(runs, key=key_), runs) for runs in found]
 
         def show(label: str, res: WrkResult, all_: list[WrkResult]) -> None:
             print(
@@ -428,11 +448,11 @@ async def main() -> None:
             f"wrk: {SECONDS} s per run, best of {REPEATS}; 1 uvicorn worker process per server, "
             "same flags; -t1 at 8 connections, -t2 at 64"
         )
-        bare8, bare8_all = best(bare, "/bare", "b", False, 8)
+        (bare8, bare8_all), (dry8, dry8_all), (com8, com8_all) = await rounds(
+            8, [(bare, "/bare", "b", False), (base, path, "s", False), (base, path, "k", True)]
+        )
         show("bare,           8 clients", bare8, bare8_all)
-        dry8, dry8_all = best(base, path, "s", False, 8)
         show("single dry run, 8 clients", dry8, dry8_all)
-        com8, com8_all = best(base, path, "k", True, 8)
         granted8 = await granted_customers(url, "k")
         show("single commit,  8 clients", com8, com8_all)
         total8 = sum(x.requests for x in com8_all)
@@ -443,11 +463,11 @@ async def main() -> None:
         results["p99_8_ms"] = dry8.p99_ms
         results["p99_8_commit_ms"] = com8.p99_ms
 
-        bare64, bare64_all = best(bare, "/bare", "bb", False, 64)
+        (bare64, bare64_all), (dry64, dry64_all), (com64, com64_all) = await rounds(
+            64, [(bare, "/bare", "bb", False), (base, path, "d", False), (base, path, "m", True)]
+        )
         show("bare,           64 clients", bare64, bare64_all)
-        dry64, dry64_all = best(base, path, "d", False, 64)
         show("single dry run, 64 clients", dry64, dry64_all)
-        com64, com64_all = best(base, path, "m", True, 64)
         granted64 = await granted_customers(url, "m")
         show("single commit,  64 clients", com64, com64_all)
         total64 = sum(x.requests for x in com64_all)

@@ -6,9 +6,10 @@ read to COMMIT, so single-customer commits to one promotion run one after the ot
 paying its round trips and its share of the event loop. The batch path does the same work
 for thousands of customers at once, set-wise, in about the time of a few single ones. So,
 per process and per (commit or dry run, tenant, target, campaign, explain): a commit that
-arrives while none is running starts at once; the commits that arrive while one runs wait
-for it and then go together, as one batch, in one transaction. Nobody waits for a timer:
-with no concurrency nothing changes, under load batches form by themselves.
+arrives while its key has a free slot (``_parallel``: two transactions at once on PostgreSQL)
+starts at once; the commits that arrive while the slots are busy wait and then go together,
+as one batch, in one transaction. Nobody waits for a timer: with no concurrency
+nothing changes, under load batches form by themselves.
 
 What stays per request: its own results and summary (``validate_together``), its own errors
 — if a shared transaction fails, each request of it is run again alone, so one request's
@@ -61,10 +62,19 @@ class _Waiting:
 
 @dataclass
 class _Line:
-    """The requests of one key: at most one transaction of them runs at a time."""
+    """The requests of one key, and how many of its transactions run now."""
 
     waiting: list[_Waiting] = field(default_factory=list)
-    running: bool = False
+    running: int = 0
+
+
+def _parallel(commit: bool) -> int:
+    """How many transactions of one key may run at once. Commits on PostgreSQL: two — the
+    second does its reads (target, customers, counter rows to create) while the first holds
+    the counter locks, and queues on them only for its last round trips (the lock order
+    makes two as safe as two server processes). Dry runs are CPU work once their reads are
+    shared: one; SQLite serialises writers anyway: one."""
+    return 2 if commit and not get_database().is_sqlite else 1
 
 
 def groupable(body: ValidateRequest, idempotency_key: str | None) -> bool:
@@ -95,8 +105,8 @@ class ValidationCoalescer:
         line = self._lines.setdefault(key, _Line())
         waiting = _Waiting(principal, body, seed, asyncio.get_running_loop().create_future())
         line.waiting.append(waiting)
-        if not line.running:
-            line.running = True
+        if line.running < _parallel(body.commit):
+            line.running += 1
             task = asyncio.create_task(self._drain(key, line, target))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -118,8 +128,8 @@ class ValidationCoalescer:
             line.waiting.clear()
             raise
         finally:
-            line.running = False
-            if not line.waiting:
+            line.running -= 1
+            if not line.running and not line.waiting:
                 self._lines.pop(key, None)
 
 
