@@ -7,7 +7,10 @@ evicts the key in the revoking process at once and reaches other processes withi
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +26,7 @@ header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="AP
 
 _CACHE_MAX = 10_000
 _cache: dict[str, tuple[Principal, float]] = {}
+_lookups: dict[str, asyncio.Future[Principal]] = {}  # authenticate_once's lookups in flight
 
 
 def forget_key(key_hash: str) -> None:
@@ -48,10 +52,30 @@ def _cached(key_hash: str) -> Principal | None:
     return None
 
 
-def cached_principal(key: str | None) -> Principal | None:
-    """The principal of a key this process resolved within the cache TTL, without touching
-    the database; None when the key must be looked up (``authenticate``)."""
-    return _cached(hash_key(key)) if key else None
+async def authenticate_once(
+    key: str | None, open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]]
+) -> Principal:
+    """``authenticate`` for callers without a session: from the cache, else with a session
+    opened for the lookup — ONE lookup per key at a time, shared by every request that
+    misses meanwhile. Without it, each time the cached entry expires every request in flight
+    with that key (dozens, under load) would open a session and query for it."""
+    if key:
+        found = _cached(hash_key(key))
+        if found is not None:
+            return found
+    flight_key = key or ""
+    pending = _lookups.get(flight_key)
+    if pending is None:
+
+        async def lookup() -> Principal:
+            async with open_session() as session:
+                return await authenticate(session, key)
+
+        pending = asyncio.ensure_future(lookup())
+        _lookups[flight_key] = pending
+        pending.add_done_callback(lambda _: _lookups.pop(flight_key, None))
+    # shield: a waiter that goes away (client disconnect) does not cancel the others' lookup
+    return await asyncio.shield(pending)
 
 
 async def authenticate(session: AsyncSession, key: str | None) -> Principal:

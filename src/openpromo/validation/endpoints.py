@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.api.auth import (
     authenticate,
+    authenticate_once,
     bearer_scheme,
-    cached_principal,
     header_scheme,
     presented_key,
 )
@@ -54,12 +54,11 @@ async def _run(
     if (settings.group_commits if body.commit else settings.group_dry_runs) and groupable(
         body, request.headers.get("idempotency-key")
     ):
-        key = presented_key(bearer, header_key)
-        principal = cached_principal(key)
-        if principal is None:  # not in the process's key cache: look it up
-            async with database.unit_of_work(write=False) as session:
-                principal = await authenticate(session, key)
-        _check_role(principal)
+        principal = _check_role(
+            await authenticate_once(
+                presented_key(bearer, header_key), lambda: database.unit_of_work(write=False)
+            )
+        )
         # Runs with concurrent validations of the target (validation.coalescing).
         return FastJSONResponse(
             await coalescer.validate(principal, target, body, request_seed(raw))
