@@ -16,3 +16,10 @@ def test_ids_are_version_7_uuids_in_creation_order() -> None:
 @given(st.integers(min_value=0, max_value=(1 << 128) - 1))
 def test_the_text_form_is_uuids(value: int) -> None:
     assert ids.uuid_text(value) == str(uuid.UUID(int=value))
+
+
+def test_ids_made_together_are_distinct_version_7_uuids() -> None:
+    made = ids.new_ids(5000)
+    assert len(set(made)) == 5000
+    assert all(uuid.UUID(i).version == 7 and uuid.UUID(i).variant == uuid.RFC_4122 for i in made)
+    assert ids.new_ids(0) == []

@@ -9,11 +9,12 @@ grant rows of one group (reversal only) → the promocode row → usage counter 
 
 from __future__ import annotations
 
-import json
+import operator
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     BigInteger,
     String,
@@ -161,25 +162,31 @@ _COUNTERS_BY_PAIRS_LOCKED = text(_PAIRS_SQL.format(lock=" FOR UPDATE")).columns(
 )
 
 
+# The grants of one write come from one validation call: these columns are the same in all
+# of them and are sent once, as scalars; the others as one array each. Encoding 20,000-element
+# arrays of repeated values was a fifth of a 10,000-customer commit's CPU.
+_SHARED_GRANT_COLUMNS = {
+    "tenant_id": "varchar",
+    "promotion_id": "varchar",
+    "promotion_version": "int",
+    "promocode_id": "varchar",
+    "campaign_id": "varchar",
+    "status": "varchar",
+    "created_at": "timestamptz",
+}
 _GRANT_COLUMNS = {
     "id": "varchar[]",
-    "tenant_id": "varchar[]",
     "customer_id": "varchar[]",
-    "promotion_id": "varchar[]",
-    "promotion_version": "int[]",
-    "promocode_id": "varchar[]",
     "code": "varchar[]",
-    "campaign_id": "varchar[]",
     "tier_id": "varchar[]",
     "reward_type": "varchar[]",
     "value_minor": "bigint[]",
-    "status": "varchar[]",
     "reference": "varchar[]",
     "group_id": "varchar[]",
     "consumed": "text[]",
     "expires_at": "timestamptz[]",
-    "created_at": "timestamptz[]",
 }
+_shared_of = operator.itemgetter(*_SHARED_GRANT_COLUMNS)
 _MEMBER_COLUMNS = {
     "m_tenant_id": "varchar[]",
     "m_key": "varchar[]",
@@ -192,10 +199,14 @@ def _grants_unnest_sql(with_members: bool) -> str:
     # Column names and casts come from the constant mappings above, never from input.
     names = ", ".join(_GRANT_COLUMNS)
     casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _GRANT_COLUMNS.items())
+    shared = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _SHARED_GRANT_COLUMNS.items())
     select_list = ", ".join(
         f"{name}::jsonb" if name == "consumed" else name for name in _GRANT_COLUMNS
     )
-    grants = f"INSERT INTO grants ({names}) SELECT {select_list} FROM unnest({casts}) AS t({names})"  # noqa: S608
+    grants = (
+        f"INSERT INTO grants ({', '.join(_SHARED_GRANT_COLUMNS)}, {names}) "  # noqa: S608
+        f"SELECT {shared}, {select_list} FROM unnest({casts}) AS t({names})"
+    )
     if not with_members:
         return grants
     m_names = ", ".join(_MEMBER_COLUMNS)
@@ -239,12 +250,17 @@ _GRANTS_AND_MEMBERS_UNNEST = text(_grants_unnest_sql(True))
 _ALL_WRITES = {False: text(_all_writes_sql(False)), True: text(_all_writes_sql(True))}
 
 
-def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
-    params: dict[str, list[Any]] = {name: [] for name in _GRANT_COLUMNS}
-    for row in rows:
-        for name in _GRANT_COLUMNS:
-            value = row[name]
-            params[name].append(json.dumps(value) if name == "consumed" else value)
+def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The statement's parameters: the shared columns once, the others as arrays."""
+    shared = _shared_of(rows[0])
+    if any(_shared_of(row) != shared for row in rows):
+        raise ValueError(f"the grants of one write must share {', '.join(_SHARED_GRANT_COLUMNS)}")
+    params: dict[str, Any] = dict(zip(_SHARED_GRANT_COLUMNS, shared, strict=True))
+    for name in _GRANT_COLUMNS:
+        if name == "consumed":
+            params[name] = [orjson.dumps(row[name]).decode() for row in rows]
+        else:
+            params[name] = [row[name] for row in rows]
     return params
 
 
@@ -419,7 +435,7 @@ class GrantRepository:
         params["c_window_start"] = [s for (_, s), _ in ordered]
         params["c_limit_value"] = [limit for _, (_, limit) in ordered]
         params["c_used"] = [amount for _, (amount, _) in ordered]
-        params["c_count"] = len(ordered)  # type: ignore[assignment]
+        params["c_count"] = len(ordered)
         if members:
             params["m_tenant_id"] = [self.tenant_id] * len(members)
             params["m_key"] = [k for k, _, _ in members]

@@ -48,7 +48,7 @@ from openpromo.grant.planner import (
 from openpromo.grant.repository import GrantRepository
 from openpromo.kit.clock import utcnow
 from openpromo.kit.durations import parse_duration
-from openpromo.kit.ids import new_id
+from openpromo.kit.ids import new_ids
 from openpromo.kit.windows import EPOCH, is_rolling, window_start
 from openpromo.models import Grant
 from openpromo.models.promocode import Promocode
@@ -895,8 +895,11 @@ class ValidationService:
         allocations: list[tuple[int, str]] = []
         rows: list[dict[str, Any]] = []
         overrides = promotion.reward_constraints or {}
+        expiry: dict[str, datetime | None] = {}  # by reward type: when its grants expire
         # Ids sorted up front so that ledger order (by id) is the batch's order.
-        ids = iter(sorted(new_id() for o in planned.outcomes.values() for _ in o.granted))
+        granted = [o for o in planned.outcomes.values() if o.granted]
+        ids = iter(sorted(new_ids(sum(len(o.granted) for o in granted))))
+        group_ids = iter(new_ids(len(granted)))
         for outcome in sorted(planned.outcomes.values(), key=lambda o: o.index):
             if not outcome.granted:
                 continue
@@ -915,18 +918,20 @@ class ValidationService:
                 ctx.code = promocode.fallback_value
             if ctx.value_row is not None:
                 await grepo.redeem(ctx.value_row.id, cust, now)
-            group = new_id()
+            group = next(group_ids)
             shared = [c.as_json() for c in outcome.shared if not c.rolling]
             if outcome.redeems:
                 shared.append({"redemption": True})
             for reward in outcome.granted:
-                view = reward_types[reward.reward_type]
-                cons = self._constraints(overrides, reward.reward_type, view)
-                expires = (
-                    now + parse_duration(cons["grant_expires_after"])
-                    if cons.get("grant_expires_after")
-                    else None
-                )
+                if reward.reward_type not in expiry:
+                    view = reward_types[reward.reward_type]
+                    cons = self._constraints(overrides, reward.reward_type, view)
+                    expiry[reward.reward_type] = (
+                        now + parse_duration(cons["grant_expires_after"])
+                        if cons.get("grant_expires_after")
+                        else None
+                    )
+                expires = expiry[reward.reward_type]
                 grant_id = next(ids)
                 rows.append(
                     {
