@@ -13,7 +13,9 @@ Creates its own database, migrates it, creates tenants and bulk promocodes, writ
 (c) a raw asyncpg ``COPY`` of the same file into a bare one-column table (the baseline);
 (d) generating ``--count`` values through the API;
 (e) for reference, a raw ``COPY`` of the same values as complete rows into an empty table
-    with promocode_values' columns and indexes: the floor for storing them at all.
+    with promocode_values' columns and indexes: the floor for storing them at all;
+(f) for reference, the raw ``COPY`` into a one-column table whose column is a primary key:
+    the floor of any design that keeps each value unique through an index.
 
 Each measurement starts from an empty ``promocode_values`` table (TRUNCATE, VACUUM, CHECKPOINT
 before it). It prints values/s, the ratios API/COPY and CLI/COPY, the server's peak RSS (VmHWM)
@@ -57,11 +59,15 @@ def write_values(path: Path, count: int, salt: int) -> None:
             handle.write(("\n".join(batch) + "\n").encode())
 
 
-async def raw_copy(server_url: str, database: str, path: Path) -> float:
+async def raw_copy(server_url: str, database: str, path: Path, *, unique: bool = False) -> float:
+    """The baseline; with ``unique``, the same COPY into a table whose one column is a
+    primary key: the floor of any design that keeps each value unique in an index."""
     conn = await admin_connect(server_url, database)
     try:
         await conn.execute("DROP TABLE IF EXISTS bench_raw_copy")
-        await conn.execute("CREATE TABLE bench_raw_copy (value text)")
+        key = ' COLLATE "C" PRIMARY KEY' if unique else ""
+        await conn.execute(f"CREATE TABLE bench_raw_copy (value text{key})")
+        await conn.execute("CHECKPOINT")
         started = time.perf_counter()
         await conn.copy_to_table("bench_raw_copy", source=str(path), format="text")
         elapsed = time.perf_counter() - started
@@ -218,6 +224,7 @@ def main() -> None:
 
         # (c) raw COPY baseline
         copy_seconds = asyncio.run(raw_copy(server_url, name, values_file))
+        unique_seconds = asyncio.run(raw_copy(server_url, name, values_file, unique=True))
         floor_seconds = asyncio.run(full_row_copy(server_url, name, values_file))
 
         # (d) generation through the API
@@ -241,6 +248,10 @@ def main() -> None:
         print(f"(c) raw COPY        {rate(copy_seconds)}")
         print(f"(d) API generate    {rate(gen_seconds)}   {gen_report}")
         print(f"(e) full-row COPY   {rate(floor_seconds)}   (same columns and indexes)")
+        print(
+            f"(f) unique COPY     {rate(unique_seconds)}   (one column, a primary key: "
+            f"{unique_seconds / copy_seconds:.1f}x the raw COPY)"
+        )
         print(
             f"ratio API/COPY {api_seconds / copy_seconds:.2f}   "
             f"CLI/COPY {cli_seconds / copy_seconds:.2f}   "
