@@ -101,3 +101,54 @@ async def test_write_all_applies_everything_or_nothing(
         1,
         {f"{pid}:cap:day": 1, f"{pid}:budget:spins:day": 5},
     )
+
+
+async def test_grant_rows_survive_the_json_path_exactly(
+    database: Database, tenant: TenantFixture
+) -> None:
+    """Grant rows travel to PostgreSQL as one JSON document: text with quotes, backslashes
+    and non-ASCII, big values, microsecond timestamps and nested ``consumed`` come back as
+    they were; grants of one write must share their promotion-wide columns."""
+    world = await setup_world(database, tenant.id)
+    pid = world.promotion_id
+    odd = 'c"quote\\back\u00e9\U0001f600 ,;\n'
+    expires = datetime(2027, 3, 1, 12, 30, 45, 123456, tzinfo=UTC)
+    created = datetime.now(UTC)
+    rows = []
+    for i in range(60):  # over 50: insert_grants takes the set-based path
+        row = _grant(tenant.id, pid, f"{odd}{i}")
+        row.update(
+            value_minor=2**62 + i,
+            created_at=created,
+            reference=f"r{i}",
+            expires_at=expires,
+            consumed=[{"key": "k", "window_start": START.isoformat(), "amount": i}],
+        )
+        rows.append(row)
+    async with database.unit_of_work() as session:
+        await GrantRepository(session, tenant.id).insert_grants(rows)
+    async with database.unit_of_work() as session:
+        stored = {
+            g.id: g
+            for g in (
+                await session.scalars(select(Grant).where(Grant.tenant_id == tenant.id))
+            ).all()
+        }
+    assert len(stored) == 60
+    for row in rows:
+        grant = stored[row["id"]]
+        assert grant.customer_id == row["customer_id"]
+        assert grant.value_minor == row["value_minor"]
+        assert grant.expires_at == expires
+        assert grant.created_at == row["created_at"]
+        assert grant.consumed == row["consumed"]
+        assert (grant.reference, grant.group_id, grant.tier_id) == (
+            row["reference"],
+            row["group_id"],
+            "high",
+        )
+    mixed = [{**_grant(tenant.id, pid, "x"), "created_at": created} for _ in range(60)]
+    mixed[-1]["promotion_version"] = 2
+    with pytest.raises(ValueError, match="must share"):
+        async with database.unit_of_work() as session:
+            await GrantRepository(session, tenant.id).insert_grants(mixed)
