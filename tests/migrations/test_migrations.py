@@ -152,3 +152,53 @@ def test_customer_stamps_survive_upgrade_and_downgrade(tmp_path: Path) -> None:
         ]
     finally:
         drop_database_url(url)
+
+
+def test_ledger_rows_survive_dropping_and_restoring_the_tenant_keys(tmp_path: Path) -> None:
+    """0012 drops the ledger tables' tenant foreign keys (SQLite: by copying each table);
+    their rows stay, and a downgrade puts the keys back."""
+    url = new_database_url(tmp_path, "ledger")
+    counter = (
+        "INSERT INTO usage_counters (tenant_id, key, window_start, limit_value, used) "
+        "VALUES (:t, 'p:cap:day', '2026-11-25 00:00:00+00:00', 10, 3)"
+    )
+    member = (
+        "INSERT INTO audience_members (tenant_id, key, window_start, customer_id) "
+        "VALUES (:t, 'p:cap:day', '2026-11-25 00:00:00+00:00', 'c1')"
+    )
+    count = (
+        "SELECT (SELECT count(*) FROM usage_counters), (SELECT sum(used) FROM usage_counters), "
+        "(SELECT count(*) FROM audience_members)"
+    )
+    try:
+        migrate.upgrade(url, "0011")
+        asyncio.run(
+            _run(
+                url,
+                (
+                    "INSERT INTO tenants (id, name, timezone, default_currency, week_start, "
+                    "locale, config_version, created_at, updated_at) VALUES ('t1', 'T', 'UTC', "
+                    "'EUR', 'monday', 'en', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                    {},
+                ),
+                (counter, {"t": "t1"}),
+                (member, {"t": "t1"}),
+            )
+        )
+        keys = (
+            "SELECT count(*) FROM information_schema.table_constraints WHERE constraint_type = "
+            "'FOREIGN KEY' AND table_name IN "
+            "('grants', 'grant_references', 'usage_counters', 'audience_members')"
+        )
+        postgres = url.startswith("postgresql")
+        migrate.upgrade(url)
+        assert asyncio.run(_run(url, (count, {}))) == [(1, 3, 1)]
+        if postgres:
+            assert asyncio.run(_run(url, (keys, {}))) == [(0,)]
+        migrate.downgrade(url, "0011")
+        assert asyncio.run(_run(url, (count, {}))) == [(1, 3, 1)]
+        if postgres:
+            assert asyncio.run(_run(url, (keys, {}))) == [(4,)]
+        migrate.upgrade(url)
+    finally:
+        drop_database_url(url)

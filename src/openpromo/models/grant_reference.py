@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, created_at_column
@@ -18,9 +18,8 @@ class GrantReference(Base):
 
     __tablename__ = "grant_references"
 
-    tenant_id: Mapped[str] = mapped_column(
-        String(36), ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
-    )
+    # No foreign key to tenants: a ledger table written by every commit (migration 0012).
+    tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     promotion_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     reference: Mapped[str] = mapped_column(String(255), primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(128))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, UTCDateTime
@@ -22,9 +22,8 @@ class UsageCounter(Base):
         CheckConstraint("used >= 0 AND used <= limit_value", name="used_within_limit"),
     )
 
-    tenant_id: Mapped[str] = mapped_column(
-        String(36), ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True
-    )
+    # No foreign key to tenants: a ledger table written by every commit (migration 0012).
+    tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
     limit_value: Mapped[int] = mapped_column(BigInteger())
