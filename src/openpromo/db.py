@@ -14,10 +14,13 @@ timeout instead, while read-only units use a plain deferred ``BEGIN`` and never 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
@@ -59,6 +62,26 @@ def _install_sqlite_hooks(engine: AsyncEngine, begin_statement: str, busy_ms: in
         connection.exec_driver_sql(begin_statement)
 
 
+# A run of 19 or more digits: an integer orjson might turn into a lossy float (beyond 64
+# bits), or a number the standard library reads the same anyway.
+_LONG_NUMBER = re.compile(r"\d{19,}")
+
+
+def read_json(text: str | bytes) -> Any:
+    """JSON columns as read from the database: orjson, several times faster (validation reads
+    customers' property documents by the thousand), except for documents holding a long
+    number — orjson reads integers beyond 64 bits as floats — or anything it refuses (such as
+    1e400): the standard library reads those, so the values are always the standard
+    library's."""
+    raw = text.decode() if isinstance(text, bytes) else text
+    if _LONG_NUMBER.search(raw) is None:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
+
+
 class Database:
     """The engines of one process. ``write`` units are serialised on SQLite, free on PostgreSQL."""
 
@@ -67,9 +90,9 @@ class Database:
         self.url = normalize_url(str(url) if isinstance(url, URL) else url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            self.engine = create_async_engine(self.url)
+            self.engine = create_async_engine(self.url, json_deserializer=read_json)
             _install_sqlite_hooks(self.engine, "BEGIN IMMEDIATE", settings.sqlite_busy_timeout_ms)
-            self.read_engine = create_async_engine(self.url)
+            self.read_engine = create_async_engine(self.url, json_deserializer=read_json)
             _install_sqlite_hooks(self.read_engine, "BEGIN", settings.sqlite_busy_timeout_ms)
         else:
             self.engine = create_async_engine(
@@ -77,6 +100,7 @@ class Database:
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
                 pool_pre_ping=settings.db_pool_pre_ping,
+                json_deserializer=read_json,
             )
             self.read_engine = self.engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)

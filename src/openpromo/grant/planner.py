@@ -256,6 +256,22 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
     caps_by_counter = {
         (cap_key(pid, cap.window), cap.window_start): cap for cap in limits.audience_caps
     }
+    # What does not depend on the candidate, worked out once: counters and whether their
+    # windows roll (a big batch plans tens of thousands of candidates).
+    cap_rolling = {counter: is_rolling(cap.window) for counter, cap in caps_by_counter.items()}
+    budgets: dict[str, list[tuple[RewardBudgetSpec, CounterId, bool]]] = {}
+    for budget in limits.reward_budgets:
+        budgets.setdefault(budget.reward_type, []).append(
+            (
+                budget,
+                (budget_key(pid, budget.reward_type, budget.window), budget.window_start),
+                is_rolling(budget.window),
+            )
+        )
+    customer_limits = {
+        reward_type: [(lim, is_rolling(lim.window)) for lim in lims]
+        for reward_type, lims in limits.customer_limits.items()
+    }
     for cand in candidates:
         out = Outcome(cand.index, cand.customer_id)
         outcomes[cand.index] = out
@@ -293,7 +309,7 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
         for reward_type, value in cand.rewards:
             consumptions: list[Consumption] = []
             rejected = False
-            for lim in limits.customer_limits.get(reward_type, ()):
+            for lim, lim_rolling in customer_limits.get(reward_type, ()):
                 vkey = customer_value_key(pid, reward_type, lim.window, cust)
                 gkey = customer_grants_key(pid, reward_type, lim.window, cust)
                 used_value = t.used((vkey, lim.window_start))
@@ -311,13 +327,7 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
                         )
                         break
                     consumptions.append(
-                        Consumption(
-                            gkey,
-                            lim.window_start,
-                            1,
-                            lim.max_grants,
-                            rolling=is_rolling(lim.window),
-                        )
+                        Consumption(gkey, lim.window_start, 1, lim.max_grants, rolling=lim_rolling)
                     )
                 if lim.max_value is not None:
                     room = lim.max_value - used_value
@@ -333,13 +343,7 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
                         break
                     value = min(value, room)
                     consumptions.append(
-                        Consumption(
-                            vkey,
-                            lim.window_start,
-                            -1,
-                            lim.max_value,
-                            rolling=is_rolling(lim.window),
-                        )
+                        Consumption(vkey, lim.window_start, -1, lim.max_value, rolling=lim_rolling)
                     )  # amount filled in once the value is final
             if not rejected:
                 staged.append(PlannedReward(reward_type, value, consumptions))
@@ -348,11 +352,10 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
         # 3. audience caps
         memberships: list[CounterId] = []
         cap_blocked = False
-        for cap in limits.audience_caps:
-            counter = (cap_key(pid, cap.window), cap.window_start)
+        for counter in cap_rolling:
             if t.is_member(counter, cust):
                 continue
-            if t.used(counter) >= cap.limit:
+            if t.used(counter) >= caps_by_counter[counter].limit:
                 cap_blocked = True
                 break
             memberships.append(counter)
@@ -366,12 +369,8 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
         for reward in staged:
             value = reward.value
             budget_consumptions: list[Consumption] = []
-            for budget in limits.reward_budgets:
-                if budget.reward_type != reward.reward_type:
-                    continue
-                key = budget_key(pid, budget.reward_type, budget.window)
-                used = t.used((key, budget.window_start))
-                room = budget.limit - used
+            for budget, budget_counter, budget_rolling in budgets.get(reward.reward_type, ()):
+                room = budget.limit - t.used(budget_counter)
                 if value > room:
                     if budget.on_exceed == "truncate" and room > 0:
                         value = room
@@ -387,11 +386,11 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
                         break
                 budget_consumptions.append(
                     Consumption(
-                        key,
-                        budget.window_start,
+                        budget_counter[0],
+                        budget_counter[1],
                         -1,
                         budget.limit,
-                        rolling=is_rolling(budget.window),
+                        rolling=budget_rolling,
                     )
                 )
             if value <= 0:
@@ -417,7 +416,7 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
                     1,
                     cap.limit,
                     audience=True,
-                    rolling=is_rolling(cap.window),
+                    rolling=cap_rolling[counter],
                 )
             )
         out.new_memberships = memberships
