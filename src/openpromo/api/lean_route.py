@@ -10,9 +10,9 @@ exception handlers, the body-size limit) and replaces only the per-request work:
 * the body is validated straight from the raw bytes by pydantic's JSON parser
   (``model_validate_json``) — any content type is read as JSON;
 * the endpoint is called with the path parameters, ``body``, ``request`` and the two API-key
-  schemes' values (``bearer``, ``header_key``, read as ``HTTPBearer`` and ``APIKeyHeader`` with
-  ``auto_error=False`` read them), which is the whole signature such endpoints
-  may have (``check_signature`` refuses anything else when the route is declared);
+  schemes' values (``bearer``, ``header_key``: what ``HTTPBearer`` and ``APIKeyHeader`` with
+  ``auto_error=False`` would resolve) — the whole signature such an endpoint may have
+  (``check_signature`` refuses anything else when the route is declared);
 * invalid bodies raise ``RequestValidationError`` with ``body`` leading each location, which
   the API's handler turns into the usual 422 problem.
 """
