@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from openpromo.db import Database
-from openpromo.grant.repository import _MEMBERS_BY_PROBES
+from openpromo.grant.repository import _LOCK_COUNTERS_READ_MEMBERS_PG, _MEMBERS_BY_PROBES
 from tests.conftest import TenantFixture, is_postgres
 
 pytestmark = pytest.mark.skipif(
@@ -64,3 +64,38 @@ async def test_audience_member_reads_probe_the_primary_key(
     assert "Seq Scan on audience_members" not in plan, plan
     assert "Hash" not in plan, plan
     assert re.search(r"Index (Only )?Scan using \S+ on audience_members", plan), plan
+
+
+async def test_a_small_commits_state_read_probes_both_primary_keys(
+    database: Database, tenant: TenantFixture
+) -> None:
+    """The one-round-trip read of a small commit (counters locked, then members) keeps to
+    index probes in its generic plan, on tables with statistics."""
+    async with database.unit_of_work() as session:
+        await session.execute(
+            text(
+                "INSERT INTO audience_members (tenant_id, key, window_start, customer_id) "
+                "SELECT :t, 'plan:cap:day', now(), 'c' || g FROM generate_series(1, 50000) g"
+            ),
+            {"t": tenant.id},
+        )
+        await session.execute(
+            text(
+                "INSERT INTO usage_counters (tenant_id, key, window_start, limit_value, used) "
+                "SELECT :t, 'plan:cust:' || g, now(), 10, 1 FROM generate_series(1, 50000) g"
+            ),
+            {"t": tenant.id},
+        )
+    async with database.unit_of_work() as session:
+        await session.execute(text("ANALYZE audience_members"))
+        await session.execute(text("ANALYZE usage_counters"))
+    plan = await _generic_plan(
+        database,
+        _LOCK_COUNTERS_READ_MEMBERS_PG,
+        "varchar, varchar[], timestamptz[], varchar[], timestamptz[], varchar[]",
+        "'t', ARRAY['k'], ARRAY[now()], ARRAY['k'], ARRAY[now()], ARRAY['c']",
+    )
+    for table in ("audience_members", "usage_counters"):
+        assert f"Seq Scan on {table}" not in plan, plan
+        assert re.search(rf"Index (Only )?Scan using \S+ on {table}", plan), plan
+    assert "Hash" not in plan, plan

@@ -122,6 +122,25 @@ _COUNTERS_AND_MEMBERS_PG = (
     "AND customer_id = ANY($6::varchar[])"
 )
 
+# A small commit's state in one round trip: its counter rows locked (one probe per pair, in
+# the order given: key order, the lock order), then its customers' audience memberships (one
+# probe per (counter, customer), as _MEMBERS_BY_PROBES). UNION ALL runs its branches in order.
+_LOCK_COUNTERS_READ_MEMBERS_PG = (
+    "WITH c AS (SELECT u.key, u.window_start, u.used "
+    "FROM unnest($2::varchar[], $3::timestamptz[]) WITH ORDINALITY AS w(key, ws, n) "
+    "CROSS JOIN LATERAL (SELECT c.key, c.window_start, c.used FROM usage_counters c "
+    "WHERE c.tenant_id = $1 AND c.key = w.key AND c.window_start = w.ws FOR UPDATE) AS u "
+    "ORDER BY w.n), "
+    "m AS (SELECT a.key, a.window_start, a.customer_id "
+    "FROM unnest($4::varchar[], $5::timestamptz[]) AS w(key, ws) "
+    "CROSS JOIN unnest($6::varchar[]) AS cu(customer_id) "
+    "CROSS JOIN LATERAL (SELECT a.key, a.window_start, a.customer_id FROM audience_members a "
+    "WHERE a.tenant_id = $1 AND a.key = w.key AND a.window_start = w.ws "
+    "AND a.customer_id = cu.customer_id LIMIT 1) AS a) "
+    "SELECT 'u', key, window_start, used, NULL::varchar FROM c "
+    "UNION ALL SELECT 'm', key, window_start, NULL::bigint, customer_id FROM m"
+)
+
 # One index probe per (key, window_start) pair, in the order given (sorted: the lock order),
 # whatever the planner's statistics say.
 _PAIRS_SQL = (
@@ -603,6 +622,37 @@ class GrantRepository:
                 if (key, start) in chunk_set:
                     out[(key, start)] = int(used)
         return out
+
+    async def lock_counters_and_read_members(
+        self,
+        counters: Iterable[CounterId],
+        member_counters: Sequence[CounterId],
+        customers: Sequence[str],
+    ) -> tuple[dict[CounterId, int], dict[CounterId, set[str]]]:
+        """PostgreSQL, a small commit: ``read_counters(lock=True)`` and ``members`` in ONE
+        round trip — the counters locked first, in key order, then the members read. One round
+        trip less while the promotion's counter rows are locked, which is what bounds
+        single-customer commit throughput."""
+        wanted = sorted(set(counters))
+        pairs = sorted(set(member_counters)) if customers else []
+        used: dict[CounterId, int] = {}
+        members: dict[CounterId, set[str]] = {c: set() for c in member_counters}
+        rows = await rawpg.fetch(
+            self.session,
+            _LOCK_COUNTERS_READ_MEMBERS_PG,
+            self.tenant_id,
+            [key for key, _ in wanted],
+            [start for _, start in wanted],
+            [key for key, _ in pairs],
+            [start for _, start in pairs],
+            sorted(set(customers)),
+        )
+        for kind, key, start, count, customer in rows:
+            if kind == "u":
+                used[(key, start)] = int(count)
+            else:
+                members.setdefault((key, start), set()).add(customer)
+        return used, members
 
     async def read_counters_and_members(
         self,

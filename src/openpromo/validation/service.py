@@ -796,11 +796,11 @@ class ValidationService:
             for cap in limits.audience_caps
             if not is_rolling(cap.window)
         ]
-        if not lock and len(calendar) + len(customers) <= SMALL_READ:
-            # A small dry run: counters and audience members in one round trip.
-            state.used, members = await grepo.read_counters_and_members(
-                calendar.keys(), cap_counters, customers
-            )
+        small = len(calendar) + len(customers) <= SMALL_READ
+        if small and (not lock or grepo.is_postgres):
+            # Counters and audience members in one round trip (a commit: counters locked).
+            read = grepo.lock_counters_and_read_members if lock else grepo.read_counters_and_members
+            state.used, members = await read(calendar.keys(), cap_counters, customers)
             if cap_counters:
                 state.members = members
         else:
