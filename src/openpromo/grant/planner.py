@@ -239,13 +239,20 @@ class _Tracker:
         )
 
 
-def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> Plan:
+def plan(
+    candidates: Iterable[Candidate],
+    limits: Limits,
+    state: LimitState,
+    *,
+    with_deltas: bool = True,
+) -> Plan:
     """Work the candidates through in the given order against ``state``.
 
     Rolling windows use the same keys as calendar ones, with ``window_start`` the window's
     lower bound: the service loads their usage (and, for audience caps, which of the batch's
     customers are already in) from the live grants, and nothing is written to counters for
-    them — the grants themselves are their usage.
+    them — the grants themselves are their usage. ``with_deltas=False`` (a dry run) leaves
+    ``Plan.deltas`` empty.
     """
     t = _Tracker(state)
     outcomes: dict[int, Outcome] = {}
@@ -438,7 +445,7 @@ def plan(candidates: Iterable[Candidate], limits: Limits, state: LimitState) -> 
             else:
                 out.use_fallback = True
     deltas: dict[CounterId, tuple[int, int]] = {}
-    for out in outcomes.values():
+    for out in outcomes.values() if with_deltas else ():
         for reward in out.granted:
             for c in reward.consumptions:
                 _accumulate(deltas, c)

@@ -88,6 +88,7 @@ class _Ctx:
     allocated: PromocodeValue | None = None
     needs_allocation: bool = False
     group: int = 0  # which request of a grouped call (``validate_together``)
+    shown: list[tuple[str, int]] = field(default_factory=list)  # result rewards, minor units
 
 
 @dataclass
@@ -479,10 +480,10 @@ class ValidationService:
             for cand in candidates:
                 by_group.setdefault(by_index[cand.index].group, []).append(cand)
             for number, mine in by_group.items():
-                part = self._plan(mine, limits, state, selection, groups[1][number])
+                part = self._plan(mine, limits, state, selection, groups[1][number], commit=False)
                 outcomes.extend(part.outcomes.values())
         else:
-            planned = self._plan(candidates, limits, state, selection, seed)
+            planned = self._plan(candidates, limits, state, selection, seed, commit=body.commit)
             outcomes.extend(planned.outcomes.values())
         if body.commit:
             await self._apply(
@@ -516,9 +517,12 @@ class ValidationService:
         state: LimitState,
         selection: Mapping[str, Any],
         seed: bytes,
+        *,
+        commit: bool,
     ) -> Plan:
         """Order the candidates (audience selection, when the caps cannot take them all) and
-        plan them against ``state``, which planning does not change."""
+        plan them against ``state``, which planning does not change. A dry run needs no
+        counter deltas."""
         if candidates and limits.audience_caps and needs_selection(candidates, limits, state):
             descending = selection.get("order", "desc") == "desc"
             ordered = selection_order(
@@ -526,7 +530,7 @@ class ValidationService:
             )
         else:
             ordered = candidates
-        return plan(ordered, limits, state)
+        return plan(ordered, limits, state, with_deltas=commit)
 
     def _constrain(
         self,
@@ -987,6 +991,7 @@ class ValidationService:
         result["reasons"].extend(r.as_dict() for r in outcome.reasons)
         if outcome.granted:
             result["eligible"] = True
+            ctx.shown = [(r.reward_type, r.value) for r in outcome.granted]
             result["rewards"] = [
                 {
                     "reward_type": r.reward_type,
@@ -1015,6 +1020,7 @@ class ValidationService:
         names = {t.id: t.name for t in getattr(rules, "tiers", ())}
         result["eligible"] = any(g.status == "granted" for g in live)
         result["tier"] = {"id": first.tier_id, "name": names.get(first.tier_id)}
+        ctx.shown = [(g.reward_type, g.value_minor) for g in live]
         result["rewards"] = [
             {
                 "reward_type": g.reward_type,
@@ -1041,7 +1047,7 @@ class ValidationService:
 
     def _response(self, outcome: _Outcome, contexts: Sequence[_Ctx]) -> dict[str, Any]:
         reward_types = outcome.reward_types
-        totals: dict[str, Decimal] = {}
+        totals: dict[str, int] = {}  # minor units
         eligible = 0
         results = []
         for ctx in contexts:
@@ -1050,10 +1056,8 @@ class ValidationService:
             result.pop("existing", None)
             if result["eligible"]:
                 eligible += 1
-                for reward in result["rewards"]:
-                    totals[reward["reward_type"]] = totals.get(
-                        reward["reward_type"], Decimal(0)
-                    ) + Decimal(reward["value"])
+                for reward_type, minor in ctx.shown:
+                    totals[reward_type] = totals.get(reward_type, 0) + minor
             else:
                 result["rewards"] = []
             if result.get("reference") is None:
@@ -1068,7 +1072,7 @@ class ValidationService:
                 "eligible": eligible,
                 "ineligible": len(contexts) - eligible,
                 "rewards_total": {
-                    key: format_value(value, reward_types[key].info.decimals)
+                    key: format_minor(value, reward_types[key].info.decimals)
                     for key, value in sorted(totals.items())
                 },
             },
