@@ -135,11 +135,13 @@ async def test_the_same_reference_in_concurrent_requests_grants_once(
     assert referenced == 2  # one grant per reward of the one granted context
 
 
+@pytest.mark.parametrize("commit", [True, False], ids=["commit", "dry_run"])
 async def test_a_failed_shared_transaction_reruns_each_request_alone(
     app: FastAPI,
     database: Database,
     tenant: TenantFixture,
     monkeypatch: pytest.MonkeyPatch,
+    commit: bool,
 ) -> None:
     calls: list[int] = []
 
@@ -157,12 +159,13 @@ async def test_a_failed_shared_transaction_reruns_each_request_alone(
     monkeypatch.setattr(ValidationService, "validate_together", broken)
     world = await setup_world(database, tenant.id)
     path = f"/v1/promotions/{world.promotion_id}/validate-customers"
-    bodies = [{"contexts": [ctx(f"f{i}", "150")], "commit": True} for i in range(N)]
+    bodies = [{"contexts": [ctx(f"f{i}", "150")], "commit": commit} for i in range(N)]
     responses = await _commit_all(app, tenant.admin_key, path, bodies)
     assert calls  # a shared transaction was tried
     assert all(r.status_code == 200 for r in responses), responses[0].text
     assert [r.json()["results"][0]["customer_id"] for r in responses] == [f"f{i}" for i in range(N)]
     assert all(r.json()["results"][0]["eligible"] for r in responses)
+    assert all(r.json()["commit"] is commit for r in responses)
 
 
 async def test_requests_with_an_idempotency_key_or_many_contexts_go_alone(
@@ -264,26 +267,3 @@ async def test_grouped_dry_runs_answer_as_if_each_were_alone(
             select(func.count()).where(UsageCounter.tenant_id == tenant.id)
         )
     assert (grants, counters) == (0, 0)
-
-
-async def test_a_failed_grouped_dry_run_reruns_each_request_alone(
-    app: FastAPI, database: Database, tenant: TenantFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[int] = []
-
-    async def broken(self: ValidationService, *args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        raise RuntimeError("shared read failed")
-
-    monkeypatch.setattr(ValidationService, "validate_together", broken)
-    world = await setup_world(database, tenant.id)
-    path = f"/v1/promotions/{world.promotion_id}/validate-customers"
-    bodies = [{"contexts": [ctx(f"fd{i}", "150")]} for i in range(N)]
-    responses = await _commit_all(app, tenant.admin_key, path, bodies)
-    assert calls  # a shared read was tried
-    assert all(r.status_code == 200 for r in responses), responses[0].text
-    assert [r.json()["results"][0]["customer_id"] for r in responses] == [
-        f"fd{i}" for i in range(N)
-    ]
-    assert all(r.json()["results"][0]["eligible"] for r in responses)
-    assert all(r.json()["commit"] is False for r in responses)

@@ -572,7 +572,9 @@ class GrantRepository:
         if not counters:
             return
         if self.is_postgres:
-            await self._counters_from_arrays(_ENSURE_COUNTERS, sorted(counters.items()), [])
+            await self._counters_from_arrays(
+                _ENSURE_COUNTERS, sorted(counters.items()), [0] * len(counters)
+            )
             return
         rows = [
             {
@@ -762,7 +764,7 @@ class GrantRepository:
                     "keys": [key for (key, _), _ in chunk],
                     "starts": [window_start for (_, window_start), _ in chunk],
                     "limits": [limit for _, limit in chunk],
-                    "amounts": amounts[start : start + 20_000] or [0] * len(chunk),
+                    "amounts": amounts[start : start + 20_000],
                 },
             )
 

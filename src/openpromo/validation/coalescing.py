@@ -113,10 +113,11 @@ class ValidationCoalescer:
         return await waiting.done
 
     async def _drain(self, key: tuple[Any, ...], line: _Line, target: Target) -> None:
+        commit = key[0]
         batch: list[_Waiting] = []
         try:
             while line.waiting:
-                batch = _take(line.waiting, disjoint_references=key[0])
+                batch = _take(line.waiting, disjoint_references=commit)
                 await _run(batch, target)
         except BaseException as exc:
             # Cancelled (shutdown) or a bug here: nobody may wait for ever.
