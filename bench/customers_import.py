@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 
 TARGET_RATIO = 4.0
 
-SCHEMA = [
+SCHEMA: list[dict[str, Any]] = [
     {"key": "vip_level", "type": "string", "allowed_values": ["bronze", "silver", "gold"]},
     {"key": "deposits", "type": "integer", "min": 0},
     {"key": "ltv", "type": "decimal"},

@@ -240,14 +240,14 @@ C0, C5, C10, C50, C75, C100, C250 = (D(n).quantize(CENT) for n in (0, 5, 10, 50,
 def pct(base: Decimal | None, percent: Decimal, low: Decimal, high: Decimal) -> Decimal:
     if base is None:
         return C0
-    value = (max(base, 0) * percent / 100).quantize(CENT, ROUND_DOWN)
+    value = (max(base, N0) * percent / 100).quantize(CENT, ROUND_DOWN)
     return min(max(value, low), high)
 
 
 def per(base: Decimal | None, step: Decimal, value: Decimal) -> Decimal:
     if base is None:
         return N0
-    return ((max(base, 0) // step) * value).quantize(ONE, ROUND_DOWN)
+    return ((max(base, N0) // step) * value).quantize(ONE, ROUND_DOWN)
 
 
 def hand_written(ctx: Mapping[str, Any]) -> TierMatch | None:

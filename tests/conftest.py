@@ -35,7 +35,7 @@ def is_postgres() -> bool:
 
 
 async def _create_pg_database(server_url: str, name: str) -> None:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     url = make_url(server_url)
     conn = await asyncpg.connect(

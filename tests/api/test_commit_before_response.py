@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -36,7 +36,7 @@ async def test_write_is_visible_to_other_connections_when_the_response_starts(
         received = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             # Another connection: it sees the row only if the request's transaction committed.
             async with database.unit_of_work(write=False) as session:

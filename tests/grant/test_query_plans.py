@@ -8,10 +8,10 @@ tests force that generic plan and check it probes the index instead of reading a
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 
 from openpromo.db import Database
 from openpromo.grant.repository import _LOCK_COUNTERS_READ_MEMBERS_PG, _MEMBERS_BY_PROBES
@@ -59,7 +59,7 @@ async def test_audience_member_reads_probe_the_primary_key(
     # A table with statistics: the generic plan of a join would hash the whole table.
     await _fill_members(database, tenant)
     names = ["keys", "starts", "customers", "tenant_id"]
-    sql = _positional(str(_MEMBERS_BY_PROBES.element.text), names)
+    sql = _positional(cast(TextClause, _MEMBERS_BY_PROBES.element).text, names)
     plan = await _generic_plan(
         database,
         sql,

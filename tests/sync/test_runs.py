@@ -144,7 +144,7 @@ async def test_sql_source_with_a_synchronous_driver_runs_in_a_thread(
 async def postgres_source(tmp_path: Path) -> AsyncIterator[str]:
     if not is_postgres():
         pytest.skip("a second PostgreSQL database needs OPENPROMO_TEST_DATABASE_URL")
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     url = await asyncio.to_thread(new_database_url, tmp_path, "syncsrc")
     parsed = make_url(url)

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 if Path(CHROMIUM).exists():
-    from playwright.async_api import Browser, Page, async_playwright, expect
+    from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
 else:  # pragma: no cover - the module is skipped
     Browser = Page = object  # type: ignore[misc,assignment]
 
@@ -236,7 +236,7 @@ async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database
     values = "\n".join(f"CODE{i:05d}" for i in range(2000)).encode()
     await page.set_input_files(
         "#upload input[name=file]",
-        files=[{"name": "codes.txt", "mimeType": "text/plain", "buffer": values}],
+        files=[FilePayload(name="codes.txt", mimeType="text/plain", buffer=values)],
     )
     await page.click("#upload button:has-text('Upload')")
     await expect(page.locator("#upload-inserted")).to_have_text("2000")
