@@ -6,16 +6,21 @@ they import this module as ``_common``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 from sqlalchemy.engine import make_url
 
 BIN = Path(sys.executable).parent
@@ -68,3 +73,55 @@ async def admin_connect(server_url: str, database: str | None = None) -> Any:
         password=url.password,
         database=database or url.database or "postgres",
     )
+
+
+@contextmanager
+def bench_database(server_url: str, *, keep: bool = False) -> Iterator[tuple[str, dict[str, str]]]:
+    """A fresh, migrated database on the PostgreSQL server of ``server_url``, dropped at the
+    end unless ``keep``. Yields its name and the environment that points ``openpromo`` at it."""
+    name = f"openpromo_bench_{secrets.token_hex(4)}"
+
+    async def admin(statement: str) -> None:
+        conn = await admin_connect(server_url)
+        try:
+            await conn.execute(statement)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+        env = {**os.environ, "OPENPROMO_DATABASE_URL": url, "OPENPROMO_LOG_LEVEL": "WARNING"}
+        subprocess.run([OPENPROMO, "db", "upgrade"], env=env, check=True, capture_output=True)
+        yield name, env
+    finally:
+        if not keep:
+            asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def openpromo_server(env: dict[str, str], *extra: str) -> Iterator[tuple[int, str]]:
+    """``openpromo serve`` in a subprocess on a free port, once it answers ``/readyz``.
+    Yields its pid and base URL; stops it at the end."""
+    port = free_port()
+    server = subprocess.Popen(
+        [OPENPROMO, "serve", "--port", str(port), "--no-migrate", *extra],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(f"{base}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise SystemExit("the server did not become ready")
+        yield server.pid, base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -33,17 +33,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import secrets
-import subprocess
-import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import httpx
-from _common import CHUNK, OPENPROMO, admin_connect, cli, file_chunks, free_port, memory_kb
-from sqlalchemy.engine import make_url
+from _common import (
+    CHUNK,
+    admin_connect,
+    bench_database,
+    cli,
+    file_chunks,
+    memory_kb,
+    openpromo_server,
+)
 
 TARGET_SECONDS_PER_MILLION = 15.0
 TARGET_RATIO = 3.0
@@ -141,51 +146,20 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database")
     args = parser.parse_args()
 
-    name = f"openpromo_bench_{secrets.token_hex(4)}"
     server_url = args.database_url
-
-    async def create_db() -> None:
-        conn = await admin_connect(server_url)
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        await conn.close()
-
-    async def drop_db() -> None:
-        conn = await admin_connect(server_url)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
-
-    asyncio.run(create_db())
-    db_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "OPENPROMO_DATABASE_URL": db_url, "OPENPROMO_LOG_LEVEL": "WARNING"}
-    workdir = Path(tempfile.mkdtemp(prefix="openpromo-bench-"))
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        subprocess.run([OPENPROMO, "db", "upgrade"], env=env, check=True, capture_output=True)
+    with ExitStack() as stack:
+        name, env = stack.enter_context(bench_database(server_url, keep=args.keep))
+        workdir = Path(stack.enter_context(TemporaryDirectory(prefix="openpromo-bench-")))
         api_tenant = cli(env, "tenant", "create", "bench-api", "--json")
         cli_tenant = cli(env, "tenant", "create", "bench-cli", "--json")
-
-        port = free_port()
-        server = subprocess.Popen(
-            [OPENPROMO, "serve", "--port", str(port), "--no-migrate"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        server_pid, base = stack.enter_context(openpromo_server(env))
+        http = stack.enter_context(
+            httpx.Client(
+                base_url=base,
+                headers={"Authorization": f"Bearer {api_tenant['api_key']}"},
+                timeout=None,
+            )
         )
-        base = f"http://127.0.0.1:{port}"
-        http = httpx.Client(
-            base_url=base,
-            headers={"Authorization": f"Bearer {api_tenant['api_key']}"},
-            timeout=None,
-        )
-        for _ in range(200):
-            try:
-                if http.get("/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
-            raise SystemExit("the server did not become ready")
 
         def bulk(client: httpx.Client, label: str) -> str:
             response = client.post("/v1/promocodes", json={"name": label, "type": "bulk"})
@@ -200,7 +174,7 @@ def main() -> None:
         # (a) API upload
         api_code = bulk(http, "bench api upload")
         asyncio.run(empty_value_table(server_url, name))
-        memory_before = memory_kb(server.pid)
+        memory_before = memory_kb(server_pid)
         started = time.perf_counter()
         response = http.post(
             f"/v1/promocodes/{api_code}/values",
@@ -210,7 +184,7 @@ def main() -> None:
         api_seconds = time.perf_counter() - started
         response.raise_for_status()
         api_report = response.json()
-        memory_after = memory_kb(server.pid)
+        memory_after = memory_kb(server_pid)
         assert api_report["inserted"] == args.count, api_report
 
         # (b) CLI upload (another tenant: the values would already exist in the first)
@@ -251,7 +225,7 @@ def main() -> None:
         gen_seconds = time.perf_counter() - started
         response.raise_for_status()
         gen_report = response.json()
-        memory_end = memory_kb(server.pid)
+        memory_end = memory_kb(server_pid)
 
         def rate(seconds: float) -> str:
             return f"{seconds:7.2f} s  {args.count / seconds:12,.0f} values/s"
@@ -308,7 +282,7 @@ def main() -> None:
             print(f"memory check: {args.lines:,} lines, {big_file.stat().st_size / 1e6:.0f} MB")
             big_code = bulk(http, "bench memory")
             asyncio.run(empty_value_table(server_url, name))
-            before = memory_kb(server.pid)
+            before = memory_kb(server_pid)
             started = time.perf_counter()
             response = http.post(
                 f"/v1/promocodes/{big_code}/values",
@@ -317,7 +291,7 @@ def main() -> None:
             )
             seconds = time.perf_counter() - started
             response.raise_for_status()
-            after = memory_kb(server.pid)
+            after = memory_kb(server_pid)
             growth_mb = (after["VmHWM"] - before["VmHWM"]) / 1024
             print(
                 f"    upload {seconds:.1f} s ({args.lines / seconds:,.0f} values/s), inserted "
@@ -328,16 +302,6 @@ def main() -> None:
                 f"{verdict(growth_mb < TARGET_MEMORY_MB)}: server memory growth {growth_mb:.0f} MB "
                 f"for {args.lines:,} lines (target < {TARGET_MEMORY_MB:.0f} MB)"
             )
-        http.close()
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        for path in workdir.iterdir():
-            path.unlink()
-        workdir.rmdir()
-        if not args.keep:
-            asyncio.run(drop_db())
 
 
 if __name__ == "__main__":

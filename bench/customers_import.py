@@ -21,19 +21,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import httpx
-from _common import OPENPROMO, admin_connect, cli, cpu_seconds, file_chunks, free_port, memory_kb
-from sqlalchemy.engine import make_url
+from _common import (
+    admin_connect,
+    bench_database,
+    cli,
+    cpu_seconds,
+    file_chunks,
+    memory_kb,
+    openpromo_server,
+)
 
 TARGET_RATIO = 4.0
 
@@ -156,51 +162,15 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
     server_url = args.database_url
-    name = f"openpromo_bench_customers_{os.getpid()}"
-
-    async def create_db() -> None:
-        conn = await admin_connect(server_url)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-        await conn.close()
-
-    async def drop_db() -> None:
-        conn = await admin_connect(server_url)
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
-
-    asyncio.run(create_db())
-    db_url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "OPENPROMO_DATABASE_URL": db_url, "OPENPROMO_LOG_LEVEL": "WARNING"}
-    server: subprocess.Popen[bytes] | None = None
-    workdir = Path(tempfile.mkdtemp(prefix="openpromo-bench-"))
-    try:
-        subprocess.run([OPENPROMO, "db", "upgrade"], env=env, check=True, capture_output=True)
+    with ExitStack() as stack:
+        name, env = stack.enter_context(bench_database(server_url, keep=args.keep))
+        workdir = Path(stack.enter_context(TemporaryDirectory(prefix="openpromo-bench-")))
         created = cli(env, "tenant", "create", "Bench", "--json")
         admin_key = str(created["api_key"])
-        port = free_port()
-        serve_help = subprocess.run(
-            [OPENPROMO, "serve", "--help"], env=env, capture_output=True, text=True
-        ).stdout
-        extra = ["--no-worker"] if "--no-worker" in serve_help else []
-        server = subprocess.Popen(
-            [OPENPROMO, "serve", "--port", str(port), "--no-migrate", *extra],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        # No background worker: nothing but the import runs in the server process.
+        server_pid, base = stack.enter_context(openpromo_server(env, "--no-worker"))
         headers = {"Authorization": f"Bearer {admin_key}"}
         with httpx.Client(base_url=base, headers=headers, timeout=None) as http:
-            for _ in range(200):
-                try:
-                    if http.get("/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
-            else:
-                raise SystemExit("the server did not become ready")
             response = http.put("/v1/schemas/customer", json={"properties": SCHEMA})
             assert response.status_code == 200, response.text
             response = http.put(
@@ -212,8 +182,8 @@ def main() -> None:
             print(f"writing {args.rows:,} rows to {data} …", file=sys.stderr)
             write_rows(data, args.rows)
             size_mb = data.stat().st_size / 1e6
-            memory_before = memory_kb(server.pid)
-            cpu_before = cpu_seconds(server.pid)
+            memory_before = memory_kb(server_pid)
+            cpu_before = cpu_seconds(server_pid)
             asyncio.run(checkpoint(server_url, name))
             print("importing through the API …", file=sys.stderr)
             started = time.perf_counter()
@@ -223,8 +193,8 @@ def main() -> None:
                 headers={"Content-Type": "application/x-ndjson"},
             )
             api_seconds = time.perf_counter() - started
-            server_cpu = cpu_seconds(server.pid) - cpu_before
-            memory_after = memory_kb(server.pid)
+            server_cpu = cpu_seconds(server_pid) - cpu_before
+            memory_after = memory_kb(server_pid)
             assert response.status_code == 200, response.text
             report = response.json()
             assert report["rows_upserted"] == args.rows, report
@@ -262,15 +232,6 @@ def main() -> None:
         )
         verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
         print(f"ratio API/COPY: {ratio:.2f} (target <= {TARGET_RATIO:g}): {verdict}")
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        for path in workdir.iterdir():
-            path.unlink()
-        workdir.rmdir()
-        if not args.keep:
-            asyncio.run(drop_db())
 
 
 if __name__ == "__main__":
