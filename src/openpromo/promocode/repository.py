@@ -31,6 +31,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -414,7 +415,7 @@ class PromocodeRepository:
         ).order_by(key, self._staged_order())
         columns = ["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"]
         if fresh:  # PostgreSQL only (DISTINCT ON)
-            source = source.distinct(key).where(
+            source = source.ext(distinct_on(key)).where(
                 ~exists().where(
                     PromocodeValue.tenant_id == self.tenant_id, PromocodeValue.value_key == key
                 )
