@@ -7,8 +7,10 @@ more than the validation itself once concurrent requests share their reads. A
 ``LeanJSONRoute`` keeps the declaration (OpenAPI schema, body model, security schemes,
 exception handlers, the body-size limit) and replaces only the per-request work:
 
-* the body is validated straight from the raw bytes by pydantic's JSON parser
-  (``model_validate_json``) — any content type is read as JSON;
+* a JSON body (``application/json`` or ``application/*+json``) is validated straight from
+  the raw bytes by pydantic's JSON parser (``model_validate_json``); any other request — no
+  content type, or another one — goes to FastAPI's own handler, which refuses it exactly as
+  on every other route (422);
 * the endpoint is called with the path parameters, ``body``, ``request`` and the two API-key
   schemes' values (``bearer``, ``header_key``: what ``HTTPBearer`` and ``APIKeyHeader`` with
   ``auto_error=False`` would resolve) — the whole signature such an endpoint may have
@@ -19,6 +21,7 @@ exception handlers, the body-size limit) and replaces only the per-request work:
 
 from __future__ import annotations
 
+import email.message
 import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -41,9 +44,12 @@ class LeanJSONRoute(APIRoute):
         endpoint = self.endpoint
         model = _body_model(self)
         check_signature(endpoint, self.param_convertors)
+        generic = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
-            authorization, header_key = _key_headers(request.scope["headers"])
+            authorization, header_key, content_type = _headers(request.scope["headers"])
+            if not _is_json(content_type):
+                return await generic(request)
             raw = await request.body()
             try:
                 body = model.model_validate_json(raw)
@@ -73,19 +79,38 @@ def _bearer(authorization: str | None) -> HTTPAuthorizationCredentials | None:
 
 
 _AUTHORIZATION = b"authorization"
+_CONTENT_TYPE = b"content-type"
 _HEADER_KEY = header_scheme.model.name.lower().encode("latin-1")
 
 
-def _key_headers(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
-    """The Authorization and X-API-Key header values, in one pass over the raw headers
-    (ASGI servers give header names in lower case)."""
+def _headers(headers: list[tuple[bytes, bytes]]) -> tuple[str | None, str | None, bytes | None]:
+    """The Authorization and X-API-Key header values and the raw Content-Type, in one pass
+    over the raw headers (ASGI servers give header names in lower case)."""
     authorization = header_key = None
+    content_type = None
     for name, value in headers:
         if name == _AUTHORIZATION and authorization is None:
             authorization = value.decode("latin-1")
         elif name == _HEADER_KEY and header_key is None:
             header_key = value.decode("latin-1")
-    return authorization, header_key
+        elif name == _CONTENT_TYPE and content_type is None:
+            content_type = value
+    return authorization, header_key, content_type
+
+
+def _is_json(content_type: bytes | None) -> bool:
+    """FastAPI's rule for reading a body as JSON (strict content type): ``application/json``
+    or ``application/<anything>+json``, parameters allowed; no content type is not JSON."""
+    if content_type is None:
+        return False
+    if content_type == b"application/json":  # what nearly every client sends
+        return True
+    message = email.message.Message()
+    message["content-type"] = content_type.decode("latin-1")
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (
+        subtype == "json" or subtype.endswith("+json")
+    )
 
 
 def _body_model(route: APIRoute) -> type[BaseModel]:
