@@ -8,6 +8,7 @@ process; on PostgreSQL the transactions are real and concurrent.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from openpromo.api.observability import request_id_var
 from openpromo.config import get_settings
 from openpromo.db import Database
 from openpromo.models import Grant, UsageCounter
@@ -48,10 +50,20 @@ def grouped(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def _commit_all(
-    app: FastAPI, key: str, path: str, bodies: list[dict[str, Any]]
+    app: FastAPI, key: str, path: str, bodies: list[dict[str, Any]], *, ids: bool = False
 ) -> list[httpx.Response]:
+    """Posts every body at once; with ``ids``, request i carries X-Request-ID ``req-i``."""
     async with make_client(app, key) as client:
-        return list(await asyncio.gather(*(client.post(path, json=body) for body in bodies)))
+        return list(
+            await asyncio.gather(
+                *(
+                    client.post(
+                        path, json=body, headers={"X-Request-ID": f"req-{i}"} if ids else {}
+                    )
+                    for i, body in enumerate(bodies)
+                )
+            )
+        )
 
 
 async def test_each_request_gets_its_own_results_and_summary(
@@ -141,6 +153,7 @@ async def test_a_failed_shared_transaction_reruns_each_request_alone(
     database: Database,
     tenant: TenantFixture,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
     commit: bool,
 ) -> None:
     calls: list[int] = []
@@ -156,12 +169,30 @@ async def test_a_failed_shared_transaction_reruns_each_request_alone(
         calls.append(len(bodies))
         raise RuntimeError("the shared transaction failed")
 
+    alone = ValidationService.validate
+    ran_as: dict[str, str | None] = {}  # customer -> the request id its rerun logged under
+
+    async def spy_alone(
+        self: ValidationService, session: Any, principal: Any, target: Any, body: Any, **kw: Any
+    ) -> Any:
+        ran_as[body.contexts[0].customer_id] = request_id_var.get()
+        return await alone(self, session, principal, target, body, **kw)
+
     monkeypatch.setattr(ValidationService, "validate_together", broken)
+    monkeypatch.setattr(ValidationService, "validate", spy_alone)
     world = await setup_world(database, tenant.id)
     path = f"/v1/promotions/{world.promotion_id}/validate-customers"
     bodies = [{"contexts": [ctx(f"f{i}", "150")], "commit": commit} for i in range(N)]
-    responses = await _commit_all(app, tenant.admin_key, path, bodies)
+    with caplog.at_level(logging.INFO, logger="openpromo.validation.coalescing"):
+        responses = await _commit_all(app, tenant.admin_key, path, bodies, ids=True)
     assert calls  # a shared transaction was tried
+    # Each rerun runs under its own request's id, and the failure names the grouped ones.
+    assert ran_as == {f"f{i}": f"req-{i}" for i in range(N)}
+    failures = [r for r in caplog.records if "grouped validation" in r.getMessage()]
+    assert len(failures) == len(calls)
+    named = [rid for r in failures for rid in r.fields["grouped_request_ids"]]  # type: ignore[attr-defined]
+    assert len(named) == sum(calls) and set(named) <= {f"req-{i}" for i in range(N)}
+    assert "the shared transaction failed" in failures[0].getMessage()
     assert all(r.status_code == 200 for r in responses), responses[0].text
     assert [r.json()["results"][0]["customer_id"] for r in responses] == [f"f{i}" for i in range(N)]
     assert all(r.json()["results"][0]["eligible"] for r in responses)

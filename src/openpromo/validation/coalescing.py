@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from openpromo.api.observability import request_id_var
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database
 from openpromo.validation.schemas import ValidateRequest
@@ -54,6 +55,9 @@ class _Waiting:
     body: ValidateRequest
     seed: bytes
     done: asyncio.Future[dict[str, Any]]
+    # The request's id, for the log lines written while its work runs in the drain task
+    # (which the line's first request started, and whose id it would otherwise carry).
+    request_id: str | None = field(default_factory=request_id_var.get)
 
     @property
     def references(self) -> set[str]:
@@ -171,6 +175,9 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
         await _alone(batch[0], target)
         return
     commit = batch[0].body.commit
+    # The shared transaction's log lines carry the batch's first request id; the failure
+    # line below names them all.
+    token = request_id_var.set(batch[0].request_id)
     try:
         async with validation_unit_of_work(commit) as session:
             responses = await validation_service.validate_together(
@@ -180,21 +187,26 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
                 [item.body for item in batch],
                 seeds=[item.seed for item in batch],
             )
-    except Exception:
+    except Exception as exc:
         log.info(
-            "a grouped validation (commit=%s) of %d requests failed; running them one by one",
+            "a grouped validation (commit=%s) of %d requests failed (%r); running them one by one",
             commit,
             len(batch),
+            exc,
+            extra={"fields": {"grouped_request_ids": [item.request_id for item in batch]}},
         )
         for item in batch:
             await _alone(item, target)
         return
+    finally:
+        request_id_var.reset(token)
     for item, response in zip(batch, responses, strict=True):
         if not item.done.done():
             item.done.set_result(response)
 
 
 async def _alone(item: _Waiting, target: Target) -> None:
+    token = request_id_var.set(item.request_id)
     try:
         async with validation_unit_of_work(item.body.commit) as session:
             response = await validation_service.validate(
@@ -204,6 +216,8 @@ async def _alone(item: _Waiting, target: Target) -> None:
         if not item.done.done():
             item.done.set_exception(exc)
         return
+    finally:
+        request_id_var.reset(token)
     if not item.done.done():
         item.done.set_result(response)
 
