@@ -14,6 +14,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, Request
@@ -223,3 +224,17 @@ def parse_as(annotation: Any, data: Any, loc: Loc = BODY) -> Any:
 def present(form: dict[str, Any], *names: str) -> dict[str, Any]:
     """The named form fields that were filled in (an empty input means "not given")."""
     return {name: form[name] for name in names if form.get(name) not in (None, "")}
+
+
+def parse_moment(value: str | None, name: str) -> datetime | None:
+    """A date or date-time filter from a query string; one without an offset is UTC, as the
+    pages show every time in UTC."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise unprocessable(("query", name), f"'{value}' is not a date or date-time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment

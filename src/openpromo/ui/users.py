@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -13,9 +12,17 @@ from openpromo.audit.service import audit_service
 from openpromo.auth.principal import ROLES
 from openpromo.auth.schemas import ApiKeyCreate
 from openpromo.auth.service import api_key_service
-from openpromo.errors import OpenPromoError, unprocessable
+from openpromo.errors import OpenPromoError
 from openpromo.kit.pagination import DEFAULT_LIMIT
-from openpromo.ui.context import Admin, AdminRead, FormErrors, UiContext, Viewer, parse
+from openpromo.ui.context import (
+    Admin,
+    AdminRead,
+    FormErrors,
+    UiContext,
+    Viewer,
+    parse,
+    parse_moment,
+)
 from openpromo.ui.render import redirect, render
 from openpromo.user.schemas import USER_ROLES
 from openpromo.user.service import user_service
@@ -130,18 +137,6 @@ async def revoke_api_key(key_id: str, ctx: Admin) -> Response:
 # --- Audit log --------------------------------------------------------------------------
 
 
-def _moment(value: str | None, name: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise unprocessable(("query", name), f"'{value}' is not a date or date-time") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment
-
-
 @router.get("/audit")
 async def audit_log(
     ctx: Viewer,
@@ -161,7 +156,7 @@ async def audit_log(
     }
     errors: FormErrors | None = None
     try:
-        since_at, until_at = _moment(since, "since"), _moment(until, "until")
+        since_at, until_at = parse_moment(since, "since"), parse_moment(until, "until")
     except OpenPromoError as exc:
         errors, since_at, until_at = FormErrors.of(exc), None, None
     page = await audit_service.list(

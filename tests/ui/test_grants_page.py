@@ -1,0 +1,132 @@
+"""The grants ledger page (/ui/grants): the filters of GET /v1/grants, paging, and Reverse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from openpromo.db import Database
+from tests.conftest import TenantFixture, make_tenant
+from tests.ui.conftest import csrf_of, field_error, logged_in, make_user
+from tests.ui.test_pages import TIERS
+
+
+async def _promotion(client: httpx.AsyncClient, name: str) -> str:
+    promotion = (await client.post("/v1/promotions", json={"name": name})).json()
+    pid = str(promotion["id"])
+    assert (
+        await client.put(f"/v1/promotions/{pid}/tiers", json={"tiers": TIERS})
+    ).status_code == 200
+    assert (await client.post(f"/v1/promotions/{pid}/activate")).status_code == 200
+    return pid
+
+
+async def _grant(client: httpx.AsyncClient, pid: str, *customers: str) -> list[str]:
+    contexts: list[dict[str, Any]] = [
+        {"customer_id": c, "session": {"deposit_amount": "500"}} for c in customers
+    ]
+    granted = await client.post(
+        f"/v1/promotions/{pid}/validate-customers", json={"contexts": contexts, "commit": True}
+    )
+    assert granted.status_code == 200, granted.text
+    return [gid for r in granted.json()["results"] for gid in r["grant_ids"]]
+
+
+async def _world(client: httpx.AsyncClient) -> tuple[str, str, list[str], list[str]]:
+    for method, path, body in [
+        ("POST", "/v1/reward-types", {"key": "spins", "name": "Spins", "category": "unit"}),
+        ("PUT", "/v1/schemas/session/properties/deposit_amount", {"type": "decimal"}),
+    ]:
+        assert (await client.request(method, path, json=body)).status_code in (200, 201)
+    summer, winter = await _promotion(client, "Summer"), await _promotion(client, "Winter")
+    return (
+        summer,
+        winter,
+        await _grant(client, summer, "s-1", "s-2"),
+        await _grant(client, winter, "w-1"),
+    )
+
+
+def _rows(html: str) -> int:
+    return html.count('<tr id="grant-')
+
+
+async def test_the_ledger_lists_and_filters_grants(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    summer, winter, summer_grants, [winter_grant] = await _world(client)
+    # Another tenant's grants never show.
+    other = await make_tenant(database, "Other")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=ui_app),
+        base_url="http://test",
+        headers={"Authorization": f"Bearer {other.admin_key}"},
+    ) as other_client:
+        await _world(other_client)
+    viewer = await make_user(database, tenant.id, "viewer")
+    async with logged_in(ui_app, viewer) as http:
+        page = await http.get("/ui/grants")
+        assert page.status_code == 200
+        assert 'href="/ui/grants"' in page.text  # in the top bar
+        assert _rows(page.text) == 3
+        assert "Summer" in page.text and "Winter" in page.text
+        assert "Reverse" not in page.text  # viewers see no Reverse
+        by_promotion = await http.get("/ui/grants", params={"promotion_id": winter})
+        assert _rows(by_promotion.text) == 1 and f'id="grant-{winter_grant}"' in by_promotion.text
+        by_customer = await http.get("/ui/grants", params={"customer_id": "s-2"})
+        assert _rows(by_customer.text) == 1
+        assert f'id="grant-{summer_grants[1]}"' in by_customer.text
+        none_reversed = await http.get("/ui/grants", params={"status": "reversed"})
+        assert _rows(none_reversed.text) == 0 and "No grants." in none_reversed.text
+        future = await http.get("/ui/grants", params={"since": "2999-01-01"})
+        assert _rows(future.text) == 0
+        bad = await http.get("/ui/grants", params={"until": "soon"})
+        assert bad.status_code == 422
+        assert field_error(bad.text, "until") == "'soon' is not a date or date-time"
+        # The promotion's page links to its grants.
+        promotion_page = await http.get(f"/ui/promotions/{summer}")
+        assert f'href="/ui/grants?promotion_id={summer}"' in promotion_page.text
+
+
+async def test_admins_reverse_from_the_ledger_and_keep_their_filters(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    summer, _, [first, second], _ = await _world(client)
+    editor = await make_user(database, tenant.id, "editor")
+    async with logged_in(ui_app, editor) as http:
+        refused = await http.post(f"/ui/grants/{first}/reverse", data={"csrf_token": csrf_of(http)})
+        assert refused.status_code == 403
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        page = await http.get("/ui/grants", params={"promotion_id": summer})
+        assert page.text.count("Reverse</button>") == 2
+        done = await http.post(
+            f"/ui/grants/{first}/reverse",
+            data={
+                "release_code": "on",
+                "back": f"promotion_id={summer}&evil=1",
+                "csrf_token": csrf_of(http),
+            },
+        )
+        assert done.status_code == 303
+        location = done.headers["location"]
+        assert location.startswith(f"/ui/grants?promotion_id={summer}&flash=")
+        assert "evil" not in location
+        after = await http.get(location)
+        assert "Grant reversed." in after.text
+        assert after.text.count("Reverse</button>") == 1
+        reversed_only = await http.get("/ui/grants", params={"status": "reversed"})
+        assert _rows(reversed_only.text) == 1 and f'id="grant-{first}"' in reversed_only.text
+        # Reversing twice is a no-op, as through the API.
+        again = await http.post(f"/ui/grants/{first}/reverse", data={"csrf_token": csrf_of(http)})
+        assert again.status_code == 303
+        missing = await http.post(
+            "/ui/grants/no-such-grant/reverse", data={"csrf_token": csrf_of(http)}
+        )
+        assert missing.status_code == 404
+    assert (await client.get(f"/v1/grants/{first}")).json()["status"] == "reversed"
+    assert (await client.get(f"/v1/grants/{second}")).json()["status"] == "granted"
+    stats = (await client.get(f"/v1/promotions/{summer}/stats")).json()
+    assert stats["grants_count"] == 1
