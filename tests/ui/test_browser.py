@@ -227,6 +227,29 @@ async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database
     await expect(page.locator("#sim-eligible")).to_have_text("not eligible")
     await expect(page.locator("#sim-reasons")).to_contain_text("no_tier_matched")
 
+    # Many customers at once, committed (after the confirmation dialog); then the grants
+    # ledger, where the grant is reversed (after its own dialog).
+    await page.goto("/ui/validate")
+    await page.select_option("#validate-form select[name=target]", label="Welcome bonus (active)")
+    await page.fill(
+        "#validate-form textarea[name=contexts]",
+        '{"customer_id": "b-1", "session": {"deposit_amount": "150"}}\n'
+        '{"customer_id": "b-2", "session": {"deposit_amount": "5"}}',
+    )
+    await page.check("#validate-form input[name=commit]")
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.click("#validate-form button:has-text('Validate')")
+    await expect(page.locator("#validate-summary")).to_contain_text("Committed")
+    await expect(page.locator("#validate-eligible")).to_have_text("1")
+    await expect(page.locator("#validate-results")).to_contain_text("no_tier_matched")
+    await page.click("nav a:has-text('Grants')")
+    await expect(page.locator("#grants tbody tr")).to_have_count(1)
+    await expect(page.locator("#grants")).to_contain_text("b-1")
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.click("#grants button:has-text('Reverse')")
+    await expect(page.locator(".flash")).to_have_text("Grant reversed.")
+    await expect(page.locator("#grants")).to_contain_text("reversed")
+
     # A bulk promocode: upload values, with the progress bar filled by htmx.
     await page.goto("/ui/promocodes")
     await page.fill("#promocode-create input[name=name]", "Pool")

@@ -34,6 +34,7 @@ from openpromo.ui import (
     simulator,
     sync,
     users,
+    validate,
 )
 from openpromo.ui.context import CsrfRejected, LoginRequired, PageError, RoleRefused
 from openpromo.ui.render import NAV, UI_DIR, render
@@ -47,6 +48,7 @@ MODULES = [
     campaigns,
     customers,
     grants,
+    validate,
     simulator,
     settings,
     sync,

@@ -1,0 +1,149 @@
+"""Validate many customers at once: the UI of ``POST …/validate-customers``.
+
+Up to 10,000 contexts, written as the API takes them (one JSON object per line, or a JSON
+array), typed in or uploaded as a file, against a promotion or a promocode, optionally naming
+a campaign. Every role may run it as a dry run (nothing is granted, consumed or allocated);
+admins may commit it, which grants exactly as the API does (same service, same limits).
+The simulator is the one-customer view of the same call, with the trace.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from openpromo.campaign.service import campaign_service
+from openpromo.errors import OpenPromoError, unprocessable
+from openpromo.promocode.service import promocode_service
+from openpromo.promotion.service import promotion_service
+from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, ViewerWrite, parse
+from openpromo.ui.render import render
+from openpromo.validation.schemas import MAX_CONTEXTS, ValidateRequest
+from openpromo.validation.service import Target, request_seed, validation_service
+
+router = APIRouter(prefix="/ui/validate", include_in_schema=False)
+NAV = {"/ui/validate": "viewer"}
+
+# The results table shows this many customers; the summary counts them all.
+SHOWN_RESULTS = 500
+CONTEXTS_LOC = ("body", "contexts")
+
+
+async def _page(
+    ctx: UiContext,
+    values: dict[str, Any],
+    *,
+    result: dict[str, Any] | None = None,
+    errors: FormErrors | None = None,
+) -> Response:
+    promotions = [
+        p
+        for p in await promotion_service.list_all(ctx.session, ctx.tenant_id)
+        if p.status != "archived"
+    ]
+    codes = await promocode_service.list(
+        ctx.session, ctx.principal, limit=200, cursor=None, include_hidden=True
+    )
+    campaigns = await campaign_service.list(ctx.session, ctx.principal, limit=200, cursor=None)
+    return render(
+        ctx.request,
+        "validate/page.html",
+        ctx,
+        status_code=errors.status if errors else 200,
+        errors=errors,
+        values=values,
+        result=result,
+        shown=SHOWN_RESULTS,
+        max_contexts=MAX_CONTEXTS,
+        promotions=promotions,
+        promocodes=codes.items,
+        campaigns=campaigns.items,
+    )
+
+
+@router.get("")
+async def validate_page(
+    ctx: Viewer, promotion_id: str | None = None, promocode_id: str | None = None
+) -> Response:
+    target = f"promocode:{promocode_id}" if promocode_id else f"promotion:{promotion_id or ''}"
+    return await _page(ctx, {"target": target, "contexts": "", "campaign_id": ""})
+
+
+@router.post("")
+async def validate_customers(ctx: ViewerWrite) -> Response:
+    form = await ctx.request.form()
+    commit = form.get("commit") == "on"
+    if commit and not ctx.can("admin"):
+        raise RoleRefused("admin", ctx.user.role)
+    upload = form.get("file")
+    text = str(form.get("contexts") or "")
+    values = {
+        "target": str(form.get("target") or ""),
+        "campaign_id": str(form.get("campaign_id") or ""),
+        "contexts": text,
+        "commit": commit,
+    }
+    try:
+        async with ctx.attempt():
+            if isinstance(upload, UploadFile) and upload.filename:
+                text = _decoded(await upload.read())
+            result = await _run(ctx, values, read_contexts(text), commit=commit)
+    except OpenPromoError as exc:
+        return await _page(ctx, values, errors=FormErrors.of(exc))
+    return await _page(ctx, values, result=result)
+
+
+def _decoded(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise unprocessable(
+            ("body", "file"), f"the file is not UTF-8 text (byte {exc.start})"
+        ) from exc
+
+
+def read_contexts(text: str) -> list[Any]:
+    """Contexts as the API takes them: a JSON array, or one JSON object per line (blank lines
+    skipped). A line that is not JSON is named by its number."""
+    stripped = text.strip()
+    if not stripped:
+        raise unprocessable(CONTEXTS_LOC, "give at least one context", "missing")
+    if stripped.startswith("["):
+        try:
+            contexts = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise unprocessable(CONTEXTS_LOC, f"not a JSON array: {exc.msg}") from exc
+        return list(contexts)
+    out: list[Any] = []
+    for number, line in enumerate(stripped.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise unprocessable(CONTEXTS_LOC, f"line {number} is not JSON: {exc.msg}") from exc
+    return out
+
+
+async def _run(
+    ctx: UiContext, values: dict[str, Any], contexts: list[Any], *, commit: bool
+) -> dict[str, Any]:
+    kind, _, target_id = values["target"].partition(":")
+    if kind not in ("promotion", "promocode") or not target_id:
+        raise unprocessable(("body", "target"), "choose a promotion or a promocode")
+    body = parse(
+        ValidateRequest,
+        {"contexts": contexts, "campaign_id": values["campaign_id"] or None, "commit": commit},
+    )
+    if kind == "promotion":
+        await promotion_service.get(ctx.session, ctx.principal, target_id)
+        target = Target(promotion_id=target_id)
+    else:
+        await promocode_service.get(ctx.session, ctx.principal, target_id)
+        target = Target(promocode_id=target_id)
+    seed = request_seed(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode())
+    return await validation_service.validate(ctx.session, ctx.principal, target, body, seed=seed)

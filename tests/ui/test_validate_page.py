@@ -1,0 +1,131 @@
+"""Validate many customers through the UI (/ui/validate): dry runs for every role, commits
+for admins, the API's answers and errors."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from fastapi import FastAPI
+
+from openpromo.db import Database
+from tests.conftest import TenantFixture
+from tests.ui.conftest import csrf_of, logged_in, make_user
+from tests.ui.test_pages import TIERS
+
+
+async def _promotion(client: httpx.AsyncClient) -> str:
+    for method, path, body in [
+        ("POST", "/v1/reward-types", {"key": "spins", "name": "Spins", "category": "unit"}),
+        ("PUT", "/v1/schemas/session/properties/deposit_amount", {"type": "decimal"}),
+    ]:
+        assert (await client.request(method, path, json=body)).status_code in (200, 201)
+    promotion = (await client.post("/v1/promotions", json={"name": "Batch"})).json()
+    pid = str(promotion["id"])
+    assert (
+        await client.put(f"/v1/promotions/{pid}/tiers", json={"tiers": TIERS})
+    ).status_code == 200
+    assert (await client.post(f"/v1/promotions/{pid}/activate")).status_code == 200
+    return pid
+
+
+def _ndjson(*rows: tuple[str, str]) -> str:
+    return "\n".join(
+        json.dumps({"customer_id": c, "session": {"deposit_amount": d}}) for c, d in rows
+    )
+
+
+async def _grants(client: httpx.AsyncClient) -> list[dict[str, object]]:
+    return list((await client.get("/v1/grants")).json()["items"])
+
+
+async def test_a_viewer_runs_a_dry_run_and_may_not_commit(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    pid = await _promotion(client)
+    viewer = await make_user(database, tenant.id, "viewer")
+    async with logged_in(ui_app, viewer) as http:
+        page = await http.get("/ui/validate", params={"promotion_id": pid})
+        assert page.status_code == 200
+        assert f'value="promotion:{pid}" selected' in page.text
+        assert 'name="commit"' not in page.text  # only admins are offered the commit
+        text = _ndjson(("v-1", "500"), ("v-2", "50"), ("v-3", "120")) + "\n\n"
+        dry = await http.post(
+            "/ui/validate",
+            data={"target": f"promotion:{pid}", "contexts": text, "csrf_token": csrf_of(http)},
+        )
+        assert dry.status_code == 200, dry.text
+        assert 'id="validate-eligible">2<' in dry.text
+        assert 'id="validate-ineligible">1<' in dry.text
+        assert "Dry run" in dry.text and "no_tier_matched" in dry.text
+        assert "<strong>40</strong> spins" in dry.text
+        refused = await http.post(
+            "/ui/validate",
+            data={
+                "target": f"promotion:{pid}",
+                "contexts": text,
+                "commit": "on",
+                "csrf_token": csrf_of(http),
+            },
+        )
+        assert refused.status_code == 403
+    assert await _grants(client) == []  # nothing granted by either
+
+
+async def test_an_admin_commits_a_file_of_contexts(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    pid = await _promotion(client)
+    admin = await make_user(database, tenant.id, "admin")
+    contexts = [
+        {"customer_id": "a-1", "session": {"deposit_amount": "500"}, "reference": "r-1"},
+        {"customer_id": "a-2", "session": {"deposit_amount": "10"}},
+    ]
+    async with logged_in(ui_app, admin) as http:
+        assert 'name="commit"' in (await http.get("/ui/validate")).text
+        for _ in range(2):  # the second time, the reference returns the same grant
+            done = await http.post(
+                "/ui/validate",
+                data={"target": f"promotion:{pid}", "commit": "on", "csrf_token": csrf_of(http)},
+                files={
+                    "file": ("contexts.json", json.dumps(contexts).encode(), "application/json")
+                },
+            )
+            assert done.status_code == 200, done.text
+            assert "Committed" in done.text and 'id="validate-eligible">1<' in done.text
+    grants = await _grants(client)
+    assert [(g["customer_id"], g["reference"]) for g in grants] == [("a-1", "r-1")]
+
+
+async def test_bad_input_is_named_and_nothing_is_granted(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    pid = await _promotion(client)
+    admin = await make_user(database, tenant.id, "admin")
+    target = f"promotion:{pid}"
+    async with logged_in(ui_app, admin) as http:
+
+        async def post(**data: str) -> httpx.Response:
+            return await http.post(
+                "/ui/validate", data={"commit": "on", **data, "csrf_token": csrf_of(http)}
+            )
+
+        not_json = await post(target=target, contexts=_ndjson(("b-1", "500")) + "\n{oops")
+        assert not_json.status_code == 422
+        assert "line 2 is not JSON" in not_json.text
+        no_id = await post(target=target, contexts='{"session": {"deposit_amount": "500"}}')
+        assert no_id.status_code == 422
+        assert 'data-field="contexts.0.customer_id"' in no_id.text
+        no_target = await post(target="", contexts=_ndjson(("b-2", "500")))
+        assert no_target.status_code == 422
+        assert "choose a promotion or a promocode" in no_target.text
+        empty = await post(target=target, contexts="  ")
+        assert empty.status_code == 422 and "give at least one context" in empty.text
+        bad_file = await http.post(
+            "/ui/validate",
+            data={"target": target, "commit": "on", "csrf_token": csrf_of(http)},
+            files={"file": ("c.ndjson", b'{"customer_id": "\xff"}', "application/x-ndjson")},
+        )
+        assert bad_file.status_code == 422
+        assert "the file is not UTF-8 text" in bad_file.text
+    assert await _grants(client) == []
