@@ -10,17 +10,7 @@ from fastapi import FastAPI
 from openpromo.db import Database
 from tests.conftest import TenantFixture, make_tenant
 from tests.ui.conftest import csrf_of, field_error, logged_in, make_user
-from tests.ui.test_pages import TIERS
-
-
-async def _promotion(client: httpx.AsyncClient, name: str) -> str:
-    promotion = (await client.post("/v1/promotions", json={"name": name})).json()
-    pid = str(promotion["id"])
-    assert (
-        await client.put(f"/v1/promotions/{pid}/tiers", json={"tiers": TIERS})
-    ).status_code == 200
-    assert (await client.post(f"/v1/promotions/{pid}/activate")).status_code == 200
-    return pid
+from tests.ui.world import active_promotion, catalog
 
 
 async def _grant(client: httpx.AsyncClient, pid: str, *customers: str) -> list[str]:
@@ -35,12 +25,9 @@ async def _grant(client: httpx.AsyncClient, pid: str, *customers: str) -> list[s
 
 
 async def _world(client: httpx.AsyncClient) -> tuple[str, str, list[str], list[str]]:
-    for method, path, body in [
-        ("POST", "/v1/reward-types", {"key": "spins", "name": "Spins", "category": "unit"}),
-        ("PUT", "/v1/schemas/session/properties/deposit_amount", {"type": "decimal"}),
-    ]:
-        assert (await client.request(method, path, json=body)).status_code in (200, 201)
-    summer, winter = await _promotion(client, "Summer"), await _promotion(client, "Winter")
+    await catalog(client)
+    summer = await active_promotion(client, "Summer")
+    winter = await active_promotion(client, "Winter")
     return (
         summer,
         winter,

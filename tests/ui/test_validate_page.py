@@ -11,22 +11,12 @@ from fastapi import FastAPI
 from openpromo.db import Database
 from tests.conftest import TenantFixture
 from tests.ui.conftest import csrf_of, logged_in, make_user
-from tests.ui.test_pages import TIERS
+from tests.ui.world import active_promotion, catalog
 
 
 async def _promotion(client: httpx.AsyncClient) -> str:
-    for method, path, body in [
-        ("POST", "/v1/reward-types", {"key": "spins", "name": "Spins", "category": "unit"}),
-        ("PUT", "/v1/schemas/session/properties/deposit_amount", {"type": "decimal"}),
-    ]:
-        assert (await client.request(method, path, json=body)).status_code in (200, 201)
-    promotion = (await client.post("/v1/promotions", json={"name": "Batch"})).json()
-    pid = str(promotion["id"])
-    assert (
-        await client.put(f"/v1/promotions/{pid}/tiers", json={"tiers": TIERS})
-    ).status_code == 200
-    assert (await client.post(f"/v1/promotions/{pid}/activate")).status_code == 200
-    return pid
+    await catalog(client)
+    return await active_promotion(client, "Batch")
 
 
 def _ndjson(*rows: tuple[str, str]) -> str:

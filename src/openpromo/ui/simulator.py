@@ -25,7 +25,8 @@ router = APIRouter(prefix="/ui/simulator", include_in_schema=False)
 NAV = {"/ui/simulator": "viewer"}
 
 
-async def _choices(ctx: UiContext) -> dict[str, Any]:
+async def target_choices(ctx: UiContext) -> dict[str, Any]:
+    """The promotions (not archived) and promocodes a validation form offers as targets."""
     promotions = [
         p
         for p in await promotion_service.list_all(ctx.session, ctx.tenant_id)
@@ -55,7 +56,7 @@ async def _page(
         errors=errors,
         values=values,
         result=result,
-        **(await _choices(ctx) if template == "simulator/page.html" else {}),
+        **(await target_choices(ctx) if template == "simulator/page.html" else {}),
     )
 
 
@@ -83,9 +84,7 @@ async def simulate(ctx: ViewerWrite) -> Response:
 
 
 async def _run(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:
-    kind, _, target_id = str(form.get("target", "")).partition(":")
-    if kind not in ("promotion", "promocode") or not target_id:
-        raise unprocessable(("body", "target"), "choose a promotion or a promocode")
+    target = form_target(str(form.get("target", "")))
     session_values = parse_json(str(form.get("session", "")), ("body", "session")) or {}
     customer_values = parse_json(str(form.get("customer", "")), ("body", "customer")) or {}
     context: dict[str, Any] = {
@@ -104,6 +103,24 @@ async def _run(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:
             "explain": True,
         },
     )
+    return await run_validation(ctx, target, body)
+
+
+def form_target(value: str) -> tuple[str, str]:
+    """A validation form's target, ``promotion:<id>`` or ``promocode:<id>``."""
+    kind, _, target_id = value.partition(":")
+    if kind not in ("promotion", "promocode") or not target_id:
+        raise unprocessable(("body", "target"), "choose a promotion or a promocode")
+    return kind, target_id
+
+
+async def run_validation(
+    ctx: UiContext, form_target: tuple[str, str], body: ValidateRequest
+) -> dict[str, Any]:
+    """``body`` against a form's target (checked to be the tenant's), through the service
+    the API calls, seeded as the API seeds it."""
+    kind, target_id = form_target
+    target: Target
     if kind == "promotion":
         await promotion_service.get(ctx.session, ctx.principal, target_id)
         target = Target(promotion_id=target_id)

@@ -18,12 +18,10 @@ from starlette.datastructures import UploadFile
 
 from openpromo.campaign.service import campaign_service
 from openpromo.errors import OpenPromoError, unprocessable
-from openpromo.promocode.service import promocode_service
-from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, ViewerWrite, parse
 from openpromo.ui.render import render
+from openpromo.ui.simulator import form_target, run_validation, target_choices
 from openpromo.validation.schemas import MAX_CONTEXTS, ValidateRequest
-from openpromo.validation.service import Target, request_seed, validation_service
 
 router = APIRouter(prefix="/ui/validate", include_in_schema=False)
 NAV = {"/ui/validate": "viewer"}
@@ -40,14 +38,6 @@ async def _page(
     result: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
 ) -> Response:
-    promotions = [
-        p
-        for p in await promotion_service.list_all(ctx.session, ctx.tenant_id)
-        if p.status != "archived"
-    ]
-    codes = await promocode_service.list(
-        ctx.session, ctx.principal, limit=200, cursor=None, include_hidden=True
-    )
     campaigns = await campaign_service.list(ctx.session, ctx.principal, limit=200, cursor=None)
     return render(
         ctx.request,
@@ -59,9 +49,8 @@ async def _page(
         result=result,
         shown=SHOWN_RESULTS,
         max_contexts=MAX_CONTEXTS,
-        promotions=promotions,
-        promocodes=codes.items,
         campaigns=campaigns.items,
+        **await target_choices(ctx),
     )
 
 
@@ -132,18 +121,9 @@ def read_contexts(text: str) -> list[Any]:
 async def _run(
     ctx: UiContext, values: dict[str, Any], contexts: list[Any], *, commit: bool
 ) -> dict[str, Any]:
-    kind, _, target_id = values["target"].partition(":")
-    if kind not in ("promotion", "promocode") or not target_id:
-        raise unprocessable(("body", "target"), "choose a promotion or a promocode")
+    target = form_target(values["target"])
     body = parse(
         ValidateRequest,
         {"contexts": contexts, "campaign_id": values["campaign_id"] or None, "commit": commit},
     )
-    if kind == "promotion":
-        await promotion_service.get(ctx.session, ctx.principal, target_id)
-        target = Target(promotion_id=target_id)
-    else:
-        await promocode_service.get(ctx.session, ctx.principal, target_id)
-        target = Target(promocode_id=target_id)
-    seed = request_seed(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode())
-    return await validation_service.validate(ctx.session, ctx.principal, target, body, seed=seed)
+    return await run_validation(ctx, target, body)
