@@ -119,3 +119,31 @@ async def test_bad_input_is_named_and_nothing_is_granted(
         assert bad_file.status_code == 422
         assert "the file is not UTF-8 text" in bad_file.text
     assert await _grants(client) == []
+
+
+async def test_ten_thousand_typed_contexts_fit_in_the_form(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    """10,000 contexts typed in are a field of a few MB (Starlette's default limit is 1 MB)."""
+    pid = await _promotion(client)
+    viewer = await make_user(database, tenant.id, "viewer")
+    text = "\n".join(
+        json.dumps(
+            {
+                "customer_id": f"t-{i}",
+                "session": {"deposit_amount": "500"},
+                "reference": f"order-{i:05d}-" + "x" * 100,
+            }
+        )
+        for i in range(10_000)
+    )
+    assert len(text) > 1024 * 1024
+    async with logged_in(ui_app, viewer) as http:
+        done = await http.post(
+            "/ui/validate",
+            data={"target": f"promotion:{pid}", "contexts": text, "csrf_token": csrf_of(http)},
+            files={"file": ("", b"", "application/octet-stream")},  # no file chosen
+        )
+    assert done.status_code == 200, done.text[:500]
+    assert 'id="validate-eligible">10000<' in done.text
+    assert "The first 500 of 10000 customers are listed." in done.text

@@ -98,13 +98,20 @@ class UiContext:
             yield
 
 
+# The largest text field a UI form may post (Starlette's default is 1 MB): 10,000 validation
+# contexts typed into /ui/validate are a few MB. Files are not fields: they spool to disk.
+FORM_FIELD_LIMIT = 16 * 1024 * 1024
+
+
 async def presented_csrf(request: Request) -> str | None:
     header = request.headers.get(CSRF_HEADER)
     if header:
         return header
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        value = (await request.form()).get(CSRF_FIELD)
+        # The first parse decides the limits (Starlette keeps the parsed form).
+        form = await request.form(max_part_size=FORM_FIELD_LIMIT)
+        value = form.get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
 
