@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from openpromo.db import Database
+from openpromo.ui import validate as validate_page
 from tests.conftest import TenantFixture
 from tests.ui.conftest import csrf_of, logged_in, make_user
 from tests.ui.world import active_promotion, catalog
@@ -88,7 +90,11 @@ async def test_an_admin_commits_a_file_of_contexts(
 
 
 async def test_bad_input_is_named_and_nothing_is_granted(
-    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+    ui_app: FastAPI,
+    database: Database,
+    tenant: TenantFixture,
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     pid = await _promotion(client)
     admin = await make_user(database, tenant.id, "admin")
@@ -118,6 +124,20 @@ async def test_bad_input_is_named_and_nothing_is_granted(
         )
         assert bad_file.status_code == 422
         assert "the file is not UTF-8 text" in bad_file.text
+        monkeypatch.setattr(validate_page, "FILE_LIMIT", 1024 * 1024)
+        too_big = await http.post(
+            "/ui/validate",
+            data={"target": target, "commit": "on", "csrf_token": csrf_of(http)},
+            files={
+                "file": (
+                    "c.ndjson",
+                    (_ndjson(("b-3", "500")) + "\n").encode() * 20_000,
+                    "text/plain",
+                )
+            },
+        )
+        assert too_big.status_code == 422
+        assert "the file is larger than 1 MB" in too_big.text
     assert await _grants(client) == []
 
 

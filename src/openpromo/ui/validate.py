@@ -28,6 +28,9 @@ NAV = {"/ui/validate": "viewer"}
 
 # The results table shows this many customers; the summary counts them all.
 SHOWN_RESULTS = 500
+# An uploaded file is read whole (it is at most 10,000 contexts): bigger ones are refused
+# before they fill the server's memory.
+FILE_LIMIT = 32 * 1024 * 1024
 CONTEXTS_LOC = ("body", "contexts")
 
 
@@ -79,11 +82,22 @@ async def validate_customers(ctx: ViewerWrite) -> Response:
     try:
         async with ctx.attempt():
             if isinstance(upload, UploadFile) and upload.filename:
-                text = _decoded(await upload.read())
+                text = _decoded(await _read_limited(upload))
             result = await _run(ctx, values, read_contexts(text), commit=commit)
     except OpenPromoError as exc:
         return await _page(ctx, values, errors=FormErrors.of(exc))
     return await _page(ctx, values, result=result)
+
+
+async def _read_limited(upload: UploadFile) -> bytes:
+    data = await upload.read(FILE_LIMIT + 1)
+    if len(data) > FILE_LIMIT:
+        raise unprocessable(
+            ("body", "file"),
+            f"the file is larger than {FILE_LIMIT // (1024 * 1024)} MB: "
+            f"a call takes at most {MAX_CONTEXTS:,} contexts",
+        )
+    return data
 
 
 def _decoded(data: bytes) -> str:
