@@ -106,13 +106,26 @@ async def test_admins_reverse_from_the_ledger_and_keep_their_filters(
         assert after.text.count("Reverse</button>") == 1
         reversed_only = await http.get("/ui/grants", params={"status": "reversed"})
         assert _rows(reversed_only.text) == 1 and f'id="grant-{first}"' in reversed_only.text
-        # Reversing twice is a no-op, as through the API.
+        # Reversing twice is a no-op, as through the API, and the page says so.
         again = await http.post(f"/ui/grants/{first}/reverse", data={"csrf_token": csrf_of(http)})
         assert again.status_code == 303
+        assert "The grant was reversed already." in (await http.get(again.headers["location"])).text
         missing = await http.post(
             "/ui/grants/no-such-grant/reverse", data={"csrf_token": csrf_of(http)}
         )
         assert missing.status_code == 404
+        # Another tenant's grant is not found.
+        other = await make_tenant(database, "Other")
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=ui_app),
+            base_url="http://test",
+            headers={"Authorization": f"Bearer {other.admin_key}"},
+        ) as other_client:
+            *_, [theirs] = await _world(other_client)
+        foreign = await http.post(
+            f"/ui/grants/{theirs}/reverse", data={"csrf_token": csrf_of(http)}
+        )
+        assert foreign.status_code == 404
     assert (await client.get(f"/v1/grants/{first}")).json()["status"] == "reversed"
     assert (await client.get(f"/v1/grants/{second}")).json()["status"] == "granted"
     stats = (await client.get(f"/v1/promotions/{summer}/stats")).json()

@@ -8,10 +8,14 @@ import json
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from openpromo.db import Database
+from openpromo.errors import Conflict, OpenPromoError
 from openpromo.ui import validate as validate_page
-from tests.conftest import TenantFixture
+from openpromo.ui.validate import read_contexts
+from openpromo.validation.service import ValidationService
+from tests.conftest import TenantFixture, is_postgres
 from tests.ui.conftest import csrf_of, logged_in, make_user
 from tests.ui.world import active_promotion, catalog
 
@@ -124,6 +128,13 @@ async def test_bad_input_is_named_and_nothing_is_granted(
         )
         assert bad_file.status_code == 422
         assert "the file is not UTF-8 text" in bad_file.text
+        not_json_file = await http.post(
+            "/ui/validate",
+            data={"target": target, "csrf_token": csrf_of(http)},
+            files={"file": ("c.ndjson", b"{oops", "application/x-ndjson")},
+        )
+        assert not_json_file.status_code == 422
+        assert 'data-field="file">line 1 is not JSON' in not_json_file.text
         monkeypatch.setattr(validate_page, "FILE_LIMIT", 1024 * 1024)
         too_big = await http.post(
             "/ui/validate",
@@ -167,3 +178,106 @@ async def test_ten_thousand_typed_contexts_fit_in_the_form(
     assert done.status_code == 200, done.text[:500]
     assert 'id="validate-eligible">10000<' in done.text
     assert "The first 500 of 10000 customers are listed." in done.text
+
+
+def test_contexts_are_read_line_by_line_and_bad_lines_named() -> None:
+    loc = ("body", "contexts")
+    # JSON strings may hold U+2028 and other separators unescaped: only \n ends a line.
+    text = '\r\n\n{"customer_id": "a\u2028b"}\r\n\n[1]\n'
+    assert read_contexts(text, loc) == [{"customer_id": "a\u2028b"}, [1]]
+    with pytest.raises(OpenPromoError) as caught:
+        read_contexts('\n\n{"customer_id": "x"}\n{oops', loc)
+    assert caught.value.errors[0].msg.startswith("line 4 is not JSON")
+    assert read_contexts(' [{"customer_id": "y"}] ', loc) == [{"customer_id": "y"}]
+
+
+async def test_an_editor_may_not_commit_and_a_failed_commit_keeps_nothing(
+    ui_app: FastAPI,
+    database: Database,
+    tenant: TenantFixture,
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pid = await _promotion(client)
+    editor = await make_user(database, tenant.id, "editor")
+    data = {"target": f"promotion:{pid}", "contexts": _ndjson(("e-1", "500")), "commit": "on"}
+    async with logged_in(ui_app, editor) as http:
+        refused = await http.post("/ui/validate", data={**data, "csrf_token": csrf_of(http)})
+        assert refused.status_code == 403
+    # Everything of the commit is written, then it fails: the page shows the error and the
+    # whole write is rolled back (budgets, grants, members).
+    apply = ValidationService._apply
+
+    async def written_then_failed(self: ValidationService, *args: object, **kw: object) -> None:
+        await apply(self, *args, **kw)  # type: ignore[arg-type]
+        raise Conflict(detail="failed after writing")
+
+    monkeypatch.setattr(ValidationService, "_apply", written_then_failed)
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        failed = await http.post("/ui/validate", data={**data, "csrf_token": csrf_of(http)})
+    assert failed.status_code == 409
+    assert "failed after writing" in failed.text
+    assert await _grants(client) == []
+    stats = (await client.get(f"/v1/promotions/{pid}/stats")).json()
+    assert stats["grants_count"] == 0 and stats["customers_count"] == 0
+
+
+async def test_a_big_form_sent_with_the_csrf_header_is_read_with_the_same_limits(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    """HTMX sends the token as a header: then the page parses the form itself."""
+    pid = await _promotion(client)
+    viewer = await make_user(database, tenant.id, "viewer")
+    text = "\n".join(
+        json.dumps(
+            {
+                "customer_id": f"h-{i}",
+                "session": {"deposit_amount": "500"},
+                "reference": f"r{i:05d}" + "r" * 200,
+            }
+        )
+        for i in range(6_000)
+    )
+    assert len(text) > 1024 * 1024
+    async with logged_in(ui_app, viewer) as http:
+        done = await http.post(
+            "/ui/validate",
+            data={"target": f"promotion:{pid}", "contexts": text},
+            files={"file": ("", b"", "application/octet-stream")},
+            headers={"X-CSRF-Token": csrf_of(http)},
+        )
+    assert done.status_code == 200, done.text[:300]
+    assert 'id="validate-eligible">6000<' in done.text
+
+
+@pytest.mark.skipif(is_postgres(), reason="SQLite's write lock (BEGIN IMMEDIATE)")
+async def test_dry_runs_do_not_wait_for_writers(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    """A dry run (here or in the simulator) only reads: it answers while another
+    transaction holds SQLite's write lock, instead of queueing behind it."""
+    pid = await _promotion(client)
+    viewer = await make_user(database, tenant.id, "viewer")
+    async with logged_in(ui_app, viewer) as http, database.unit_of_work(write=True) as writer:
+        await writer.execute(text("UPDATE tenants SET name = name WHERE id = :t"), {"t": tenant.id})
+        dry = await http.post(
+            "/ui/validate",
+            data={
+                "target": f"promotion:{pid}",
+                "contexts": _ndjson(("d-1", "500")),
+                "csrf_token": csrf_of(http),
+            },
+        )
+        simulated = await http.post(
+            "/ui/simulator",
+            data={
+                "target": f"promotion:{pid}",
+                "customer_id": "d-2",
+                "session": '{"deposit_amount": "500"}',
+                "customer": "{}",
+                "csrf_token": csrf_of(http),
+            },
+        )
+    assert dry.status_code == 200 and 'id="validate-eligible">1<' in dry.text
+    assert simulated.status_code == 200 and "eligible" in simulated.text

@@ -9,8 +9,8 @@ exception handlers, the body-size limit) and replaces only the per-request work:
 
 * a JSON body (``application/json`` or ``application/*+json``) is validated straight from
   the raw bytes by pydantic's JSON parser (``model_validate_json``); any other request — no
-  content type, or another one — goes to FastAPI's own handler, which refuses it exactly as
-  on every other route (422);
+  content type, another one, or an empty body — goes to FastAPI's own handler, which refuses
+  it exactly as on every other route (422);
 * the endpoint is called with the path parameters, ``body``, ``request`` and the two API-key
   schemes' values (``bearer``, ``header_key``: what ``HTTPBearer`` and ``APIKeyHeader`` with
   ``auto_error=False`` would resolve) — the whole signature such an endpoint may have
@@ -51,6 +51,8 @@ class LeanJSONRoute(APIRoute):
             if not _is_json(content_type):
                 return await generic(request)
             raw = await request.body()
+            if not raw:  # FastAPI's own answer: the body is missing (Starlette kept the bytes)
+                return await generic(request)
             try:
                 body = model.model_validate_json(raw)
             except ValidationError as exc:

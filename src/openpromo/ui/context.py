@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database
@@ -98,9 +99,25 @@ class UiContext:
             yield
 
 
-# The largest text field a UI form may post (Starlette's default is 1 MB): 10,000 validation
-# contexts typed into /ui/validate are a few MB. Files are not fields: they spool to disk.
-FORM_FIELD_LIMIT = 16 * 1024 * 1024
+# Pages whose forms carry big text fields, and the limits their forms are parsed with (the
+# first parse decides: Starlette keeps the parsed form). Every other form keeps Starlette's
+# defaults (1 MB a field). 10,000 validation contexts typed into /ui/validate are a few MB.
+LARGE_FORMS: dict[str, dict[str, int]] = {
+    "/ui/validate": {"max_part_size": 16 * 1024 * 1024, "max_fields": 20, "max_files": 1},
+}
+# Bodies above this are refused before they are parsed (an upload spools to disk first).
+LARGE_FORM_BODY_LIMIT = 64 * 1024 * 1024
+
+
+async def read_form(request: Request) -> FormData:
+    """The request's form, parsed with its page's limits (see ``LARGE_FORMS``)."""
+    limits = LARGE_FORMS.get(request.url.path)
+    if limits is None:
+        return await request.form()
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > LARGE_FORM_BODY_LIMIT:
+        raise HTTPException(413, f"the form is larger than {LARGE_FORM_BODY_LIMIT // 2**20} MB")
+    return await request.form(**limits)
 
 
 async def presented_csrf(request: Request) -> str | None:
@@ -109,9 +126,7 @@ async def presented_csrf(request: Request) -> str | None:
         return header
     content_type = request.headers.get("content-type", "")
     if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        # The first parse decides the limits (Starlette keeps the parsed form).
-        form = await request.form(max_part_size=FORM_FIELD_LIMIT)
-        value = form.get(CSRF_FIELD)
+        value = (await read_form(request)).get(CSRF_FIELD)
         return value if isinstance(value, str) else None
     return None
 
@@ -141,7 +156,6 @@ def _context(role: UiRole, *, write: bool) -> Callable[..., AsyncIterator[UiCont
 
 
 Viewer = Annotated[UiContext, Depends(_context("viewer", write=False), scope="function")]
-ViewerWrite = Annotated[UiContext, Depends(_context("viewer", write=True), scope="function")]
 Editor = Annotated[UiContext, Depends(_context("editor", write=True), scope="function")]
 EditorRead = Annotated[UiContext, Depends(_context("editor", write=False), scope="function")]
 Admin = Annotated[UiContext, Depends(_context("admin", write=True), scope="function")]

@@ -81,7 +81,9 @@ async def grants(
 async def reverse_grant(grant_id: str, ctx: Admin) -> Response:
     form = await ctx.request.form()
     release = form.get("release_code") == "on"
+    before = await grant_service.get(ctx.session, ctx.principal, grant_id)
     await grant_service.reverse(ctx.session, ctx.principal, grant_id, release_code=release)
+    message = "Grant reversed." if before.status == "granted" else "The grant was reversed already."
     # Back to the list as it was filtered: only the filters are carried over.
     back = urlencode([(k, v) for k, v in parse_qsl(str(form.get("back") or "")) if k in FILTERS])
-    return redirect(ctx.request, "/ui/grants" + (f"?{back}" if back else ""), "Grant reversed.")
+    return redirect(ctx.request, "/ui/grants" + (f"?{back}" if back else ""), message)

@@ -12,11 +12,12 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
-from openpromo.ui.context import FormErrors, UiContext, Viewer, ViewerWrite, parse, parse_json
+from openpromo.ui.context import FormErrors, UiContext, Viewer, parse, parse_json
 from openpromo.ui.render import render
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, request_seed, validation_service
@@ -73,7 +74,7 @@ async def simulator(
 
 
 @router.post("")
-async def simulate(ctx: ViewerWrite) -> Response:
+async def simulate(ctx: Viewer) -> Response:  # a dry run: read-only, never queues writers
     form = await ctx.form_fields()
     try:
         async with ctx.attempt():
@@ -103,7 +104,7 @@ async def _run(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:
             "explain": True,
         },
     )
-    return await run_validation(ctx, target, body)
+    return await run_validation(ctx, ctx.session, target, body)
 
 
 def form_target(value: str) -> tuple[str, str]:
@@ -115,17 +116,18 @@ def form_target(value: str) -> tuple[str, str]:
 
 
 async def run_validation(
-    ctx: UiContext, form_target: tuple[str, str], body: ValidateRequest
+    ctx: UiContext, session: AsyncSession, form_target: tuple[str, str], body: ValidateRequest
 ) -> dict[str, Any]:
     """``body`` against a form's target (checked to be the tenant's), through the service
-    the API calls, seeded as the API seeds it."""
+    the API calls, seeded as the API seeds it, in ``session`` (the page's read-only one for
+    a dry run; a write transaction of its own for a commit)."""
     kind, target_id = form_target
     target: Target
     if kind == "promotion":
-        await promotion_service.get(ctx.session, ctx.principal, target_id)
+        await promotion_service.get(session, ctx.principal, target_id)
         target = Target(promotion_id=target_id)
     else:
-        await promocode_service.get(ctx.session, ctx.principal, target_id)
+        await promocode_service.get(session, ctx.principal, target_id)
         target = Target(promocode_id=target_id)
     seed = request_seed(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode())
-    return await validation_service.validate(ctx.session, ctx.principal, target, body, seed=seed)
+    return await validation_service.validate(session, ctx.principal, target, body, seed=seed)

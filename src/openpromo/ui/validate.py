@@ -18,9 +18,10 @@ from starlette.datastructures import UploadFile
 
 from openpromo.campaign.service import campaign_service
 from openpromo.errors import OpenPromoError, unprocessable
-from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, ViewerWrite, parse
+from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, parse, read_form
 from openpromo.ui.render import render
 from openpromo.ui.simulator import form_target, run_validation, target_choices
+from openpromo.validation.coalescing import validation_unit_of_work
 from openpromo.validation.schemas import MAX_CONTEXTS, ValidateRequest
 
 router = APIRouter(prefix="/ui/validate", include_in_schema=False)
@@ -66,24 +67,40 @@ async def validate_page(
 
 
 @router.post("")
-async def validate_customers(ctx: ViewerWrite) -> Response:
-    form = await ctx.request.form()
+async def validate_customers(ctx: Viewer) -> Response:
+    # The page's own unit is read-only (a dry run never queues writers; on SQLite a write unit
+    # is BEGIN IMMEDIATE); a commit runs in a write transaction of its own, below.
+    form = await read_form(ctx.request)
     commit = form.get("commit") == "on"
     if commit and not ctx.can("admin"):
         raise RoleRefused("admin", ctx.user.role)
     upload = form.get("file")
-    text = str(form.get("contexts") or "")
+    target_value = str(form.get("target") or "")
+    campaign_id = str(form.get("campaign_id") or "")
+    typed = str(form.get("contexts") or "")
     values = {
-        "target": str(form.get("target") or ""),
-        "campaign_id": str(form.get("campaign_id") or ""),
-        "contexts": text,
+        "target": target_value,
+        "campaign_id": campaign_id,
+        "contexts": typed,
         "commit": commit,
     }
     try:
-        async with ctx.attempt():
-            if isinstance(upload, UploadFile) and upload.filename:
-                text = _decoded(await _read_limited(upload))
-            result = await _run(ctx, values, read_contexts(text), commit=commit)
+        if isinstance(upload, UploadFile) and upload.filename:
+            contexts = read_contexts(_decoded(await _read_limited(upload)), ("body", "file"))
+        else:
+            contexts = read_contexts(typed, CONTEXTS_LOC)
+        target = form_target(target_value)
+        body = parse(
+            ValidateRequest,
+            {"contexts": contexts, "campaign_id": campaign_id or None, "commit": commit},
+        )
+        if commit:
+            # Committed before the page is rendered; rolled back whole on any error.
+            async with validation_unit_of_work(True) as session:
+                result = await run_validation(ctx, session, target, body)
+        else:
+            async with ctx.attempt():
+                result = await run_validation(ctx, ctx.session, target, body)
     except OpenPromoError as exc:
         return await _page(ctx, values, errors=FormErrors.of(exc))
     return await _page(ctx, values, result=result)
@@ -109,35 +126,26 @@ def _decoded(data: bytes) -> str:
         ) from exc
 
 
-def read_contexts(text: str) -> list[Any]:
+def read_contexts(text: str, loc: tuple[str, ...]) -> list[Any]:
     """Contexts as the API takes them: a JSON array, or one JSON object per line (blank lines
-    skipped). A line that is not JSON is named by its number."""
+    skipped). A line that is not JSON is named by its number in what was given. Lines end
+    at ``\n`` only: JSON strings may hold other line separators (U+2028…) unescaped."""
     stripped = text.strip()
     if not stripped:
-        raise unprocessable(CONTEXTS_LOC, "give at least one context", "missing")
+        raise unprocessable(loc, "give at least one context", "missing")
     if stripped.startswith("["):
         try:
             contexts = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise unprocessable(CONTEXTS_LOC, f"not a JSON array: {exc.msg}") from exc
+            raise unprocessable(loc, f"not a JSON array: {exc.msg}") from exc
         return list(contexts)
     out: list[Any] = []
-    for number, line in enumerate(stripped.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
         try:
             out.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise unprocessable(CONTEXTS_LOC, f"line {number} is not JSON: {exc.msg}") from exc
+            raise unprocessable(loc, f"line {number} is not JSON: {exc.msg}") from exc
     return out
-
-
-async def _run(
-    ctx: UiContext, values: dict[str, Any], contexts: list[Any], *, commit: bool
-) -> dict[str, Any]:
-    target = form_target(values["target"])
-    body = parse(
-        ValidateRequest,
-        {"contexts": contexts, "campaign_id": values["campaign_id"] or None, "commit": commit},
-    )
-    return await run_validation(ctx, target, body)
