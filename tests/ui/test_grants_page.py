@@ -36,6 +36,19 @@ async def _world(client: httpx.AsyncClient) -> tuple[str, str, list[str], list[s
     )
 
 
+async def _other_tenants_world(
+    app: FastAPI, database: Database
+) -> tuple[str, str, list[str], list[str]]:
+    """The same world in a second tenant, made through its own API key."""
+    other = await make_tenant(database, "Other")
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://test",
+        headers={"Authorization": f"Bearer {other.admin_key}"},
+    ) as other_client:
+        return await _world(other_client)
+
+
 def _rows(html: str) -> int:
     return html.count('<tr id="grant-')
 
@@ -45,13 +58,7 @@ async def test_the_ledger_lists_and_filters_grants(
 ) -> None:
     summer, winter, summer_grants, [winter_grant] = await _world(client)
     # Another tenant's grants never show.
-    other = await make_tenant(database, "Other")
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=ui_app),
-        base_url="http://test",
-        headers={"Authorization": f"Bearer {other.admin_key}"},
-    ) as other_client:
-        await _world(other_client)
+    await _other_tenants_world(ui_app, database)
     viewer = await make_user(database, tenant.id, "viewer")
     async with logged_in(ui_app, viewer) as http:
         page = await http.get("/ui/grants")
@@ -115,13 +122,7 @@ async def test_admins_reverse_from_the_ledger_and_keep_their_filters(
         )
         assert missing.status_code == 404
         # Another tenant's grant is not found.
-        other = await make_tenant(database, "Other")
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=ui_app),
-            base_url="http://test",
-            headers={"Authorization": f"Bearer {other.admin_key}"},
-        ) as other_client:
-            *_, [theirs] = await _world(other_client)
+        *_, [theirs] = await _other_tenants_world(ui_app, database)
         foreign = await http.post(
             f"/ui/grants/{theirs}/reverse", data={"csrf_token": csrf_of(http)}
         )
