@@ -55,9 +55,9 @@ def csrf_of(http: httpx.AsyncClient) -> str:
 
 
 async def login(http: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
-    page = await http.get("/ui/login")
-    assert page.status_code == 200
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    form = await http.get("/ui/login")
+    assert form.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
     assert token is not None
     return await http.post(
         "/ui/login",
@@ -73,7 +73,11 @@ async def logged_in(app: FastAPI, user: UiUser) -> AsyncIterator[httpx.AsyncClie
         yield http
 
 
-def field_error(page: str, field: str) -> str | None:
+def field_error(html_text: str, field: str) -> str | None:
     """The error message shown next to ``field`` in a rendered form."""
-    match = re.search(rf'<em class="error" data-field="{re.escape(field)}">([^<]*)</em>', page)
+    match = re.search(rf'<em class="error" data-field="{re.escape(field)}">([^<]*)</em>', html_text)
     return html.unescape(match.group(1)) if match else None
+
+
+# The browser fixtures (server process, Chromium, page) for every browser test module.
+from tests.ui.browser import browser, page, server_url  # noqa: E402, F401

@@ -1,128 +1,26 @@
-"""The admin UI in a real Chromium (Playwright) against a real server process.
-
-The server is ``openpromo serve`` on a free port, on the test database; the browser is the
-system Chromium (``playwright install`` is not used). Skipped only when /usr/bin/chromium is
-missing.
-"""
+"""The admin UI in a real Chromium (Playwright) against a real server process
+(``tests/ui/browser.py``)."""
 
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
-import httpx
-import pytest
 
 from openpromo.db import Database
-from tests.conftest import make_tenant
-from tests.ui.conftest import UiUser, make_user
+from tests.ui.browser import BROWSER_ONLY, FilePayload, Page, expect, log_in, new_admin
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason=f"browser tests need Chromium at {CHROMIUM}"
-)
-
-if Path(CHROMIUM).exists():
-    from playwright.async_api import Browser, FilePayload, Page, async_playwright, expect
-else:  # pragma: no cover - the module is skipped
-    Browser = Page = object  # type: ignore[misc,assignment]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def server_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "serve.log"
-    env = {**os.environ, "OPENPROMO_DATABASE_URL": database_url, "OPENPROMO_LOG_LEVEL": "WARNING"}
-    openpromo = Path(sys.executable).with_name("openpromo")
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(openpromo), "serve", "--port", str(port)], env=env, stdout=out, stderr=out
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
-
-
-@pytest.fixture
-async def page(browser: Browser, server_url: str) -> AsyncIterator[Page]:
-    context = await browser.new_context(base_url=server_url)
-    context.set_default_timeout(10_000)
-    tab = await context.new_page()
-    yield tab
-    await context.close()
-
-
-async def _admin(database: Database) -> UiUser:
-    tenant = await make_tenant(database, "Browser tenant")
-    return await make_user(database, tenant.id, "admin")
-
-
-async def _log_in(page: Page, user: UiUser) -> None:
-    await page.goto("/")
-    assert page.url.endswith("/ui/login")
-    await page.fill("input[name=email]", user.email)
-    await page.fill("input[name=password]", user.password)
-    await page.click("button:has-text('Log in')")
-    await expect(page.locator(".topbar")).to_contain_text(user.email)
+pytestmark = BROWSER_ONLY
 
 
 async def test_login_settings_reward_type_schema_and_api_key(
     page: Page, database: Database
 ) -> None:
-    user = await _admin(database)
+    user = await new_admin(database)
     await page.goto("/ui/login")
     await page.fill("input[name=email]", user.email)
     await page.fill("input[name=password]", "wrong password!")
     await page.click("button:has-text('Log in')")
     await expect(page.locator(".alert")).to_have_text("Wrong e-mail or password.")
-    await _log_in(page, user)
+    await log_in(page, user)
 
     # Tenant time zone: a bad one is refused next to the field, a good one is saved.
     await page.goto("/ui/settings")
@@ -181,8 +79,8 @@ TIERS = [
 
 
 async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database: Database) -> None:
-    user = await _admin(database)
-    await _log_in(page, user)
+    user = await new_admin(database)
+    await log_in(page, user)
     await page.goto("/ui/settings/reward-types/new")
     await page.fill("#reward-type-form input[name=key]", "free_spins")
     await page.fill("#reward-type-form input[name=name]", "Free spins")
