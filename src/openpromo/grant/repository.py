@@ -1075,6 +1075,30 @@ class GrantRepository:
         )
         return [(c, r, int(v)) for c, r, v in rows.all()]
 
+    async def daily_customers_since(
+        self, promotion_id: str, since: datetime
+    ) -> tuple[list[tuple[datetime, str]], dict[str, datetime]]:
+        """For the per-day customer counts of the stats: (created_at, customer_id) of the live
+        grants since ``since``, and the first live grant's time of each customer whose first
+        live grant in the promotion is since ``since`` (reversed grants count nowhere, like
+        the audience caps that reversal gives back)."""
+        live = (
+            Grant.tenant_id == self.tenant_id,
+            Grant.promotion_id == promotion_id,
+            Grant.status == "granted",
+        )
+        rows = await self.session.execute(
+            select(Grant.created_at, Grant.customer_id).where(*live, Grant.created_at >= since)
+        )
+        first = func.min(Grant.created_at)
+        firsts = await self.session.execute(
+            select(Grant.customer_id, first)
+            .where(*live)
+            .group_by(Grant.customer_id)
+            .having(first >= since)
+        )
+        return [(c, k) for c, k in rows.all()], {k: f for k, f in firsts.all()}
+
 
 def _table(model: Any) -> Any:
     """The Core table of a model: executemany on it skips the ORM's per-row bookkeeping."""

@@ -54,6 +54,10 @@ class DailyStats(OutputModel):
     date: date
     grants_count: int
     rewards_total: dict[str, str]
+    # Distinct customers with a live grant that day, and those whose first live grant in
+    # the promotion was that day (their running sum is the lifetime audience use).
+    customers_count: int = 0
+    new_customers_count: int = 0
 
 
 class PromotionStats(OutputModel):

@@ -274,6 +274,14 @@ class GrantService:
             n, values = daily.get(day, (0, {}))
             values[reward_type] = values.get(reward_type, 0) + value
             daily[day] = (n + 1, values)
+        rows, firsts = await repo.daily_customers_since(promotion_id, since)
+        customers: dict[date, set[str]] = {}
+        for created, customer in rows:
+            customers.setdefault(created.astimezone(tz).date(), set()).add(customer)
+        new_customers: dict[date, int] = {}
+        for first in firsts.values():
+            day = first.astimezone(tz).date()
+            new_customers[day] = new_customers.get(day, 0) + 1
         return PromotionStats(
             grants_count=count,
             customers_count=await repo.distinct_customers(promotion_id),
@@ -285,7 +293,13 @@ class GrantService:
             audience_caps=caps,
             reward_budgets=reward_budgets,
             daily=[
-                DailyStats(date=d, grants_count=n, rewards_total=show_all(v))
+                DailyStats(
+                    date=d,
+                    grants_count=n,
+                    rewards_total=show_all(v),
+                    customers_count=len(customers.get(d, ())),
+                    new_customers_count=new_customers.get(d, 0),
+                )
                 for d, (n, v) in sorted(daily.items())
             ],
         )
