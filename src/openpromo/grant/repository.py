@@ -539,6 +539,35 @@ class GrantRepository:
         )
         return int(value or 0)
 
+    async def rolling_use_by_promotion(
+        self, promotion_ids: Sequence[str], since: datetime
+    ) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+        """Rolling-window use of many promotions at once (the promotion list's bars): distinct
+        customers per promotion and value per (promotion, reward type) of live grants after
+        ``since``."""
+        customers: dict[str, int] = {}
+        values: dict[tuple[str, str], int] = {}
+        for chunk in _chunks(list(promotion_ids)):
+            live = (
+                Grant.tenant_id == self.tenant_id,
+                Grant.promotion_id.in_(chunk),
+                Grant.status == "granted",
+                Grant.created_at > since,
+            )
+            rows = await self.session.execute(
+                select(Grant.promotion_id, func.count(func.distinct(Grant.customer_id)))
+                .where(*live)
+                .group_by(Grant.promotion_id)
+            )
+            customers.update({p: int(n) for p, n in rows.all()})
+            sums = await self.session.execute(
+                select(Grant.promotion_id, Grant.reward_type, func.sum(Grant.value_minor))
+                .where(*live)
+                .group_by(Grant.promotion_id, Grant.reward_type)
+            )
+            values.update({(p, r): int(v or 0) for p, r, v in sums.all()})
+        return customers, values
+
     async def rolling_by_customer(
         self, promotion_id: str, customers: Sequence[str], since: datetime
     ) -> dict[tuple[str, str], tuple[int, int]]:

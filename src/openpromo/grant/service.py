@@ -190,52 +190,80 @@ class GrantService:
             return {}
         tenant = await tenant_service.get(session, principal.tenant_id)
         decimals = await _reward_decimals(session, principal.tenant_id)
-        now = utcnow()
-        return {p.id: await self._budget_use(session, tenant, decimals, p, now) for p in promotions}
+        return await self._budget_use(session, tenant, decimals, promotions, utcnow())
 
     async def _budget_use(
         self,
         session: AsyncSession,
         tenant: Tenant,
         decimals: Mapping[str, int],
-        promotion: Promotion,
+        promotions: Sequence[Promotion],
         now: datetime,
-    ) -> tuple[Sequence[CapStats], Sequence[BudgetStats]]:
+    ) -> dict[str, tuple[Sequence[CapStats], Sequence[BudgetStats]]]:
+        """Batched: one counter read for all calendar and lifetime windows, and per rolling
+        window kind one query over all the promotions (no query per promotion)."""
         tz = ZoneInfo(tenant.timezone)
         repo = GrantRepository(session, tenant.id)
-        budgets = promotion.budgets or {}
-        caps: list[CapStats] = []
-        for cap in budgets.get("audience_caps") or []:
-            start = window_start(cap["window"], now, tz, tenant.week_start)
-            key = f"{promotion.id}:cap:{cap['window']}"
-            if is_rolling(cap["window"]):
-                used = await repo.rolling_distinct_customers(promotion.id, start)
-            else:
-                used = await self._counter(repo, key, start)
-            caps.append(
-                CapStats(window=cap["window"], limit=cap["limit"], used=used, window_start=start)
-            )
-        reward_budgets: list[BudgetStats] = []
-        for b in budgets.get("reward_budgets") or []:
-            start = window_start(b["window"], now, tz, tenant.week_start)
-            key = f"{promotion.id}:budget:{b['reward_type']}:{b['window']}"
-            if is_rolling(b["window"]):
-                used = (await repo.rolling_value_by_type(promotion.id, start)).get(
-                    b["reward_type"], 0
+        wanted: list[tuple[str, datetime]] = []
+        rolling: set[str] = set()
+        for promotion in promotions:
+            budgets = promotion.budgets or {}
+            for cap in budgets.get("audience_caps") or []:
+                if is_rolling(cap["window"]):
+                    rolling.add(cap["window"])
+                else:
+                    start = window_start(cap["window"], now, tz, tenant.week_start)
+                    wanted.append((f"{promotion.id}:cap:{cap['window']}", start))
+            for b in budgets.get("reward_budgets") or []:
+                if is_rolling(b["window"]):
+                    rolling.add(b["window"])
+                else:
+                    start = window_start(b["window"], now, tz, tenant.week_start)
+                    wanted.append(
+                        (f"{promotion.id}:budget:{b['reward_type']}:{b['window']}", start)
+                    )
+        counters = await repo.read_counters(wanted, lock=False) if wanted else {}
+        ids = [p.id for p in promotions]
+        rolling_use = {
+            window: await repo.rolling_use_by_promotion(ids, window_start(window, now, tz))
+            for window in sorted(rolling)
+        }
+        out: dict[str, tuple[Sequence[CapStats], Sequence[BudgetStats]]] = {}
+        for promotion in promotions:
+            budgets = promotion.budgets or {}
+            caps: list[CapStats] = []
+            for cap in budgets.get("audience_caps") or []:
+                start = window_start(cap["window"], now, tz, tenant.week_start)
+                if is_rolling(cap["window"]):
+                    used = rolling_use[cap["window"]][0].get(promotion.id, 0)
+                else:
+                    used = counters.get((f"{promotion.id}:cap:{cap['window']}", start), 0)
+                caps.append(
+                    CapStats(
+                        window=cap["window"], limit=cap["limit"], used=used, window_start=start
+                    )
                 )
-            else:
-                used = await self._counter(repo, key, start)
-            d = decimals.get(b["reward_type"], 0)
-            reward_budgets.append(
-                BudgetStats(
-                    reward_type=b["reward_type"],
-                    window=b["window"],
-                    limit=format_value(Decimal(str(b["limit"])).quantize(Decimal(1).scaleb(-d)), d),
-                    used=_show(used, d),
-                    window_start=start,
+            reward_budgets: list[BudgetStats] = []
+            for b in budgets.get("reward_budgets") or []:
+                start = window_start(b["window"], now, tz, tenant.week_start)
+                if is_rolling(b["window"]):
+                    used = rolling_use[b["window"]][1].get((promotion.id, b["reward_type"]), 0)
+                else:
+                    key = f"{promotion.id}:budget:{b['reward_type']}:{b['window']}"
+                    used = counters.get((key, start), 0)
+                d = decimals.get(b["reward_type"], 0)
+                limit = Decimal(str(b["limit"])).quantize(Decimal(1).scaleb(-d))
+                reward_budgets.append(
+                    BudgetStats(
+                        reward_type=b["reward_type"],
+                        window=b["window"],
+                        limit=format_value(limit, d),
+                        used=_show(used, d),
+                        window_start=start,
+                    )
                 )
-            )
-        return caps, reward_budgets
+            out[promotion.id] = (caps, reward_budgets)
+        return out
 
     async def stats(
         self, session: AsyncSession, principal: Principal, promotion_id: str
@@ -250,7 +278,8 @@ class GrantService:
         tenant = await tenant_service.get(session, tenant_id)
         decimals = await _reward_decimals(session, tenant_id)
         now = utcnow()
-        caps, reward_budgets = await self._budget_use(session, tenant, decimals, promotion, now)
+        use = await self._budget_use(session, tenant, decimals, [promotion], now)
+        caps, reward_budgets = use[promotion.id]
         tz = ZoneInfo(tenant.timezone)
         repo = GrantRepository(session, tenant_id)
         totals = await repo.totals(promotion_id)
@@ -303,11 +332,6 @@ class GrantService:
                 for d, (n, v) in sorted(daily.items())
             ],
         )
-
-    @staticmethod
-    async def _counter(repo: GrantRepository, key: str, start: datetime) -> int:
-        values = await repo.read_counters([(key, start)], lock=False)
-        return values.get((key, start), 0)
 
 
 grant_service = GrantService()

@@ -103,8 +103,11 @@ class PromocodeRepository:
         campaign_id: str | None = None,
         hidden: bool | None = None,
         search: str | None = None,
+        unassigned: bool = False,
     ) -> Sequence[Promocode]:
         query = self._scoped()
+        if unassigned:
+            query = query.where(Promocode.promotion_id.is_(None))
         if after_id is not None:
             query = query.where(Promocode.id > after_id)
         if type_ is not None:

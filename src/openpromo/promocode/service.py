@@ -132,6 +132,7 @@ class PromocodeService:
         hidden: bool | None = None,
         include_hidden: bool = False,
         search: str | None = None,
+        unassigned: bool = False,
     ) -> Slice[PromocodeOut]:
         if hidden is None and not include_hidden:
             hidden = False
@@ -143,6 +144,7 @@ class PromocodeService:
             campaign_id=campaign_id,
             hidden=hidden,
             search=search,
+            unassigned=unassigned,
         )
         page = slice_rows(rows, limit, lambda p: p.id)
         return Slice(await self._describe(session, principal, page.items), page.next_cursor)

@@ -198,9 +198,13 @@ def burn_sentence(
     until = today + timedelta(days=int(days_left))
     if window in _CALENDAR:
         last = window_last_day(window, today, week_start)
+        if until <= today < last:
+            return f"{head} {subject} runs out today."
         if until >= last:
             return f"{head} {subject} lasts {_REST_OF[window]}."
         return f"{head} {subject} lasts until {show_date(until)}."
+    if until <= today:
+        return f"{head} {subject} runs out today."
     if valid_until is not None and until >= valid_until:
         return (
             f"{head} {subject} will not run out before the promotion's validity ends "
@@ -253,6 +257,7 @@ def chart_data(
                 "label": lab.name,
                 "unit": lab.unit,
                 "values": [_text(v) for v in series],
+                "texts": [show_amount(v, lab.decimals) for v in series],
                 "total": _text(sum(series, Decimal(0))),
             }
         )
@@ -272,6 +277,9 @@ def chart_data(
                 "unit": lab.unit,
                 "limit": _text(limit),
                 "used": _text(used),
+                "limit_text": show_amount(limit, lab.decimals),
+                "used_text": show_amount(used, lab.decimals),
+                "unit_text": "" if lab.unit == lab.name else lab.unit,
                 "percent": _text(show_pct(share)),
                 "level": level(share, thresholds),
                 "use": [
@@ -304,6 +312,9 @@ def chart_data(
             "unit": "customers",
             "limit": _text(limit),
             "used": _text(used),
+            "limit_text": show_amount(limit, 0),
+            "used_text": show_amount(used, 0),
+            "unit_text": "customers",
             "percent": _text(show_pct(share)),
             "level": level(share, thresholds),
             "use": None,
@@ -334,6 +345,7 @@ def chart_data(
     return {
         "days": [d.isoformat() for d in days],
         "labels": [show_date(d) for d in days],
+        "short_labels": [f"{d.day} {d:%b}" for d in days],
         "grants": [r.grants_count for r in rows],
         "customers": [r.customers_count for r in rows],
         "rewards": rewards,

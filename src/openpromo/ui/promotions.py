@@ -1,25 +1,32 @@
-"""Promotions: the lobby (status filter, search, budget use) and the promotion page.
+"""Promotions: the lobby (status filter and search in SQL, a page at a time, budget use
+bars read in one batch) and the promotion page.
 
-The promotion page edits each part with its own form — details, properties, tiers,
-reward constraints, budgets — through the promotion service, so a refusal reads exactly as
-the API's (a 422 on the tiers names the tier and the JSON path of the problem), and offers
-the status actions allowed in the current state.
+The promotion page has a header (status actions, duplicate, edit, simulate) and tabs:
+Overview (key numbers and the charts of ``promotion_charts``, drawn by ``static/charts.js``
+from a JSON element), Setup (what the tiers and limits say, with links to the guided flow's
+steps, and the JSON forms as a collapsed advanced section), Promocodes (assigned codes and
+assigning an unassigned one) and a link to the grants. The JSON forms edit each part through
+the promotion service, so a refusal reads exactly as the API's.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from openpromo.errors import OpenPromoError
+from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.grant.schemas import BudgetStats, CapStats
 from openpromo.grant.service import grant_service
+from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import DEFAULT_LIMIT
-from openpromo.models import Promotion
+from openpromo.models import Promotion, RewardType
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.schemas import (
     PromotionCreate,
@@ -30,6 +37,7 @@ from openpromo.promotion.schemas import (
 )
 from openpromo.promotion.service import promotion_service
 from openpromo.reward_type.schemas import RewardConstraints
+from openpromo.reward_type.service import reward_type_service
 from openpromo.ui.context import (
     Editor,
     FormErrors,
@@ -39,6 +47,15 @@ from openpromo.ui.context import (
     parse_as,
     parse_json,
     present,
+)
+from openpromo.ui.promotion_charts import (
+    RewardLabel,
+    chart_data,
+    level,
+    share_of,
+    show_amount,
+    show_pct,
+    valid_until_date,
 )
 from openpromo.ui.render import redirect, render, submit_form
 
@@ -55,28 +72,68 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def budget_use(caps: Sequence[CapStats], budgets: Sequence[BudgetStats]) -> list[dict[str, Any]]:
-    """Each cap and budget as a share of its limit, for the bars."""
+_WINDOW_LABELS = {
+    "lifetime": "lifetime",
+    "day": "per day",
+    "week": "per week",
+    "month": "per month",
+    "rolling_24h": "any 24 hours",
+    "rolling_7d": "any 7 days",
+    "rolling_30d": "any 30 days",
+}
+
+
+def reward_labels(reward_types: Sequence[RewardType]) -> dict[str, RewardLabel]:
+    return {
+        r.key: RewardLabel(
+            r.key,
+            r.display_name or r.name,
+            r.currency if r.category == "amount" and r.currency else (r.display_name or r.name),
+            r.decimals,
+        )
+        for r in reward_types
+    }
+
+
+def budget_use(
+    caps: Sequence[CapStats],
+    budgets: Sequence[BudgetStats],
+    *,
+    thresholds: Sequence[Any] = (),
+    labels: Mapping[str, RewardLabel] | None = None,
+) -> list[dict[str, Any]]:
+    """Each cap and budget as a share of its limit, for the bars, coloured by the
+    promotion's alert thresholds (``ok``, ``warn``, ``bad``); Decimal throughout."""
+    labels = labels or {}
     bars: list[dict[str, Any]] = []
     for cap in caps:
-        share = cap.used / cap.limit if cap.limit else 0.0
+        share = share_of(Decimal(cap.used), Decimal(cap.limit))
         bars.append(
             {
-                "label": f"audience · {cap.window}",
-                "used": cap.used,
-                "limit": cap.limit,
-                "share": share,
+                "label": f"Customers · {_WINDOW_LABELS.get(cap.window, cap.window)}",
+                "used": f"{cap.used:,}",
+                "limit": f"{cap.limit:,}",
+                "unit": "",
+                "percent": show_pct(share),
+                "width": min(show_pct(share), Decimal(100)),
+                "level": level(share, thresholds),
             }
         )
     for budget in budgets:
-        limit = float(budget.limit)
-        share = float(budget.used) / limit if limit else 0.0
+        lab = labels.get(budget.reward_type) or RewardLabel(
+            budget.reward_type, budget.reward_type, "", 0
+        )
+        used, limit = Decimal(budget.used), Decimal(budget.limit)
+        share = share_of(used, limit)
         bars.append(
             {
-                "label": f"{budget.reward_type} · {budget.window}",
-                "used": budget.used,
-                "limit": budget.limit,
-                "share": share,
+                "label": f"{lab.name} · {_WINDOW_LABELS.get(budget.window, budget.window)}",
+                "used": show_amount(used, lab.decimals),
+                "limit": show_amount(limit, lab.decimals),
+                "unit": lab.unit if lab.unit != lab.name else "",
+                "percent": show_pct(share),
+                "width": min(show_pct(share), Decimal(100)),
+                "level": level(share, thresholds),
             }
         )
     return bars
@@ -114,9 +171,15 @@ async def _lobby(
         status=status if status in STATUSES else None,
         q=q or None,
     )
+    # The bars of the whole page in one batch (counters and rolling sums), never per row.
     budgeted = [p for p in page.items if p.status == "active" and _has_budgets(p)]
     use = await grant_service.budget_use(ctx.session, ctx.principal, budgeted)
-    bars = {pid: budget_use(caps, budgets) for pid, (caps, budgets) in use.items()}
+    labels = reward_labels(await reward_type_service.list_all(ctx.session, ctx.tenant_id))
+    thresholds = {p.id: (p.budgets or {}).get("alert_thresholds") or [] for p in budgeted}
+    bars = {
+        pid: budget_use(caps, budgets, thresholds=thresholds[pid], labels=labels)
+        for pid, (caps, budgets) in use.items()
+    }
     return render(
         ctx.request,
         "promotions/lobby.html",
@@ -128,6 +191,8 @@ async def _lobby(
         statuses=STATUSES,
         status=status or "",
         q=q or "",
+        paged=bool(cursor),
+        page_size=DEFAULT_LIMIT,
         values=values or {},
     )
 
@@ -159,6 +224,143 @@ def _editors(promotion: Promotion) -> dict[str, str]:
     }
 
 
+_OPS = {
+    "eq": "=",
+    "ne": "≠",
+    "gt": ">",
+    "gte": "≥",
+    "lt": "<",
+    "lte": "≤",
+    "between": "between",
+    "in": "is one of",
+    "not_in": "is not one of",
+    "contains": "contains",
+    "contains_any": "contains any of",
+    "contains_all": "contains all of",
+    "starts_with": "starts with",
+    "ends_with": "ends with",
+    "is_empty": "is empty",
+    "exists": "is set",
+    "missing": "is not set",
+}
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def describe_condition(node: Any) -> str:
+    """A condition in words: ``session.deposit ≥ 100 and (customer.country is one of US,
+    FR or …)``; an empty ``all`` is "always"."""
+    if not node:
+        return "always"
+    if "all" in node or "any" in node:
+        joiner, parts = (" and ", node["all"]) if "all" in node else (" or ", node["any"])
+        if not parts:
+            return "always" if "all" in node else "never"
+        words = [describe_condition(p) for p in parts]
+        if len(words) == 1:
+            return words[0]
+        return joiner.join(f"({w})" if (" and " in w or " or " in w) else w for w in words)
+    if "not" in node:
+        return f"not ({describe_condition(node['not'])})"
+    op = node.get("op", "")
+    text = f"{node.get('property', '?')} {_OPS.get(op, op)}"
+    if op not in ("exists", "missing", "is_empty"):
+        text += f" {_shown(node.get('value'))}"
+    return text
+
+
+def describe_reward(reward: Mapping[str, Any], labels: Mapping[str, RewardLabel]) -> str:
+    key = str(reward.get("reward_type", ""))
+    lab = labels.get(key) or RewardLabel(key, key, key, 0)
+    value = reward.get("value") or {}
+    if "fixed" in value:
+        text = f"{value['fixed']} {lab.unit}"
+    elif "percent" in value:
+        text = f"{value['percent']} % of {value.get('of')} as {lab.name}"
+    elif "per" in value:
+        text = f"{value.get('value')} {lab.unit} per {value['per']} of {value.get('of')}"
+    else:
+        text = json.dumps(value)
+    bounds = [f"at least {value['min']}" if value.get("min") is not None else ""]
+    bounds.append(f"at most {value['max']}" if value.get("max") is not None else "")
+    if any(bounds):
+        text += f" ({', '.join(b for b in bounds if b)})"
+    return text if lab.unit == lab.name or "percent" in value else f"{text} ({lab.name})"
+
+
+def setup_summary(promotion: Promotion, labels: Mapping[str, RewardLabel]) -> dict[str, Any]:
+    """What the tiers and limits say, for the Setup tab."""
+    tiers = [
+        {
+            "name": t.get("name") or t.get("id"),
+            "id": t.get("id"),
+            "condition": describe_condition(t.get("condition")),
+            "rewards": [describe_reward(r, labels) for r in t.get("rewards") or []],
+        }
+        for t in promotion.tiers or []
+    ]
+    limits: list[str] = []
+    for key, cons in sorted((promotion.reward_constraints or {}).items()):
+        lab = labels.get(key) or RewardLabel(key, key, key, 0)
+        if cons.get("min_value") is not None:
+            limits.append(f"{lab.name}: rewards below {cons['min_value']} are not granted")
+        if cons.get("max_value") is not None:
+            limits.append(f"{lab.name}: one reward is at most {cons['max_value']}")
+        for pc in cons.get("per_customer") or []:
+            window = _WINDOW_LABELS.get(pc.get("window"), pc.get("window"))
+            if pc.get("max_value") is not None:
+                limits.append(f"{lab.name}: at most {pc['max_value']} per customer {window}")
+            if pc.get("max_grants") is not None:
+                limits.append(
+                    f"{lab.name}: at most {pc['max_grants']} grants per customer {window}"
+                )
+        if cons.get("valid_from") or cons.get("valid_until"):
+            limits.append(
+                f"{lab.name}: valid from {cons.get('valid_from') or 'the start'} "
+                f"until {cons.get('valid_until') or 'further notice'}"
+            )
+        if cons.get("grant_expires_after"):
+            limits.append(f"{lab.name}: grants expire after {cons['grant_expires_after']}")
+    budgets = promotion.budgets or {}
+    for cap in budgets.get("audience_caps") or []:
+        window = _WINDOW_LABELS.get(cap["window"], cap["window"])
+        limits.append(f"At most {cap['limit']:,} customers {window}")
+    for b in budgets.get("reward_budgets") or []:
+        lab = labels.get(b["reward_type"]) or RewardLabel(b["reward_type"], b["reward_type"], "", 0)
+        window = _WINDOW_LABELS.get(b["window"], b["window"])
+        action = "cut to what is left" if b.get("on_exceed") == "truncate" else "refused"
+        amount = show_amount(Decimal(str(b["limit"])), lab.decimals)
+        unit = f" {lab.unit}" if lab.unit and lab.unit != lab.name else ""
+        limits.append(f"{lab.name} budget of {amount}{unit} {window}; past it rewards are {action}")
+    if budgets.get("alert_thresholds"):
+        marks = ", ".join(f"{Decimal(str(t)) * 100:.0f} %" for t in budgets["alert_thresholds"])
+        limits.append(f"Budget bars turn amber from {marks.split(',')[0]} (alerts at {marks})")
+    return {"tiers": tiers, "limits": limits}
+
+
+TABS = ("overview", "setup", "promocodes")
+# The JSON forms live in the Setup tab's advanced section.
+_SETUP_SECTIONS = ("details", "properties", "tiers", "reward_constraints", "budgets")
+ASSIGNABLE_LIMIT = 200
+
+
+def _valid_until(promotion: Promotion, types: Mapping[str, RewardType]) -> list[datetime | None]:
+    """Each reward type's effective ``valid_until`` (the promotion's override, else the
+    type's default)."""
+    out: list[datetime | None] = []
+    overrides = promotion.reward_constraints or {}
+    for key in promotion.referenced_reward_types or []:
+        value = (overrides.get(key) or {}).get("valid_until")
+        if value is None and key in types:
+            value = (types[key].constraints or {}).get("valid_until")
+        out.append(datetime.fromisoformat(value) if isinstance(value, str) else value)
+    return out
+
+
 async def _page(
     ctx: UiContext,
     promotion_id: str,
@@ -166,6 +368,7 @@ async def _page(
     section: str | None = None,
     submitted: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
+    tab: str | None = None,
 ) -> Response:
     promotion = await promotion_service.get(ctx.session, ctx.principal, promotion_id)
     stats = await grant_service.stats(ctx.session, ctx.principal, promotion.id)
@@ -177,12 +380,33 @@ async def _page(
         promotion_id=promotion.id,
         include_hidden=True,
     )
+    assignable = await promocode_service.list(
+        ctx.session,
+        ctx.principal,
+        limit=ASSIGNABLE_LIMIT,
+        cursor=None,
+        include_hidden=True,
+        unassigned=True,
+    )
+    types = {r.key: r for r in await reward_type_service.list_all(ctx.session, ctx.tenant_id)}
+    labels = reward_labels(list(types.values()))
+    tz = ZoneInfo(ctx.tenant.timezone)
+    budgets_json = promotion.budgets or {}
+    charts = chart_data(
+        stats,
+        budgets=budgets_json,
+        labels=labels,
+        today=utcnow().astimezone(tz).date(),
+        week_start=ctx.tenant.week_start,
+        valid_until=valid_until_date(_valid_until(promotion, types), tz),
+    )
     editors = _editors(promotion)
     details = {"name": promotion.name, "code": promotion.code, "description": promotion.description}
     if submitted:
         editors.update({k: v for k, v in submitted.items() if k in editors})
         details.update({k: v for k, v in submitted.items() if k in details})
-    peak = max((d.grants_count for d in stats.daily), default=0)
+    if tab is None:
+        tab = "setup" if section in _SETUP_SECTIONS else "overview"
     return render(
         ctx.request,
         "promotions/page.html",
@@ -190,15 +414,34 @@ async def _page(
         status_code=errors.status if errors else 200,
         errors=errors,
         section=section,
+        tab=tab,
         promotion=promotion,
         actions=ACTIONS[promotion.status],
         tiers_locked=promotion.status != "draft" or promotion.first_activated_at is not None,
         editors=editors,
         details=details,
         stats=stats,
-        bars=budget_use(stats.audience_caps, stats.reward_budgets),
-        peak=peak,
+        bars=budget_use(
+            stats.audience_caps,
+            stats.reward_budgets,
+            thresholds=budgets_json.get("alert_thresholds") or [],
+            labels=labels,
+        ),
+        charts=charts,
+        labels=labels,
         codes=codes.items,
+        assignable=assignable.items,
+        assignable_more=assignable.next_cursor is not None,
+        setup=setup_summary(promotion, labels),
+        kpis=[
+            {
+                "value": show_amount(Decimal(value), lab.decimals)
+                + (f" {lab.unit}" if lab.unit != lab.name else ""),
+                "label": f"{lab.name} granted",
+            }
+            for key, value in stats.rewards_total.items()
+            for lab in [labels.get(key) or RewardLabel(key, key, key, 0)]
+        ],
     )
 
 
@@ -285,6 +528,48 @@ async def set_promotion_budgets(promotion_id: str, ctx: Editor) -> Response:
         )
 
     return await _edit(ctx, promotion_id, "budgets", work, "Budgets saved.")
+
+
+@router.post("/{promotion_id}/promocodes")
+async def assign_promocode(promotion_id: str, ctx: Editor) -> Response:
+    async def work(form: dict[str, Any]) -> object:
+        promocode_id = str(form.get("promocode_id") or "")
+        if not promocode_id:
+            raise unprocessable(("body", "promocode_id"), "choose a promocode to assign")
+        return await promocode_service.assign_promotion(
+            ctx.session, ctx.principal, promocode_id, promotion_id
+        )
+
+    async def failed(form: dict[str, Any], errors: FormErrors) -> Response:
+        return await _page(ctx, promotion_id, section="promocodes", errors=errors, tab="promocodes")
+
+    return await submit_form(
+        ctx,
+        work,
+        failed=failed,
+        done=f"/ui/promotions/{promotion_id}#promocodes",
+        message="Promocode assigned.",
+    )
+
+
+@router.post("/{promotion_id}/promocodes/{promocode_id}/unassign")
+async def unassign_promocode(promotion_id: str, promocode_id: str, ctx: Editor) -> Response:
+    async def work(form: dict[str, Any]) -> object:
+        code = await promocode_service.get(ctx.session, ctx.principal, promocode_id)
+        if code.promotion_id != promotion_id:
+            raise unprocessable(("body", "promocode_id"), "not assigned to this promotion")
+        return await promocode_service.unassign_promotion(ctx.session, ctx.principal, promocode_id)
+
+    async def failed(form: dict[str, Any], errors: FormErrors) -> Response:
+        return await _page(ctx, promotion_id, section="promocodes", errors=errors, tab="promocodes")
+
+    return await submit_form(
+        ctx,
+        work,
+        failed=failed,
+        done=f"/ui/promotions/{promotion_id}#promocodes",
+        message="Promocode unassigned.",
+    )
 
 
 @router.post("/{promotion_id}/{action}")
