@@ -97,6 +97,9 @@ async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database
     await page.click("#promotion-create button:has-text('Create draft')")
     await expect(page.locator("#promotion-status")).to_have_text("draft")
 
+    # The JSON editors are the Setup tab's collapsed advanced section.
+    await page.click("#tab-setup")
+    await page.click("#advanced summary")
     # A tier on an unknown property: the server's 422 message is shown by the editor.
     bad = [{**TIERS[0], "condition": {"property": "session.nope", "op": "gte", "value": "1"}}]
     await page.fill("#tiers textarea[name=tiers]", json.dumps(bad))

@@ -117,7 +117,7 @@ async def test_promotion_flow_create_tiers_activate_simulate(
         assert activated.status_code == 303
         page = await http.get(base)
         assert 'id="promotion-status">active<' in page.text
-        assert "audience · day — 0 / 10" in page.text
+        assert "Customers · per day — 0 / 10" in page.text
 
         # The list shows each active promotion's budget bars from its counters: it never
         # reads a promotion's whole ledger (stats' totals and daily series).
@@ -128,7 +128,7 @@ async def test_promotion_flow_create_tiers_activate_simulate(
             patched.setattr(grant_service, "stats", no_ledger_scan)
             lobby = await http.get("/ui/promotions", params={"status": "active", "q": "welc"})
         assert "Welcome" in lobby.text
-        assert "audience · day — 0 / 10" in lobby.text
+        assert "Customers · per day — 0 / 10" in lobby.text
         assert "Welcome" not in (await http.get("/ui/promotions", params={"status": "draft"})).text
         locked = await http.post(
             f"{base}/tiers", data={"tiers": json.dumps(TIERS), "csrf_token": csrf_of(http)}

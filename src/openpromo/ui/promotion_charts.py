@@ -283,7 +283,7 @@ def chart_data(
                 "percent": _text(show_pct(share)),
                 "level": level(share, thresholds),
                 "use": [
-                    _text(v)
+                    _text(v.quantize(Decimal(1).scaleb(-lab.decimals)))
                     for v in use_over_time(
                         b.window, series, days, used_now=used, week_start=week_start
                     )
