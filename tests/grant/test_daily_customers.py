@@ -20,9 +20,7 @@ async def test_customers_and_new_customers_per_day_in_the_tenant_timezone(
     world = await setup_world(database, tenant.id, timezone="Europe/Berlin")
     pid = world.promotion_id
     # Three local days; 23:30 UTC is already the next day in Berlin.
-    day1 = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(
-        days=5
-    )
+    day1 = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=5)
     day2 = day1 + timedelta(days=1)
     late_day2 = day2.replace(hour=23, minute=30) - timedelta(days=1)  # day2 in Berlin
     day3 = day1 + timedelta(days=2)
@@ -54,6 +52,3 @@ async def test_customers_and_new_customers_per_day_in_the_tenant_timezone(
     ]
     assert stats.customers_count == 5  # a b c d e
     assert sum(d.new_customers_count for d in stats.daily) == stats.customers_count
-
-
-

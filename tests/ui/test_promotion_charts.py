@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpromo.grant.schemas import BudgetStats, CapStats, DailyStats, PromotionStats
@@ -125,7 +126,7 @@ def test_burn_rate_date_for_a_lifetime_budget() -> None:
 
 
 def test_burn_rate_against_the_validity_end_and_no_use() -> None:
-    common = {
+    common: dict[str, Any] = {
         "window": "lifetime",
         "what": "budget",
         "limit": Decimal(5000),
@@ -162,7 +163,7 @@ def test_exhausted_budget_is_red_and_says_so() -> None:
 
 
 def test_calendar_budget_burn_rate() -> None:
-    common = {
+    common: dict[str, Any] = {
         "what": "budget",
         "limit": Decimal(1000),
         "today": TODAY,
