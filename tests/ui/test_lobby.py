@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -69,6 +69,7 @@ async def test_lobby_bars_are_read_in_one_batch_whatever_the_page_size(
     now = datetime.now(UTC)
     await run(database, big.id, big_ids[0], [ctx("a"), ctx("b")], now)  # 150 → 20 spins + 15 eur
     await run(database, big.id, big_ids[1], [ctx("a", "20")], now)  # 5 spins
+    await run(database, big.id, big_ids[1], [ctx("b", "20")], now - timedelta(days=3))
     counts = []
     for tenant in (small, big):
         user = await make_user(database, tenant.id, "viewer")
@@ -91,7 +92,13 @@ async def test_lobby_bars_are_read_in_one_batch_whatever_the_page_size(
     assert first.count('class="budget level-warn"') == 1
     assert first.count('class="budget level-ok"') == 3
     second = text.split(f'/ui/promotions/{big_ids[1]}"')[1].split("</tr>")[0]
-    assert "Free spins · lifetime — 5 / 1,000" in second
+    assert "Free spins · lifetime — 10 / 1,000" in second
+    # The sparklines: grants per day over the last 14 days, today last (one query too).
+    zeros = ["0"] * 14
+    assert f"last 14 days: {', '.join([*zeros[:13], '4'])}" in first
+    assert f"last 14 days: {', '.join([*zeros[:10], '1', '0', '0', '1'])}" in second
+    third = text.split(f'/ui/promotions/{big_ids[2]}"')[1].split("</tr>")[0]
+    assert "<svg" not in third and ">none<" in third
 
 
 async def test_lobby_pages_filters_and_searches(

@@ -13,7 +13,7 @@ second returns the grant unchanged.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -264,6 +264,33 @@ class GrantService:
                 )
             out[promotion.id] = (caps, reward_budgets)
         return out
+
+    async def recent_daily_grants(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        promotion_ids: Sequence[str],
+        *,
+        days: int = 14,
+    ) -> dict[str, Sequence[int]]:
+        """Live grants per day (tenant's timezone) over the last ``days`` days, today last,
+        for each promotion given (one query): the lobby's sparklines."""
+        from openpromo.tenant.service import tenant_service
+
+        if not promotion_ids:
+            return {}
+        tenant = await tenant_service.get(session, principal.tenant_id)
+        tz = ZoneInfo(tenant.timezone)
+        today = utcnow().astimezone(tz).date()
+        # Each day's local midnight (noon is never skipped nor repeated by a DST change).
+        bounds = [
+            window_start("day", datetime.combine(today - timedelta(days=back), time(12), tz), tz)
+            for back in range(days - 1, -1, -1)
+        ]
+        counts = await GrantRepository(session, principal.tenant_id).daily_counts_by_promotion(
+            promotion_ids, bounds
+        )
+        return dict(counts)
 
     async def stats(
         self, session: AsyncSession, principal: Principal, promotion_id: str

@@ -364,3 +364,22 @@ def valid_until_date(values: Sequence[datetime | None], tz: Any) -> date | None:
     if not values or any(v is None for v in values):
         return None
     return max(v.astimezone(tz).date() for v in values if v is not None)
+
+
+def sparkline(counts: Sequence[int], *, width: int = 84, height: int = 20) -> dict[str, Any]:
+    """An inline SVG polyline of daily counts (the lobby's "last 14 days"), scaled to the
+    busiest day, with the numbers in words for its label."""
+    peak = max(counts, default=0)
+    step = width / max(len(counts) - 1, 1)
+    points = " ".join(
+        f"{i * step:.1f},{height - 1 - (c / peak * (height - 2) if peak else 0):.1f}"
+        for i, c in enumerate(counts)
+    )
+    return {
+        "points": points,
+        "width": width,
+        "height": height,
+        "total": sum(counts),
+        "peak": peak,
+        "text": ", ".join(str(c) for c in counts),
+    }

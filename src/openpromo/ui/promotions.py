@@ -55,6 +55,7 @@ from openpromo.ui.promotion_charts import (
     share_of,
     show_amount,
     show_pct,
+    sparkline,
     valid_until_date,
 )
 from openpromo.ui.render import redirect, render, submit_form
@@ -180,6 +181,11 @@ async def _lobby(
         pid: budget_use(caps, budgets, thresholds=thresholds[pid], labels=labels)
         for pid, (caps, budgets) in use.items()
     }
+    # Grants per day over the last 14 days for the page's promotions: one grouped query.
+    recent = await grant_service.recent_daily_grants(
+        ctx.session, ctx.principal, [p.id for p in page.items]
+    )
+    sparks = {pid: sparkline(counts) for pid, counts in recent.items()}
     return render(
         ctx.request,
         "promotions/lobby.html",
@@ -188,6 +194,7 @@ async def _lobby(
         errors=errors,
         page=page,
         bars=bars,
+        sparks=sparks,
         statuses=STATUSES,
         status=status or "",
         q=q or "",
