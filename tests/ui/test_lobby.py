@@ -85,10 +85,10 @@ async def test_lobby_bars_are_read_in_one_batch_whatever_the_page_size(
     assert len(rows(text)) == 25
     first = text.split(f'/ui/promotions/{big_ids[0]}"')[1].split("</tr>")[0]
     assert "Customers · per day — 2 / 100" in first
-    assert "Customers · any 7 days — 2 / 500" in first
+    assert "Customers · in any 7 days — 2 / 500" in first
     assert "Free spins · lifetime — 40 / 1,000" in first
     # 2 × 15.00 EUR of a 50 EUR rolling budget: 60 %, past the 50 % threshold.
-    assert "EUR bonus · any 30 days — 30.00 / 50.00 EUR" in first
+    assert "EUR bonus · in any 30 days — 30.00 / 50.00 EUR" in first
     assert first.count('class="budget level-warn"') == 1
     assert first.count('class="budget level-ok"') == 3
     second = text.split(f'/ui/promotions/{big_ids[1]}"')[1].split("</tr>")[0]

@@ -78,9 +78,9 @@ _WINDOW_LABELS = {
     "day": "per day",
     "week": "per week",
     "month": "per month",
-    "rolling_24h": "any 24 hours",
-    "rolling_7d": "any 7 days",
-    "rolling_30d": "any 30 days",
+    "rolling_24h": "in any 24 hours",
+    "rolling_7d": "in any 7 days",
+    "rolling_30d": "in any 30 days",
 }
 
 
@@ -299,7 +299,17 @@ def describe_reward(reward: Mapping[str, Any], labels: Mapping[str, RewardLabel]
     return text if lab.unit == lab.name or "percent" in value else f"{text} ({lab.name})"
 
 
-def setup_summary(promotion: Promotion, labels: Mapping[str, RewardLabel]) -> dict[str, Any]:
+def _local(value: Any, tz: ZoneInfo) -> str | None:
+    """A stored ISO date-time in the tenant's timezone: ``31 Mar 2027 23:59 (Europe/Berlin)``."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value)).astimezone(tz)
+    return f"{moment.day} {moment:%b %Y %H:%M} ({tz.key})"
+
+
+def setup_summary(
+    promotion: Promotion, labels: Mapping[str, RewardLabel], tz: ZoneInfo
+) -> dict[str, Any]:
     """What the tiers and limits say, for the Setup tab."""
     tiers = [
         {
@@ -326,10 +336,9 @@ def setup_summary(promotion: Promotion, labels: Mapping[str, RewardLabel]) -> di
                     f"{lab.name}: at most {pc['max_grants']} grants per customer {window}"
                 )
         if cons.get("valid_from") or cons.get("valid_until"):
-            limits.append(
-                f"{lab.name}: valid from {cons.get('valid_from') or 'the start'} "
-                f"until {cons.get('valid_until') or 'further notice'}"
-            )
+            start = _local(cons.get("valid_from"), tz) or "the start"
+            end = _local(cons.get("valid_until"), tz) or "further notice"
+            limits.append(f"{lab.name}: valid from {start} until {end}")
         if cons.get("grant_expires_after"):
             limits.append(f"{lab.name}: grants expire after {cons['grant_expires_after']}")
     budgets = promotion.budgets or {}
@@ -439,7 +448,7 @@ async def _page(
         codes=codes.items,
         assignable=assignable.items,
         assignable_more=assignable.next_cursor is not None,
-        setup=setup_summary(promotion, labels),
+        setup=setup_summary(promotion, labels, tz),
         kpis=[
             {
                 "value": show_amount(Decimal(value), lab.decimals)
