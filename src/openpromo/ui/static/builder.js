@@ -677,12 +677,16 @@
         function (v) { if (v === undefined) delete rule.value; else rule.value = v; }, "Value", fk);
     }
     if (shape === "pair") {
-      if (!Array.isArray(rule.value)) rule.value = [null, null];
-      var pair = rule.value;
+      var end = function (k) {
+        return scalarInput(prop, function () { return Array.isArray(rule.value) ? rule.value[k] : undefined; }, function (v) {
+          if (!Array.isArray(rule.value)) rule.value = [null, null];
+          rule.value[k] = v === undefined ? null : v;
+        }, k ? "To" : "From", fk + "-" + k);
+      };
       return h("span", { "class": "tb-pair" },
-        h("span", { "data-loc": loc(path.concat("value", 0)) }, scalarInput(prop, function () { return pair[0]; }, function (v) { pair[0] = v === undefined ? null : v; }, "From", fk + "-0")),
+        h("span", { "data-loc": loc(path.concat("value", 0)) }, end(0)),
         h("span", { "class": "muted" }, " and "),
-        h("span", { "data-loc": loc(path.concat("value", 1)) }, scalarInput(prop, function () { return pair[1]; }, function (v) { pair[1] = v === undefined ? null : v; }, "To", fk + "-1")));
+        h("span", { "data-loc": loc(path.concat("value", 1)) }, end(1)));
     }
     // A list of values: checkboxes for allowed values, else one value per line.
     var type = prop.type === "string_list" ? "string" : prop.type;
@@ -721,7 +725,9 @@
   // --- rewards ------------------------------------------------------------------------------
   var KINDS = [["fixed", "Fixed amount"], ["percent", "Percent of a property"], ["per", "X for every Y of a property"]];
   function numericProps() {
-    return cfg.properties.filter(function (p) { return p.type === "integer" || p.type === "decimal"; });
+    var order = { session: 0, customer: 1, promotion: 2, context: 3 };
+    return cfg.properties.filter(function (p) { return p.type === "integer" || p.type === "decimal"; })
+      .sort(function (a, b) { return order[a.scope] - order[b.scope]; });
   }
   function kindOf(value) {
     if (!isObj(value)) return null;
