@@ -352,3 +352,356 @@ async def test_reorder_by_buttons_keyboard_and_drag_rename_and_remove(
     stored = await world.tiers()
     assert [(t["id"], t["name"]) for t in stored] == [("gamma", "Gamma ray"), ("b", "Beta")]
     assert [t["rewards"][0]["value"]["fixed"] for t in stored] == ["3", "2"]
+
+
+# --- Round trips -----------------------------------------------------------------------------
+
+VALUES: dict[str, tuple[str, Any, Any, Any]] = {
+    # property: (type, a scalar, a pair, a list)
+    "session.games": ("integer", "5", ["1", "9"], ["1", "2", "3"]),
+    "customer.vip_level": ("integer", "2", ["0", "3"], ["1", "3"]),
+    "session.deposit_amount": ("decimal", "12.50", ["0.000", "99.9"], ["-3", "1.50"]),
+    "customer.ltv": ("decimal", "1000", ["1", "2"], ["0.5"]),
+    "customer.birthday": ("date", "2000-02-29", ["1990-01-01", "1999-12-31"], ["2001-01-01"]),
+    "customer.signed_up_at": (
+        "datetime",
+        "2026-03-29T02:30:00+02:00",
+        ["2026-01-01T00:00:00+00:00", "2026-12-01T00:00:00.123456+05:30"],
+        ["2026-06-01T12:00:00-04:00"],
+    ),
+    "context.now": ("datetime", "2026-12-24T18:00:00+01:00", None, None),
+    "context.date": ("date", "2026-12-24", ["2026-12-01", "2026-12-31"], ["2026-12-25"]),
+    "context.weekday": ("integer", "6", ["6", "7"], ["6", "7"]),
+    "context.hour": ("integer", "18", ["18", "23"], ["0"]),
+    "context.campaign_id": ("string", "cmp-1", None, ["cmp-1", "cmp-2"]),
+    "customer.country": ("string", "FR", None, ["FR", "DE"]),
+    "session.channel": ("string", "kiosk", None, ["app", "web"]),
+    "promotion.region": ("string", 'Ünïcødé "quoted" ✓', None, [""]),
+    "session.first_deposit": ("boolean", True, None, None),
+    "customer.tags": ("string_list", "vip", None, ["a", "b"]),
+    "customer.segments": ("string_list", "loyal", None, ["new", "lapsed"]),
+}
+OPS = {
+    "integer": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
+    "decimal": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
+    "date": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
+    "datetime": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
+    "string": ["eq", "ne", "in", "not_in", "contains", "starts_with", "ends_with", "exists", "missing"],
+    "boolean": ["eq", "ne", "exists", "missing"],
+    "string_list": ["contains", "contains_any", "contains_all", "is_empty", "exists", "missing"],
+}
+LIST_OPS = {"in", "not_in", "contains_any", "contains_all"}
+
+
+def leaves() -> list[dict[str, Any]]:
+    """Every operator of every type, over schema and built-in properties."""
+    out: list[dict[str, Any]] = []
+    for prop, (ptype, scalar, pair, many) in VALUES.items():
+        for op in OPS[ptype]:
+            leaf: dict[str, Any] = {"property": prop, "op": op}
+            if op in ("exists", "missing", "is_empty"):
+                pass
+            elif op == "between":
+                if pair is None:
+                    continue
+                leaf["value"] = pair
+            elif op in LIST_OPS:
+                if many is None:
+                    continue
+                leaf["value"] = many
+            else:
+                leaf["value"] = scalar
+            out.append(leaf)
+    out.append({"property": "session.first_deposit", "op": "ne", "value": False})
+    out.append({"property": "customer.country", "op": "eq", "value": ""})
+    return out
+
+
+def conditions() -> list[dict[str, Any] | None]:
+    """Leaves bare, negated, alone in groups, and nested shapes of all/any/not."""
+    every = leaves()
+    a, b, c = every[0], every[20], every[40]
+    shapes: list[dict[str, Any] | None] = []
+    shapes += every
+    shapes += [{"not": leaf} for leaf in every[::3]]
+    shapes += [{"all": [leaf]} for leaf in every[1::4]]
+    shapes += [{"any": [leaf, a]} for leaf in every[2::4]]
+    shapes += [
+        None,
+        {"all": []},
+        {"any": [{"all": []}]},
+        {"not": {"all": []}},
+        {"not": {"not": a}},
+        {"not": {"not": {"not": {"any": [a, b]}}}},
+        {"not": {"any": [a, b, c]}},
+        {"all": [{"any": [a, {"not": {"all": [b, c]}}]}, {"not": {"not": c}}]},
+        {"any": [{"all": [{"all": [{"all": [a]}]}]}, {"not": {"any": [{"not": b}]}}]},
+        {"all": [a, {"all": []}, {"any": [b, {"all": [c, {"not": a}]}]}]},
+    ]
+    return shapes
+
+
+def as_tiers(shapes: list[dict[str, Any] | None]) -> list[dict[str, Any]]:
+    tiers = []
+    for index, shape in enumerate(shapes):
+        tier: dict[str, Any] = {
+            "id": f"t{index}",
+            "rewards": [{"reward_type": "free_spins", "value": {"fixed": "1"}}],
+        }
+        if index % 2:
+            tier["name"] = f"Tier {index}"
+        if shape is not None:
+            tier["condition"] = shape
+        tiers.append(tier)
+    return tiers
+
+
+async def test_every_condition_the_api_accepts_opens_and_saves_back_unchanged(
+    page: Page, world: World
+) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    tiers = as_tiers(conditions())
+    assert len(tiers) > 150
+    stored_by_promotion: dict[str, list[Any]] = {}
+    for start in range(0, len(tiers), 100):
+        pid = world.promotion_id if start == 0 else await world.new_promotion(f"Shapes {start}")
+        stored_by_promotion[pid] = await world.put_tiers(tiers[start : start + 100], pid)
+    for pid, stored in stored_by_promotion.items():
+        await page.goto(world.url(pid))
+        await expect(page.locator("#tier-list > li")).to_have_count(len(stored))
+        assert json.loads(await page.evaluate("tierBuilder.serialize()")) == stored
+        assert await page.evaluate("tierBuilder.readonlyNotes()") == 0
+        # The JSON view shows the same, and coming back changes nothing.
+        await page.click("#view-json")
+        assert json.loads(await page.locator("#tiers-json-editor").input_value()) == stored
+        await page.click("#view-builder")
+        assert json.loads(await page.evaluate("tierBuilder.serialize()")) == stored
+    assert errors == []
+
+    # A real save without edits leaves the stored tiers as they were (a new version).
+    before = await world.promotion()
+    await page.goto(world.url())
+    await page.click("#save-tiers")
+    await expect(page.locator(".flash")).to_have_text("Tiers saved.")
+    after = await world.promotion()
+    assert after["tiers"] == before["tiers"]
+    assert after["version"] == before["version"] + 1
+
+
+async def test_shapes_the_builder_cannot_show_are_read_only_and_kept(
+    page: Page, world: World
+) -> None:
+    await page.goto(world.url())
+    # JSON as a client may send it (numbers as numbers, no ids…) loads and serializes as is.
+    loose = [
+        {"condition": {"property": "session.games", "op": "gte", "value": 5}, "rewards": []},
+        {"name": "", "condition": {"any": [{"property": "session.deposit_amount", "op": "lt", "value": 1.5}]}},
+        {"id": "x", "rewards": [{"reward_type": "free_spins", "value": {"percent": 10, "of": "session.games"}}]},
+    ]
+    assert json.loads(await page.evaluate("t => tierBuilder.load(t)", loose)) == loose
+    assert await page.evaluate("tierBuilder.readonlyNotes()") == 0
+    odd = [
+        {"all": [], "any": []},
+        {"property": "customer.nope", "op": "eq", "value": "x"},
+        {"property": "session.games", "op": "contains", "value": "1"},
+        {"property": "session.games", "op": "eq", "value": "1", "comment": "hi"},
+        {"property": "session.games", "op": "eq", "value": {"deep": 1}},
+        {"property": "customer.birthday", "op": "eq", "value": "yesterday"},
+        {"all": [{"not": {"property": "customer.country", "op": "in", "value": ["a\nb"]}}]},
+        {"any": "not a list"},
+    ]
+    tiers = [{"id": f"o{i}", "condition": c, "rewards": []} for i, c in enumerate(odd)]
+    assert json.loads(await page.evaluate("t => tierBuilder.load(t)", tiers)) == tiers
+    assert await page.evaluate("tierBuilder.readonlyNotes()") == len(odd)
+    await expect(page.locator('.tb-tier[data-loc="tiers.1"] [data-readonly-condition]')).to_contain_text(
+        "a rule on “customer.nope”, which is not in the tenant's schemas"
+    )
+
+    # A stored condition whose property was deleted from the schema since: read-only, kept.
+    stored = await world.put_tiers(
+        [
+            {
+                "id": "rich",
+                "condition": {"all": [{"property": "customer.ltv", "op": "gte", "value": "1000"}]},
+                "rewards": [{"reward_type": "free_spins", "value": {"fixed": "1"}}],
+            }
+        ]
+    )
+    assert (await world.api.delete("/v1/schemas/customer/properties/ltv")).status_code == 204
+    await page.goto(world.url())
+    note = page.locator('.tb-tier[data-loc="tiers.0"] [data-readonly-condition]')
+    await expect(note).to_contain_text("customer.ltv")
+    await expect(note).to_contain_text("kept exactly as it is")
+    assert json.loads(await page.evaluate("tierBuilder.serialize()")) == stored
+    # The rest of the tier stays editable.
+    await page.locator('[data-loc="tiers.0.name"] input').fill("Rich")
+    assert json.loads(await page.evaluate("tierBuilder.serialize()"))[0]["condition"] == stored[0]["condition"]
+
+
+# --- Refusals next to their fields -----------------------------------------------------------
+
+
+async def error_at(page: Page, loc: str) -> str:
+    return await page.locator(f'[data-loc="{loc}"] > em.error').inner_text()
+
+
+async def test_bad_input_is_shown_next_to_its_field_and_nothing_is_stored(
+    page: Page, world: World
+) -> None:
+    before = await world.promotion()
+    await page.goto(world.url())
+    await add_tier(page, 0, "Gold", "gold")
+    root = "tiers.0.condition"
+    await add_rule(page, root)
+    await set_rule(page, f"{root}.all.0", "session.deposit_amount", "gte")
+    await page.locator(f'[data-loc="{root}.all.0.value"] input').fill("abc")
+    await add_rule(page, root)
+    await set_rule(page, f"{root}.all.1", "session.games", "gte")  # left empty
+    await add_rule(page, root)
+    await set_rule(page, f"{root}.all.2", "customer.birthday", "in")
+    await page.locator(f'[data-loc="{root}.all.2.value"] textarea').fill("2026-02-30")
+    await set_reward(page, "tiers.0.rewards.0", "free_spins", "fixed")  # amount left empty
+    await page.click("#save-tiers")
+
+    await expect(page.locator(".alert")).to_contain_text("tiers.0.condition.all.0.value")
+    assert await error_at(page, f"{root}.all.0.value") == (
+        "expected a decimal number such as \"12.50\", got 'abc'"
+    )
+    assert await error_at(page, f"{root}.all.1.value") == "“is at least” needs a value"
+    assert await error_at(page, f"{root}.all.2.value") == (
+        "value 1: expected a date as YYYY-MM-DD, got '2026-02-30'"
+    )
+    assert await error_at(page, "tiers.0.rewards.0.value.fixed") == "Required."
+    # The unsaved edits are still on the page, and the faulty inputs are marked.
+    await expect(page.locator(f'[data-loc="{root}.all.0.value"] input')).to_have_value("abc")
+    await expect(page.locator(f'[data-loc="{root}.all.0.value"] input')).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    await expect(page.locator('[data-loc="tiers.0.name"] input')).to_have_value("Gold")
+    await expect(page.locator(f'[data-loc="{root}.all.2.value"] textarea')).to_have_value("2026-02-30")
+    after = await world.promotion()
+    assert (after["tiers"], after["version"]) == (before["tiers"], before["version"])
+
+    # Fixed, it saves.
+    await page.locator(f'[data-loc="{root}.all.0.value"] input').fill("100")
+    await page.locator(f'[data-loc="{root}.all.1.value"] input').fill("2")
+    await page.locator(f'[data-loc="{root}.all.2.value"] textarea').fill("2026-02-28")
+    await fill_number(page, "tiers.0.rewards.0.value.fixed", "5")
+    await page.click("#save-next")
+    await page.wait_for_url(f"**/ui/promotions/{world.promotion_id}/edit/limits**")
+    assert (await world.tiers())[0]["condition"]["all"][2]["value"] == ["2026-02-28"]
+
+
+async def test_bad_json_in_the_advanced_view_is_refused(page: Page, world: World) -> None:
+    stored = await world.put_tiers(THREE)
+    await page.goto(world.url())
+    await page.click("#view-json")
+    await page.locator("#tiers-json-editor").fill('[{"id": "x",')
+    await page.click("#view-builder")  # refused: stays in the JSON view with a message
+    await expect(page.locator("#json-view")).to_be_visible()
+    await expect(page.locator('[data-loc="tiers"] > em.error')).to_contain_text("This is not valid JSON")
+    await page.click("#save-tiers")
+    await expect(page.locator(".alert")).to_contain_text("not valid JSON")
+    await expect(page.locator("#json-view")).to_be_visible()
+    await expect(page.locator("#tiers-json-editor")).to_have_value('[{"id": "x",')
+    await expect(page.locator('#json-field > em.error')).to_contain_text("not valid JSON")
+    # Valid JSON of the wrong shape is refused too.
+    await page.locator("#tiers-json-editor").fill('{"tiers": []}')
+    await page.click("#save-tiers")
+    await expect(page.locator(".alert")).to_be_visible()
+    await expect(page.locator("#json-field > em.error")).to_contain_text("valid list")
+    assert await world.tiers() == stored
+
+    # Edited JSON shows in the builder and saves.
+    edited = json.loads(json.dumps(THREE))
+    edited[0]["name"] = "Alpha prime"
+    await page.locator("#tiers-json-editor").fill(json.dumps(edited))
+    await page.click("#view-builder")
+    await expect(page.locator('[data-loc="tiers.0.name"] input')).to_have_value("Alpha prime")
+    await page.click("#save-tiers")
+    await expect(page.locator(".flash")).to_have_text("Tiers saved.")
+    assert [t["name"] for t in await world.tiers()] == ["Alpha prime", "Beta", "Gamma"]
+
+
+# --- The draft simulator ----------------------------------------------------------------------
+
+SIM_TIERS = [
+    {
+        "id": "gold",
+        "name": "Gold",
+        "condition": {"all": [{"property": "session.deposit_amount", "op": "gte", "value": "100"}]},
+        "rewards": [
+            {
+                "reward_type": "eur_bonus",
+                "value": {"percent": "10", "of": "session.deposit_amount", "max": "50"},
+            }
+        ],
+    },
+    {
+        "id": "small",
+        "name": "Small",
+        "condition": {"all": [{"property": "session.deposit_amount", "op": "gte", "value": "10"}]},
+        "rewards": [{"reward_type": "free_spins", "value": {"fixed": "5"}}],
+    },
+]
+
+
+async def test_the_simulator_runs_the_unsaved_draft_and_stores_nothing(
+    page: Page, world: World
+) -> None:
+    stored = await world.put_tiers(SIM_TIERS)
+    before = await world.promotion()
+    await page.goto(world.url())
+    await page.fill("#sim-customer", "c-1")
+    await page.fill('#sim-form input[name="session.deposit_amount"]', "80")
+    await page.click("#sim-run")
+    await expect(page.locator("#sim-tier")).to_have_text("Small")
+    await expect(page.locator("#sim-rewards")).to_have_text("5 spins")
+    await expect(page.locator("#sim-trace")).to_contain_text(
+        "session.deposit_amount is 80, which is not “is at least 100”: tier 1 “Gold” skipped."
+    )
+    await expect(page.locator("#sim-trace")).to_contain_text("Tier 2 “Small”: its conditions hold")
+
+    # An unsaved change: Gold from 50.
+    await page.locator('[data-loc="tiers.0.condition.all.0.value"] input').fill("50")
+    await page.click("#sim-run")
+    await expect(page.locator("#sim-tier")).to_have_text("Gold")
+    await expect(page.locator("#sim-rewards")).to_have_text("8.00 EUR")
+    await expect(page.locator(".tb-simnote")).to_contain_text("draft")
+
+    # Nobody qualifies below 10.
+    await page.fill('#sim-form input[name="session.deposit_amount"]', "5")
+    await page.click("#sim-run")
+    await expect(page.locator("#sim-tier")).to_have_text("none")
+    await expect(page.locator("#sim-reasons")).to_contain_text("The customer fits none of the tiers.")
+
+    # A draft with a problem is not simulated; the problem is marked in the builder.
+    await page.locator('[data-loc="tiers.0.condition.all.0.value"] input').fill("lots")
+    await page.click("#sim-run")
+    await expect(page.locator("#sim-result .alert")).to_contain_text("Can't simulate")
+    await expect(page.locator('[data-loc="tiers.0.condition.all.0.value"] > em.error')).to_contain_text(
+        "expected a decimal number"
+    )
+
+    after = await world.promotion()
+    assert (after["tiers"], after["version"]) == (stored, before["version"])
+    grants = await world.api.get("/v1/grants")
+    assert grants.json()["items"] == []
+
+
+async def test_tiers_are_read_only_after_the_first_activation(page: Page, world: World) -> None:
+    stored = await world.put_tiers(SIM_TIERS)
+    assert (await world.api.post(f"/v1/promotions/{world.promotion_id}/activate")).status_code == 200
+    await page.goto(world.url())
+    await expect(page.locator("#tiers-locked")).to_contain_text("frozen")
+    await expect(page.locator("#save-tiers")).to_have_count(0)
+    await expect(page.locator("#add-tier")).to_have_count(0)
+    await expect(page.locator('[data-loc="tiers.0.condition.all.0.property"] select')).to_be_disabled()
+    await expect(page.locator('[data-loc="tiers.0.name"] input')).not_to_be_editable()
+    assert json.loads(await page.evaluate("tierBuilder.serialize()")) == stored
+    # The simulator still tries them (active: limits and budgets apply as they are).
+    await page.fill('#sim-form input[name="session.deposit_amount"]', "120")
+    await page.click("#sim-run")
+    await expect(page.locator("#sim-tier")).to_have_text("Gold")
+    await expect(page.locator("#sim-rewards")).to_have_text("12.00 EUR")
