@@ -518,7 +518,8 @@ async def test_shapes_the_builder_cannot_show_are_read_only_and_kept(
         "a rule on “customer.nope”, which is not in the tenant's schemas"
     )
 
-    # A stored condition whose property was deleted from the schema since: read-only, kept.
+    # A stored condition whose property was deleted from the schema since (the promotion was
+    # archived, the property deleted, the promotion duplicated): read-only, kept.
     stored = await world.put_tiers(
         [
             {
@@ -528,8 +529,13 @@ async def test_shapes_the_builder_cannot_show_are_read_only_and_kept(
             }
         ]
     )
+    pid = world.promotion_id
+    assert (await world.api.post(f"/v1/promotions/{pid}/archive")).status_code == 200
     assert (await world.api.delete("/v1/schemas/customer/properties/ltv")).status_code == 204
-    await page.goto(world.url())
+    copy = await world.api.post(f"/v1/promotions/{pid}/duplicate", json={})
+    assert copy.status_code == 201, copy.text
+    assert copy.json()["tiers"] == stored
+    await page.goto(world.url(copy.json()["id"]))
     note = page.locator('.tb-tier[data-loc="tiers.0"] [data-readonly-condition]')
     await expect(note).to_contain_text("customer.ltv")
     await expect(note).to_contain_text("kept exactly as it is")
@@ -537,6 +543,12 @@ async def test_shapes_the_builder_cannot_show_are_read_only_and_kept(
     # The rest of the tier stays editable.
     await page.locator('[data-loc="tiers.0.name"] input').fill("Rich")
     assert json.loads(await page.evaluate("tierBuilder.serialize()"))[0]["condition"] == stored[0]["condition"]
+    # Saving it is refused by the API (the property is gone), next to the condition.
+    await page.click("#save-tiers")
+    await expect(page.locator('[data-loc="tiers.0.condition"] em.error')).to_have_text(
+        "unknown property 'customer.ltv'"
+    )
+    await expect(page.locator('[data-loc="tiers.0.name"] input')).to_have_value("Rich")
 
 
 # --- Refusals next to their fields -----------------------------------------------------------
