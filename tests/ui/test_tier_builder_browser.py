@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from openpromo.db import Database
+from openpromo.rules import OPERATORS_BY_TYPE
 from tests.conftest import make_tenant
 from tests.ui.browser import BROWSER_ONLY, Page, expect, log_in
 from tests.ui.conftest import make_user
@@ -89,7 +90,12 @@ async def world(page: Page, database: Database, server_url: str) -> AsyncIterato
             (
                 "POST",
                 "/v1/reward-types",
-                {"key": "free_spins", "name": "Free spins", "category": "unit", "unit_name": "spins"},
+                {
+                    "key": "free_spins",
+                    "name": "Free spins",
+                    "category": "unit",
+                    "unit_name": "spins",
+                },
             ),
             ("PUT", "/v1/schemas/session", {"properties": SESSION}),
             ("PUT", "/v1/schemas/customer", {"properties": CUSTOMER}),
@@ -107,7 +113,9 @@ def rule(loc: str) -> str:
 
 
 async def add_rule(page: Page, group: str) -> None:
-    await page.locator(f'.tb-group[data-loc="{group}"] > .tb-group-tools button:text-is("+ Rule")').click()
+    await page.locator(
+        f'.tb-group[data-loc="{group}"] > .tb-group-tools button:text-is("+ Rule")'
+    ).click()
 
 
 async def add_group(page: Page, group: str) -> None:
@@ -132,7 +140,9 @@ async def add_tier(page: Page, index: int, name: str, tier_id: str) -> None:
 
 async def set_reward(page: Page, loc: str, reward_type: str, kind: str) -> None:
     await page.locator(f'[data-loc="{loc}.reward_type"] select').select_option(reward_type)
-    await page.locator(f'.tb-reward[data-loc="{loc}"] select[aria-label="How the value is computed"]').select_option(kind)
+    await page.locator(
+        f'.tb-reward[data-loc="{loc}"] select[aria-label="How the value is computed"]'
+    ).select_option(kind)
 
 
 async def fill_number(page: Page, loc: str, value: str) -> None:
@@ -151,7 +161,11 @@ EXPECTED = [
                         {"property": "customer.vip_level", "op": "gte", "value": "2"},
                         {
                             "all": [
-                                {"property": "session.channel", "op": "in", "value": ["web", "app"]},
+                                {
+                                    "property": "session.channel",
+                                    "op": "in",
+                                    "value": ["web", "app"],
+                                },
                                 {"property": "session.first_deposit", "op": "eq", "value": True},
                                 {
                                     "not": {
@@ -204,9 +218,7 @@ EXPECTED = [
 ]
 
 
-async def test_three_tiers_built_without_json_are_stored_exactly(
-    page: Page, world: World
-) -> None:
+async def test_three_tiers_built_without_json_are_stored_exactly(page: Page, world: World) -> None:
     await page.goto(world.url())
     await expect(page.locator("#first-tier-wins")).to_contain_text(
         "first tier whose conditions hold wins"
@@ -222,12 +234,16 @@ async def test_three_tiers_built_without_json_are_stored_exactly(
     await page.locator(f'[data-loc="{root}.all.0.value"] input').fill("100.50")
     await add_group(page, root)
     any_group = f"{root}.all.1"
-    await expect(page.locator(f'.tb-group[data-loc="{any_group}"] > .tb-group-head select')).to_have_value("any")
+    await expect(
+        page.locator(f'.tb-group[data-loc="{any_group}"] > .tb-group-head select')
+    ).to_have_value("any")
     await set_rule(page, f"{any_group}.any.0", "customer.vip_level", "gte")
     await page.locator(f'[data-loc="{any_group}.any.0.value"] select').select_option("2")
     await add_group(page, any_group)
     inner = f"{any_group}.any.1"
-    await page.locator(f'.tb-group[data-loc="{inner}"] > .tb-group-head select').select_option("all")
+    await page.locator(f'.tb-group[data-loc="{inner}"] > .tb-group-head select').select_option(
+        "all"
+    )
     await set_rule(page, f"{inner}.all.0", "session.channel", "in")
     await page.locator(f'[data-loc="{inner}.all.0.value"] label:has-text("web") input').check()
     await page.locator(f'[data-loc="{inner}.all.0.value"] label:has-text("app") input').check()
@@ -251,7 +267,9 @@ async def test_three_tiers_built_without_json_are_stored_exactly(
     await fill_number(page, "tiers.0.rewards.0.value.max", "50")
     reward0 = page.locator('.tb-reward[data-loc="tiers.0.rewards.0"]')
     await reward0.locator(".tb-sample input").fill("120.99")
-    await expect(reward0.locator(".tb-preview")).to_contain_text("With deposit_amount 120.99: 12.09 EUR")
+    await expect(reward0.locator(".tb-preview")).to_contain_text(
+        "With deposit_amount 120.99: 12.09 EUR"
+    )
     await reward0.locator(".tb-sample input").fill("1000")
     await expect(reward0.locator(".tb-preview")).to_contain_text(": 50.00 EUR")
     await page.locator('.tb-tier[data-loc="tiers.0"] .tb-add-reward').click()
@@ -301,20 +319,35 @@ async def test_three_tiers_built_without_json_are_stored_exactly(
     assert await world.tiers() == EXPECTED
     # Reopened, the builder shows what was saved and would save it unchanged.
     assert json.loads(await page.locator("#tiers-json").input_value()) == EXPECTED
-    await expect(page.locator('[data-loc="tiers.0.condition.all.0.value"] input')).to_have_value("100.50")
+    await expect(page.locator('[data-loc="tiers.0.condition.all.0.value"] input')).to_have_value(
+        "100.50"
+    )
 
 
 THREE = [
-    {"id": "a", "name": "Alpha", "condition": {"all": []}, "rewards": [{"reward_type": "free_spins", "value": {"fixed": "1"}}]},
-    {"id": "b", "name": "Beta", "condition": {"all": []}, "rewards": [{"reward_type": "free_spins", "value": {"fixed": "2"}}]},
-    {"id": "c", "name": "Gamma", "condition": {"all": []}, "rewards": [{"reward_type": "free_spins", "value": {"fixed": "3"}}]},
+    {
+        "id": "a",
+        "name": "Alpha",
+        "condition": {"all": []},
+        "rewards": [{"reward_type": "free_spins", "value": {"fixed": "1"}}],
+    },
+    {
+        "id": "b",
+        "name": "Beta",
+        "condition": {"all": []},
+        "rewards": [{"reward_type": "free_spins", "value": {"fixed": "2"}}],
+    },
+    {
+        "id": "c",
+        "name": "Gamma",
+        "condition": {"all": []},
+        "rewards": [{"reward_type": "free_spins", "value": {"fixed": "3"}}],
+    },
 ]
 
 
 async def ids_on_page(page: Page) -> list[str]:
-    return [
-        await box.input_value() for box in await page.locator("#tier-list .tb-tier-id").all()
-    ]
+    return [await box.input_value() for box in await page.locator("#tier-list .tb-tier-id").all()]
 
 
 async def test_reorder_by_buttons_keyboard_and_drag_rename_and_remove(
@@ -381,15 +414,7 @@ VALUES: dict[str, tuple[str, Any, Any, Any]] = {
     "customer.tags": ("string_list", "vip", None, ["a", "b"]),
     "customer.segments": ("string_list", "loyal", None, ["new", "lapsed"]),
 }
-OPS = {
-    "integer": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
-    "decimal": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
-    "date": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
-    "datetime": ["eq", "ne", "gt", "gte", "lt", "lte", "between", "in", "not_in", "exists", "missing"],
-    "string": ["eq", "ne", "in", "not_in", "contains", "starts_with", "ends_with", "exists", "missing"],
-    "boolean": ["eq", "ne", "exists", "missing"],
-    "string_list": ["contains", "contains_any", "contains_all", "is_empty", "exists", "missing"],
-}
+OPS: dict[str, tuple[str, ...]] = dict(OPERATORS_BY_TYPE)
 LIST_OPS = {"in", "not_in", "contains_any", "contains_all"}
 
 
@@ -496,8 +521,18 @@ async def test_shapes_the_builder_cannot_show_are_read_only_and_kept(
     # JSON as a client may send it (numbers as numbers, no ids…) loads and serializes as is.
     loose = [
         {"condition": {"property": "session.games", "op": "gte", "value": 5}, "rewards": []},
-        {"name": "", "condition": {"any": [{"property": "session.deposit_amount", "op": "lt", "value": 1.5}]}},
-        {"id": "x", "rewards": [{"reward_type": "free_spins", "value": {"percent": 10, "of": "session.games"}}]},
+        {
+            "name": "",
+            "condition": {
+                "any": [{"property": "session.deposit_amount", "op": "lt", "value": 1.5}]
+            },
+        },
+        {
+            "id": "x",
+            "rewards": [
+                {"reward_type": "free_spins", "value": {"percent": 10, "of": "session.games"}}
+            ],
+        },
     ]
     assert json.loads(await page.evaluate("t => tierBuilder.load(t)", loose)) == loose
     assert await page.evaluate("tierBuilder.readonlyNotes()") == 0
@@ -514,9 +549,9 @@ async def test_shapes_the_builder_cannot_show_are_read_only_and_kept(
     tiers = [{"id": f"o{i}", "condition": c, "rewards": []} for i, c in enumerate(odd)]
     assert json.loads(await page.evaluate("t => tierBuilder.load(t)", tiers)) == tiers
     assert await page.evaluate("tierBuilder.readonlyNotes()") == len(odd)
-    await expect(page.locator('.tb-tier[data-loc="tiers.1"] [data-readonly-condition]')).to_contain_text(
-        "a rule on “customer.nope”, which is not in the tenant's schemas"
-    )
+    await expect(
+        page.locator('.tb-tier[data-loc="tiers.1"] [data-readonly-condition]')
+    ).to_contain_text("a rule on “customer.nope”, which is not in the tenant's schemas")
 
     # A stored condition whose property was deleted from the schema since (the promotion was
     # archived, the property deleted, the promotion duplicated): read-only, kept.
@@ -542,7 +577,10 @@ async def test_shapes_the_builder_cannot_show_are_read_only_and_kept(
     assert json.loads(await page.evaluate("tierBuilder.serialize()")) == stored
     # The rest of the tier stays editable.
     await page.locator('[data-loc="tiers.0.name"] input').fill("Rich")
-    assert json.loads(await page.evaluate("tierBuilder.serialize()"))[0]["condition"] == stored[0]["condition"]
+    assert (
+        json.loads(await page.evaluate("tierBuilder.serialize()"))[0]["condition"]
+        == stored[0]["condition"]
+    )
     # Saving it is refused by the API (the property is gone), next to the condition.
     await page.click("#save-tiers")
     await expect(page.locator('[data-loc="tiers.0.condition"] em.error')).to_have_text(
@@ -576,7 +614,9 @@ async def test_bad_input_is_shown_next_to_its_field_and_nothing_is_stored(
     await set_reward(page, "tiers.0.rewards.0", "free_spins", "fixed")  # amount left empty
     await page.click("#save-tiers")
 
-    await expect(page.locator(".alert")).to_contain_text("tiers.0.condition.all.0.value")
+    await expect(page.locator(".alert")).to_have_text(
+        "Nothing was saved: 4 problems in the tiers, each shown next to its field below."
+    )
     assert await error_at(page, f"{root}.all.0.value") == (
         "expected a decimal number such as \"12.50\", got 'abc'"
     )
@@ -591,7 +631,9 @@ async def test_bad_input_is_shown_next_to_its_field_and_nothing_is_stored(
         "aria-invalid", "true"
     )
     await expect(page.locator('[data-loc="tiers.0.name"] input')).to_have_value("Gold")
-    await expect(page.locator(f'[data-loc="{root}.all.2.value"] textarea')).to_have_value("2026-02-30")
+    await expect(page.locator(f'[data-loc="{root}.all.2.value"] textarea')).to_have_value(
+        "2026-02-30"
+    )
     after = await world.promotion()
     assert (after["tiers"], after["version"]) == (before["tiers"], before["version"])
 
@@ -612,12 +654,14 @@ async def test_bad_json_in_the_advanced_view_is_refused(page: Page, world: World
     await page.locator("#tiers-json-editor").fill('[{"id": "x",')
     await page.click("#view-builder")  # refused: stays in the JSON view with a message
     await expect(page.locator("#json-view")).to_be_visible()
-    await expect(page.locator('[data-loc="tiers"] > em.error')).to_contain_text("This is not valid JSON")
+    await expect(page.locator('[data-loc="tiers"] > em.error')).to_contain_text(
+        "This is not valid JSON"
+    )
     await page.click("#save-tiers")
     await expect(page.locator(".alert")).to_contain_text("not valid JSON")
     await expect(page.locator("#json-view")).to_be_visible()
     await expect(page.locator("#tiers-json-editor")).to_have_value('[{"id": "x",')
-    await expect(page.locator('#json-field > em.error')).to_contain_text("not valid JSON")
+    await expect(page.locator("#json-field > em.error")).to_contain_text("not valid JSON")
     # Valid JSON of the wrong shape is refused too.
     await page.locator("#tiers-json-editor").fill('{"tiers": []}')
     await page.click("#save-tiers")
@@ -686,15 +730,17 @@ async def test_the_simulator_runs_the_unsaved_draft_and_stores_nothing(
     await page.fill('#sim-form input[name="session.deposit_amount"]', "5")
     await page.click("#sim-run")
     await expect(page.locator("#sim-tier")).to_have_text("none")
-    await expect(page.locator("#sim-reasons")).to_contain_text("The customer fits none of the tiers.")
+    await expect(page.locator("#sim-reasons")).to_contain_text(
+        "The customer fits none of the tiers."
+    )
 
     # A draft with a problem is not simulated; the problem is marked in the builder.
     await page.locator('[data-loc="tiers.0.condition.all.0.value"] input').fill("lots")
     await page.click("#sim-run")
     await expect(page.locator("#sim-result .alert")).to_contain_text("Can't simulate")
-    await expect(page.locator('[data-loc="tiers.0.condition.all.0.value"] > em.error')).to_contain_text(
-        "expected a decimal number"
-    )
+    await expect(
+        page.locator('[data-loc="tiers.0.condition.all.0.value"] > em.error')
+    ).to_contain_text("expected a decimal number")
 
     after = await world.promotion()
     assert (after["tiers"], after["version"]) == (stored, before["version"])
@@ -704,12 +750,16 @@ async def test_the_simulator_runs_the_unsaved_draft_and_stores_nothing(
 
 async def test_tiers_are_read_only_after_the_first_activation(page: Page, world: World) -> None:
     stored = await world.put_tiers(SIM_TIERS)
-    assert (await world.api.post(f"/v1/promotions/{world.promotion_id}/activate")).status_code == 200
+    assert (
+        await world.api.post(f"/v1/promotions/{world.promotion_id}/activate")
+    ).status_code == 200
     await page.goto(world.url())
     await expect(page.locator("#tiers-locked")).to_contain_text("frozen")
     await expect(page.locator("#save-tiers")).to_have_count(0)
     await expect(page.locator("#add-tier")).to_have_count(0)
-    await expect(page.locator('[data-loc="tiers.0.condition.all.0.property"] select')).to_be_disabled()
+    await expect(
+        page.locator('[data-loc="tiers.0.condition.all.0.property"] select')
+    ).to_be_disabled()
     await expect(page.locator('[data-loc="tiers.0.name"] input')).not_to_be_editable()
     assert json.loads(await page.evaluate("tierBuilder.serialize()")) == stored
     # The simulator still tries them (active: limits and budgets apply as they are).

@@ -157,9 +157,26 @@ async def save_tiers(promotion_id: str, ctx: Editor) -> Response:
             tiers = parse(TiersUpdate, {"tiers": raw if raw is not None else []}).tiers
             await promotion_service.set_tiers(ctx.session, ctx.principal, promotion_id, tiers)
     except OpenPromoError as exc:
-        return await _page(ctx, promotion_id, draft=text, errors=FormErrors.of(exc))
+        return await _page(ctx, promotion_id, draft=text, errors=_not_saved(exc))
     step = "limits" if form.get("then") == "next" else "tiers"
     return redirect(ctx.request, f"/ui/promotions/{promotion_id}/edit/{step}", "Tiers saved.")
+
+
+def _not_saved(exc: OpenPromoError) -> FormErrors:
+    """The refusal as the page shows it: a plain summary on top, each message next to its
+    field (the builder places them by ``loc``)."""
+    errors = FormErrors.of(exc)
+    fields = errors.fields or {}
+    located = [loc for loc in fields if loc.startswith("tiers.")]
+    if not located:
+        detail = fields.get("tiers") or exc.detail
+        errors.message = f"Nothing was saved: {detail}"
+    else:
+        count = f"{len(fields)} problems" if len(fields) > 1 else "1 problem"
+        errors.message = (
+            f"Nothing was saved: {count} in the tiers, each shown next to its field below."
+        )
+    return errors
 
 
 # --- The draft simulator ------------------------------------------------------------------
@@ -254,7 +271,11 @@ async def simulate_draft(promotion_id: str, ctx: Viewer) -> Response:
         promotion=promotion,
         result=_readable(result, draft, catalog) if result else None,
         draft_errors=json.dumps(
-            {k: v for k, v in ((errors.fields or {}) if errors else {}).items() if k.startswith("tiers")}
+            {
+                k: v
+                for k, v in ((errors.fields or {}) if errors else {}).items()
+                if k.startswith("tiers")
+            }
         ),
         reasons=REASONS,
     )
@@ -299,9 +320,7 @@ def _expected(op: str, expected: Any) -> str:
     return f"{_OP_WORDS.get(op, op)} {_show(expected)}"
 
 
-def _readable(
-    result: dict[str, Any], draft: list[Any], catalog: dict[str, Any]
-) -> dict[str, Any]:
+def _readable(result: dict[str, Any], draft: list[Any], catalog: dict[str, Any]) -> dict[str, Any]:
     """The dry run's first result with words for the template: reward labels, reason
     meanings and one sentence per tier tried."""
     out = dict(result["results"][0])

@@ -941,6 +941,7 @@
   document.body.addEventListener("htmx:afterSwap", function (e) {
     var res = e.detail && e.detail.target && e.detail.target.querySelector("[data-draft-errors]");
     if (!res) return;
+    res.scrollIntoView({ block: "nearest" });
     var errs = JSON.parse(res.getAttribute("data-draft-errors") || "{}");
     if (Object.keys(errs).length) { state.errors = errs; placeErrors(); }
   });
