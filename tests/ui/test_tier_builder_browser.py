@@ -414,7 +414,7 @@ VALUES: dict[str, tuple[str, Any, Any, Any]] = {
     "customer.tags": ("string_list", "vip", None, ["a", "b"]),
     "customer.segments": ("string_list", "loyal", None, ["new", "lapsed"]),
 }
-OPS: dict[str, tuple[str, ...]] = dict(OPERATORS_BY_TYPE)
+OPS: dict[str, tuple[str, ...]] = {str(k): v for k, v in OPERATORS_BY_TYPE.items()}
 LIST_OPS = {"in", "not_in", "contains_any", "contains_all"}
 
 
