@@ -767,3 +767,46 @@ async def test_tiers_are_read_only_after_the_first_activation(page: Page, world:
     await page.click("#sim-run")
     await expect(page.locator("#sim-tier")).to_have_text("Gold")
     await expect(page.locator("#sim-rewards")).to_have_text("12.00 EUR")
+
+
+async def test_datetimes_are_entered_in_the_tenants_timezone(page: Page, world: World) -> None:
+    await world.put_tiers(
+        [
+            {
+                "id": "late",
+                "condition": {
+                    "all": [
+                        {
+                            "property": "customer.signed_up_at",
+                            "op": "gte",
+                            "value": "2026-12-01T00:00:00+00:00",
+                        }
+                    ]
+                },
+                "rewards": [{"reward_type": "free_spins", "value": {"fixed": "1"}}],
+            }
+        ]
+    )
+    await page.goto(world.url())
+    box = page.locator('[data-loc="tiers.0.condition.all.0.value"] input')
+    assert (await box.input_value()).startswith("2026-12-01T01:00")  # Europe/Paris, winter
+    await expect(page.locator('[data-loc="tiers.0.condition.all.0.value"]')).to_contain_text(
+        "Europe/Paris"
+    )
+
+    async def stored_as(wall: str) -> str:
+        await box.fill(wall)
+        tiers = json.loads(await page.evaluate("tierBuilder.serialize()"))
+        return str(tiers[0]["condition"]["all"][0]["value"])
+
+    assert await stored_as("2026-07-14T20:30") == "2026-07-14T20:30:00+02:00"
+    assert await stored_as("2026-12-24T18:00:15") == "2026-12-24T18:00:15+01:00"
+    # 02:30 does not exist on 29 March in Paris: read with the winter offset, it is 03:30.
+    assert await stored_as("2026-03-29T02:30") == "2026-03-29T03:30:00+02:00"
+    # 02:30 happens twice on 25 October: the first one.
+    assert await stored_as("2026-10-25T02:30") == "2026-10-25T02:30:00+02:00"
+    await box.fill("2026-07-14T20:30")
+    await page.click("#save-tiers")
+    await expect(page.locator(".flash")).to_have_text("Tiers saved.")
+    stored = await world.tiers()
+    assert stored[0]["condition"]["all"][0]["value"] == "2026-07-14T20:30:00+02:00"

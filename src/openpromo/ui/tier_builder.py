@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from openpromo.customer.service import customer_service
 from openpromo.errors import OpenPromoError
 from openpromo.models import Promotion
 from openpromo.promotion.schemas import TiersUpdate
@@ -118,6 +119,8 @@ async def _page(
     promotion = await promotion_service.get(ctx.session, ctx.principal, promotion_id)
     locked = tiers_locked(promotion)
     catalog = await _catalog(ctx)
+    # A few known customers to pick from in the simulator (any id may be typed).
+    customers = await customer_service.list(ctx.session, ctx.principal, limit=50, cursor=None)
     config = {
         **catalog,
         "tiers": promotion.tiers or [],
@@ -138,6 +141,7 @@ async def _page(
         config=json.dumps(config, ensure_ascii=False).replace("</", "<\\/"),
         session_properties=[p for p in catalog["properties"] if p["scope"] == "session"],
         customer_properties=[p for p in catalog["properties"] if p["scope"] == "customer"],
+        customers=[c.customer_id for c in customers.items],
         timezone=ctx.tenant.timezone,
     )
 

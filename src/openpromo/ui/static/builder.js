@@ -203,15 +203,25 @@
     return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
   }
   // "2026-12-01T10:00[:00]" (wall time in TZ) → "2026-12-01T10:00:00+01:00", as Python's
-  // isoformat writes it; a wall time in a DST gap moves forward like the clocks do.
+  // isoformat writes it. A wall time that happens twice (clocks going back) is the first
+  // one; one that does not exist (clocks going forward) is read with the offset before the
+  // change, so 02:30 becomes 03:30 — as Python's zoneinfo does with fold=0.
   function wallToIso(wall) {
     var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(wall);
     if (!m) return null;
     var asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
-    var off = offsetAt(asUtc - offsetAt(asUtc) * 60000);
-    off = offsetAt(asUtc - off * 60000);
-    var p = wallParts(asUtc - off * 60000);
-    var sign = off < 0 ? "-" : "+", a = Math.abs(off);
+    var day = 86400000;
+    var before = offsetAt(asUtc - day), after = offsetAt(asUtc + day);
+    var text = wall.length === 16 ? wall + ":00" : wall;
+    function fits(off) {
+      var p = wallParts(asUtc - off * 60000);
+      return p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute + ":" + p.second === text;
+    }
+    var off = fits(before) ? before : fits(after) ? after : before;
+    var instant = asUtc - off * 60000;
+    var real = offsetAt(instant);
+    var p = wallParts(instant);
+    var sign = real < 0 ? "-" : "+", a = Math.abs(real);
     var hh = String(Math.floor(a / 60)).padStart(2, "0"), mm = String(a % 60).padStart(2, "0");
     return p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute + ":" + p.second + sign + hh + ":" + mm;
   }
