@@ -428,9 +428,9 @@
       )
     );
     card.appendChild(head);
-    card.appendChild(h("h3", { "class": "tb-sub" }, i === 0 ? "Customers get this tier when…" : "…otherwise, customers get this tier when…"));
+    card.appendChild(h("h2", { "class": "tb-sub" }, i === 0 ? "Customers get this tier when…" : "…otherwise, customers get this tier when…"));
     card.appendChild(renderCondition(tier, path));
-    card.appendChild(h("h3", { "class": "tb-sub" }, "…and then they get"));
+    card.appendChild(h("h2", { "class": "tb-sub" }, "…and then they get"));
     card.appendChild(renderRewards(tier, path));
     return card;
   }
