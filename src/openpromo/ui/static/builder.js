@@ -326,7 +326,10 @@
     var text = state.view === "json" ? jsonEditor.value : JSON.stringify(state.tiers);
     hidden.value = text;
     if (dirtyNote) {
-      var same = state.view === "builder" && text === initialText;
+      var same = text === initialText;
+      if (!same && state.view === "json") {
+        try { same = JSON.stringify(JSON.parse(text)) === initialText; } catch (e) { same = false; }
+      }
       dirtyNote.textContent = same ? "" : "Unsaved changes.";
     }
   }
