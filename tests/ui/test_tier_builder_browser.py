@@ -380,6 +380,15 @@ async def test_reorder_by_buttons_keyboard_and_drag_rename_and_remove(
     page.once("dialog", lambda dialog: dialog.accept())
     await page.click('button[aria-label="Remove tier 1 “Alpha”"]')
     assert await ids_on_page(page) == ["gamma", "b"]
+    # A duplicate id is refused next to it, with the order and names kept.
+    await page.locator('.tb-tier[data-loc="tiers.1"] .tb-tier-id').fill("gamma")
+    await page.click("#save-tiers")
+    await expect(page.locator('[data-loc="tiers.1.id"] > em.error')).to_have_text(
+        "tier id 'gamma' is already used by tier 1"
+    )
+    assert await ids_on_page(page) == ["gamma", "gamma"]
+    assert [t["id"] for t in await world.tiers()] == ["a", "b", "c"]
+    await page.locator('.tb-tier[data-loc="tiers.1"] .tb-tier-id').fill("b")
     await page.click("#save-tiers")
     await expect(page.locator(".flash")).to_have_text("Tiers saved.")
     stored = await world.tiers()

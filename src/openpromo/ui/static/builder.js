@@ -417,7 +417,7 @@
     });
     var label = tierLabel(tier, i);
     var head = h("div", { "class": "tb-tier-head" },
-      handle,
+      READONLY ? null : handle,
       h("span", { "class": "tb-rank", title: "Tried in this order" }, String(i + 1)),
       h("label", { "class": "field tb-name", "data-loc": loc(path.concat("name")) }, h("span", {}, "Tier name"), nameInput),
       h("label", { "class": "field tb-id", "data-loc": loc(path.concat("id")) }, h("span", {}, "Id"), idInput),
@@ -882,7 +882,8 @@
   // --- errors next to their inputs -------------------------------------------------------------
   function plain(msg) {
     if (msg === "field required" || msg === "Field required") return "Required.";
-    return msg.replace(/operator '(\w+)'/g, function (m, op) { return "“" + (WORDS[op] || op) + "”"; });
+    return msg.replace(/operator '(\w+)'/g, function (m, op) { return "“" + (WORDS[op] || op) + "”"; })
+      .replace(/used by tier (\d+)/, function (m, n) { return "used by tier " + (+n + 1); });  // shown 1-based
   }
   function placeErrors() {
     document.querySelectorAll(".tb-error").forEach(function (e) { e.remove(); });
