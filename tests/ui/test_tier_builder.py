@@ -191,6 +191,21 @@ async def test_simulate_runs_the_draft_without_storing_it(
         assert "a tier needs at least one reward" in bad
         invalid = await run(draft, "eighty")
         assert "invalid_context" in invalid
+        # "Simulate at" is a wall time in the tenant's timezone, seen by context.* rules.
+        weekend = [
+            {
+                "id": "weekend",
+                "condition": {"property": "context.weekday", "op": "in", "value": ["6", "7"]},
+                "rewards": [{"reward_type": "eur_bonus", "value": {"fixed": "1"}}],
+            }
+        ]
+        for at, tier in [("2026-12-05T10:00", "weekend"), ("2026-12-07T10:00:30", "none")]:
+            response = await http.post(
+                url,
+                data={"tiers": json.dumps(weekend), "customer_id": "c-1", "at": at},
+                headers={"X-CSRF-Token": csrf_of(http), "HX-Request": "true"},
+            )
+            assert f'<strong id="sim-tier">{tier}</strong>' in response.text
     after = await _stored(app, tenant, pid)
     assert (after["tiers"], after["version"]) == (before["tiers"], before["version"])
     async with make_client(app, tenant.admin_key) as api:

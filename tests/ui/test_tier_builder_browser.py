@@ -819,3 +819,50 @@ async def test_datetimes_are_entered_in_the_tenants_timezone(page: Page, world: 
     await expect(page.locator(".flash")).to_have_text("Tiers saved.")
     stored = await world.tiers()
     assert stored[0]["condition"]["all"][0]["value"] == "2026-07-14T20:30:00+02:00"
+
+
+def preview_cases() -> list[tuple[dict[str, Any], int, str, str]]:
+    """(formula, decimals, rounding, sample) over every kind, rounding and precision."""
+    formulas: list[dict[str, Any]] = [
+        {"fixed": "20"},
+        {"fixed": "0.5", "max": "0.3"},
+        {"percent": "10", "of": "session.x"},
+        {"percent": "12.345", "of": "session.x", "min": "1", "max": "50"},
+        {"percent": "0.01", "of": "session.x"},
+        {"percent": "150", "of": "session.x", "max": "999.999"},
+        {"per": "10", "of": "session.x", "value": "1"},
+        {"per": "2.5", "of": "session.x", "value": "0.333", "min": "1"},
+        {"per": "0.001", "of": "session.x", "value": "7", "max": "100000"},
+    ]
+    samples = ["0", "1", "9.99", "10", "120.99", "-5", "33.3333", "1e3", "987654321.123456789"]
+    cases = []
+    for formula in formulas:
+        for decimals in (0, 1, 2, 3):
+            for rounding in ("down", "up", "half_up", "half_even"):
+                for sample in samples:
+                    cases.append((formula, decimals, rounding, sample))
+    return cases
+
+
+async def test_the_reward_preview_computes_exactly_as_the_engine(page: Page, world: World) -> None:
+    from decimal import Decimal
+
+    from openpromo.rules import RewardTypeInfo, RuleError, compile_formula, format_value
+
+    await page.goto(world.url())
+    cases, expected = [], []
+    for formula, decimals, rounding, sample in preview_cases():
+        info = RewardTypeInfo("r", decimals, rounding)  # type: ignore[arg-type]
+        try:
+            compiled = compile_formula(formula, {"session.x": "decimal"}, info)
+        except RuleError:
+            continue  # e.g. a fixed value with more places than the reward type has
+        value = compiled({"session.x": Decimal(sample)})
+        cases.append([formula, {"decimals": decimals, "rounding": rounding}, sample])
+        expected.append(format_value(value, decimals))
+    assert len(cases) > 900
+    got = await page.evaluate(
+        "cases => cases.map(c => tierBuilder.preview(c[0], c[1], c[2]))", cases
+    )
+    mismatches = [(c, e, g) for c, e, g in zip(cases, expected, got, strict=True) if e != g]
+    assert mismatches == []

@@ -956,6 +956,19 @@
     var res = e.detail && e.detail.target && e.detail.target.querySelector("[data-draft-errors]");
     if (!res) return;
     res.scrollIntoView({ block: "nearest" });
+    // Each step of the trace can point at the rule that decided it.
+    res.querySelectorAll("li[data-path]").forEach(function (li) {
+      var rule = builderEl.querySelector('[data-loc="' + CSS.escape(li.getAttribute("data-path")) + '"]');
+      if (!rule || state.view !== "builder") return;
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(h("button", { type: "button", "class": "link tb-show-rule", onclick: function () {
+        rule.scrollIntoView({ block: "center" });
+        rule.classList.add("tb-flash");
+        setTimeout(function () { rule.classList.remove("tb-flash"); }, 1600);
+        var control = rule.querySelector("input,select,textarea");
+        if (control) control.focus({ preventScroll: true });
+      } }, "Show rule"));
+    });
     var errs = JSON.parse(res.getAttribute("data-draft-errors") || "{}");
     if (Object.keys(errs).length) { state.errors = errs; placeErrors(); }
   });
@@ -968,7 +981,8 @@
   window.tierBuilder = {
     load: function (tiers) { state.tiers = tiers; state.errors = {}; showView("builder"); render(); return hidden.value; },
     serialize: function () { return hidden.value; },
-    readonlyNotes: function () { return builderEl.querySelectorAll("[data-readonly-condition]").length; }
+    readonlyNotes: function () { return builderEl.querySelectorAll("[data-readonly-condition]").length; },
+    preview: preview
   };
 
   if (cfg.draft !== null && cfg.draft !== undefined) {
