@@ -206,6 +206,12 @@ async def test_simulate_runs_the_draft_without_storing_it(
                 headers={"X-CSRF-Token": csrf_of(http), "HX-Request": "true"},
             )
             assert f'<strong id="sim-tier">{tier}</strong>' in response.text
+        nonsense = await http.post(
+            url,
+            data={"tiers": json.dumps(weekend), "customer_id": "c-1", "at": "soon"},
+            headers={"X-CSRF-Token": csrf_of(http), "HX-Request": "true"},
+        )
+        assert "&#39;soon&#39; is not a date and time" in nonsense.text
     after = await _stored(app, tenant, pid)
     assert (after["tiers"], after["version"]) == (before["tiers"], before["version"])
     async with make_client(app, tenant.admin_key) as api:

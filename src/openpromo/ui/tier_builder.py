@@ -24,7 +24,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from openpromo.customer.service import customer_service
-from openpromo.errors import OpenPromoError
+from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.models import Promotion
 from openpromo.promotion.schemas import TiersUpdate
 from openpromo.promotion.service import promotion_service
@@ -209,6 +209,16 @@ def _local_moment(raw: str, tz: ZoneInfo) -> str | None:
     return moment.isoformat()
 
 
+def _simulate_at(raw: str, tz: ZoneInfo) -> datetime | None:
+    """The simulator's "simulate at" (tenant wall time), or ``None`` for now."""
+    if not raw:
+        return None
+    moment = _local_moment(raw, tz)
+    if moment is None:
+        raise unprocessable(("body", "at"), f"'{raw}' is not a date and time")
+    return datetime.fromisoformat(moment)
+
+
 def _values(
     form: dict[str, Any], properties: list[dict[str, Any]], scope: str, tz: ZoneInfo
 ) -> dict[str, Any]:
@@ -236,8 +246,7 @@ async def simulate_draft(promotion_id: str, ctx: Viewer) -> Response:
         async with ctx.attempt():
             raw = parse_json(str(form.get("tiers", "")), ("body", "tiers"))
             draft = parse(TiersUpdate, {"tiers": raw if raw is not None else []}).tiers
-            at = str(form.get("at", "")).strip()
-            now = datetime.fromisoformat(_local_moment(at, tz) or "") if at else None
+            now = _simulate_at(str(form.get("at", "")).strip(), tz)
             body = parse(
                 ValidateRequest,
                 {
@@ -262,11 +271,8 @@ async def simulate_draft(promotion_id: str, ctx: Viewer) -> Response:
                 now=now,
                 draft_tiers=draft,
             )
-    except (OpenPromoError, ValueError) as exc:
-        if isinstance(exc, ValueError):  # a "simulate at" the browser should not send
-            errors = FormErrors(message=f"'{form.get('at')}' is not a date and time")
-        else:
-            errors = FormErrors.of(exc)
+    except OpenPromoError as exc:
+        errors = FormErrors.of(exc)
     return render(
         ctx.request,
         "promotions/flow/_simulation.html",
