@@ -33,6 +33,7 @@ from openpromo.ui import (
     settings,
     simulator,
     sync,
+    tier_builder,
     users,
     validate,
 )
@@ -44,6 +45,7 @@ MODULES = [
     auth,
     console,
     promotions,
+    tier_builder,
     promocodes,
     campaigns,
     customers,

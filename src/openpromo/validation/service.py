@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
-from openpromo.errors import NotFound
+from openpromo.errors import FieldError, NotFound, Unprocessable
 from openpromo.grant.planner import (
     AudienceCapSpec,
     Candidate,
@@ -53,10 +53,17 @@ from openpromo.kit.windows import EPOCH, is_rolling, window_start
 from openpromo.models import Grant
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_value import PromocodeValue
-from openpromo.rules import format_minor, format_value
+from openpromo.rules import (
+    CompiledPromotionRules,
+    RuleError,
+    compile_tiers,
+    format_minor,
+    format_value,
+)
 from openpromo.validation.cache import (
     PromotionConfig,
     RewardTypeView,
+    TenantConfig,
     promotion_config,
     tenant_config,
 )
@@ -167,9 +174,18 @@ class ValidationService:
         *,
         seed: bytes,
         now: datetime | None = None,
+        draft_tiers: Sequence[Any] | None = None,
     ) -> dict[str, Any]:
-        """Validate (and on ``body.commit``, grant) every context; the §7 response as a dict."""
-        outcome = await self._paused_gc(session, principal, target, body, seed=seed, now=now)
+        """Validate (and on ``body.commit``, grant) every context; the §7 response as a dict.
+
+        ``draft_tiers`` (dry runs only; the tier builder's simulator): evaluate these tiers
+        instead of the stored ones, whatever the promotion's status. They are checked as
+        ``PUT …/tiers`` checks them (a 422 with locs starting ``["tiers", i]``); nothing is
+        stored, and limits, budgets and constraints apply as for the stored tiers."""
+        assert draft_tiers is None or not body.commit
+        outcome = await self._paused_gc(
+            session, principal, target, body, seed=seed, now=now, draft_tiers=draft_tiers
+        )
         return self._response(outcome, outcome.contexts)
 
     async def validate_together(
@@ -228,6 +244,7 @@ class ValidationService:
         seed: bytes,
         now: datetime | None,
         groups: tuple[Sequence[int], Sequence[bytes]] | None = None,
+        draft_tiers: Sequence[Any] | None = None,
     ) -> _Outcome:
         # A big batch allocates a few hundred thousand short-lived objects; the cyclic
         # collector would walk them again and again for nothing (they are freed by reference
@@ -237,7 +254,14 @@ class ValidationService:
             gc.disable()
         try:
             return await self._validate(
-                session, principal, target, body, seed=seed, now=now, groups=groups
+                session,
+                principal,
+                target,
+                body,
+                seed=seed,
+                now=now,
+                groups=groups,
+                draft_tiers=draft_tiers,
             )
         finally:
             if paused:
@@ -253,6 +277,7 @@ class ValidationService:
         seed: bytes,
         now: datetime | None,
         groups: tuple[Sequence[int], Sequence[bytes]] | None = None,
+        draft_tiers: Sequence[Any] | None = None,
     ) -> _Outcome:
         """``groups`` (dry runs only): the sizes of the requests ``body`` joins, in order, and
         their seeds; each is planned on its own against the state read once for all."""
@@ -309,7 +334,7 @@ class ValidationService:
                 raise NotFound(detail=f"promotion {target.promotion_id} not found")
         assert head is not None
         pc_id = promocode.id if promocode is not None else None
-        if head.status != "active":
+        if head.status != "active" and draft_tiers is None:
             return self._all_fail(
                 contexts,
                 head.id,
@@ -337,7 +362,7 @@ class ValidationService:
         config = await tenant_config(vrepo, head)
         promotion = await promotion_config(vrepo, head, config)
         tz = ZoneInfo(head.timezone)
-        rules = promotion.rules
+        rules = promotion.rules if draft_tiers is None else _draft_rules(draft_tiers, config)
         reward_types = config.reward_types
         session_defs = config.scope("session")
         customer_defs = config.scope("customer")
@@ -1077,6 +1102,19 @@ class ValidationService:
                 },
             },
         }
+
+
+def _draft_rules(tiers: Sequence[Any], config: TenantConfig) -> CompiledPromotionRules:
+    """Unsaved tiers compiled as ``set_tiers`` compiles them; their problems as a 422."""
+    try:
+        return compile_tiers(list(tiers), config.types, config.infos)
+    except RuleError as exc:
+        errors = [FieldError(i.loc, i.msg, i.type) for i in exc.issues]
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise Unprocessable(
+            detail=f"{'.'.join(str(p) for p in first.loc)}: {first.msg}{more}", errors=errors
+        ) from exc
 
 
 def _show(minor: int, reward_types: Mapping[str, RewardTypeView], key: str) -> str:
