@@ -217,6 +217,7 @@ def _leaf(node: Mapping[str, Any], catalog: Catalog) -> str:
         return value(item, ptype, catalog, ref)
 
     dated = ptype in ("date", "datetime")
+    numeric = ptype in ("integer", "decimal") and ref not in ("context.weekday", "context.hour")
     if op == "exists":
         return f"{name} is known"
     if op == "missing":
@@ -224,9 +225,9 @@ def _leaf(node: Mapping[str, Any], catalog: Catalog) -> str:
     if op == "is_empty":
         return f"{name} is empty"
     if op == "eq":
-        return f"{name} = {v()}" if ptype in ("integer", "decimal") else f"{name} is {v()}"
+        return f"{name} = {v()}" if numeric else f"{name} is {v()}"
     if op == "ne":
-        return f"{name} ≠ {v()}" if ptype in ("integer", "decimal") else f"{name} is not {v()}"
+        return f"{name} ≠ {v()}" if numeric else f"{name} is not {v()}"
     if op in _COMPARISONS:
         if dated:
             return f"{name} {_DATE_COMPARISONS[op]} {v()}"

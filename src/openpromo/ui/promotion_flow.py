@@ -79,6 +79,10 @@ _PLAIN: Final = [
     (re.compile(r"^Input should be a valid date.*"), "must be a date"),
     (re.compile(r"^Input should be 'day', 'week'.*"), "choose one of the windows"),
     (re.compile(r"^Input should be '(reject|random)'.*"), "choose one of the options"),
+    (
+        re.compile(r"needs max_value, max_grants or both"),
+        "enter a max value, a max number of grants, or both",
+    ),
     (re.compile(r"^Value error, "), ""),
     (re.compile(r"^Input should be "), "must be "),
 ]
@@ -609,10 +613,15 @@ def build_documents(
 
 
 async def _apply_limits(
-    ctx: UiContext, promotion_id: str, constraints: dict[str, Any], budgets: dict[str, Any]
+    ctx: UiContext,
+    promotion_id: str,
+    constraints: dict[str, Any],
+    budgets: dict[str, Any],
+    form_problems: Sequence[FieldError],
 ) -> None:
-    """Both saves in the caller's savepoint; every error of either is raised together."""
-    problems: list[FieldError] = []
+    """Both saves in the caller's savepoint; every error of either (and the form's own) is
+    raised together, so the page shows them all at once."""
+    problems: list[FieldError] = list(form_problems)
     conflict: OpenPromoError | None = None
     try:
         async with ctx.session.begin_nested():
@@ -716,9 +725,7 @@ async def save_limits(promotion_id: str, ctx: Editor) -> Response:
         errors: FormErrors | None = None
         nested = await ctx.session.begin_nested()
         try:
-            if problems:
-                raise _unprocessable(problems)
-            await _apply_limits(ctx, promotion_id, constraints, budgets)
+            await _apply_limits(ctx, promotion_id, constraints, budgets, problems)
             saved = await promotion_service.get(ctx.session, ctx.principal, promotion_id)
             preview = (copy.deepcopy(saved.reward_constraints), copy.deepcopy(saved.budgets))
         except OpenPromoError as exc:
@@ -736,9 +743,7 @@ async def save_limits(promotion_id: str, ctx: Editor) -> Response:
         )
     try:
         async with ctx.attempt():
-            if problems:
-                raise _unprocessable(problems)
-            await _apply_limits(ctx, promotion_id, constraints, budgets)
+            await _apply_limits(ctx, promotion_id, constraints, budgets, problems)
     except OpenPromoError as exc:
         await ctx.session.refresh(promotion)
         return await _limits_page(
