@@ -133,8 +133,10 @@ async def test_details_saves_and_continues_and_a_viewer_cannot_save(
             data={"name": "", "code": "no spaces", "description": "", "csrf_token": csrf_of(http)},
         )
         assert bad.status_code == 422
-        assert field_error(bad.text, "name") is not None
-        assert field_error(bad.text, "code") is not None
+        assert field_error(bad.text, "name") == "required: fill this in"
+        assert field_error(bad.text, "code") == (
+            "use only letters, digits, “_”, “-” and “.”, starting with a letter or digit"
+        )
         assert 'value="no spaces"' in bad.text  # the input is kept
         saved = await http.post(
             step(pid, "details"),

@@ -83,6 +83,20 @@ _PLAIN: Final = [
         re.compile(r"needs max_value, max_grants or both"),
         "enter a max value, a max number of grants, or both",
     ),
+    (re.compile(r"^String should have at least 1 character$"), "required: fill this in"),
+    (
+        re.compile(r"^String should match pattern '\^\[A-Za-z0-9\]\[A-Za-z0-9_\.\\-\]"),
+        "use only letters, digits, “_”, “-” and “.”, starting with a letter or digit",
+    ),
+    (
+        re.compile(r"^String should match pattern '\^\[A-Za-z0-9_-\]"),
+        "use only letters, digits, “_” and “-”",
+    ),
+    (re.compile(r"^String should match pattern .*"), "contains characters that are not allowed"),
+    (
+        re.compile(r"^String should have at most (\d+) characters?$"),
+        "must be at most {0} characters",
+    ),
     (re.compile(r"^Value error, "), ""),
     (re.compile(r"^Input should be "), "must be "),
 ]
@@ -91,10 +105,11 @@ _PLAIN: Final = [
 def plain(message: str) -> str:
     """The API's message in the words a form shows next to a field."""
     for pattern, words in _PLAIN:
-        if pattern.search(message):
+        match = pattern.search(message)
+        if match:
             if words == "" or words == "must be ":
                 return pattern.sub(words, message)
-            return words
+            return words.format(*match.groups())
     return message
 
 
@@ -716,7 +731,9 @@ async def save_limits(promotion_id: str, ctx: Editor) -> Response:
         key = str(form.get("add_type", ""))
         reward_types = await _reward_types(ctx)
         if key in reward_types and key not in {t.key for t in state.types}:
-            state.types.append(TypeLimits(key=key, own=True))
+            # Own limits, starting from the type's defaults (so nothing changes until edited).
+            defaults = reward_types[key].constraints
+            state.types.append(_constraints_form(key, defaults, True, ctx.tenant.timezone))
         return await _limits_page(ctx, promotion, state)
     constraints, budgets, problems = build_documents(state, ctx.tenant.timezone)
     if action == "preview":
