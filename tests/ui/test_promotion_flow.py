@@ -638,3 +638,44 @@ async def test_summary_lists_what_stops_activation(
 async def new_promotion_with_code_and_no_tiers(client: httpx.AsyncClient, code: str) -> str:
     created = await client.post("/v1/promotions", json={"name": code, "code": code})
     return str(created.json()["id"])
+
+
+async def test_no_step_saves_for_a_viewer_and_every_step_saves_for_an_editor(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    await catalog(client)
+    pid = await new_promotion(client)
+    posts: dict[str, dict[str, Any]] = {
+        "details": {"name": "Renamed", "code": "RENAMED"},
+        "properties": {"properties.region": "US"},
+        "limits": GOOD_LIMITS,
+        "promocodes": {"action": "create", "name": "C", "type": "shared", "value": "VIEWERS"},
+        "summary": {},
+    }
+    viewer = await make_user(database, tenant.id, "viewer")
+    async with logged_in(ui_app, viewer) as http:
+        for name, data in posts.items():
+            response = await http.post(step(pid, name), data={**data, "csrf_token": csrf_of(http)})
+            assert response.status_code == 403, name
+    before = await stored(client, pid)
+    assert (before["name"], before["properties"], before["status"]) == (
+        "Winter welcome",
+        {},
+        "draft",
+    )
+    assert (await client.get("/v1/promocodes")).json()["items"] == []
+    editor = await make_user(database, tenant.id, "editor")
+    async with logged_in(ui_app, editor) as http:
+        for name, data in posts.items():
+            response = await http.post(step(pid, name), data={**data, "csrf_token": csrf_of(http)})
+            assert response.status_code == 303, (name, response.text)
+        no_token = await http.post(step(pid, "details"), data={"name": "No token"})
+        assert no_token.status_code == 403
+    after = await stored(client, pid)
+    assert (after["name"], after["properties"], after["status"]) == (
+        "Renamed",
+        {"region": "US"},
+        "active",
+    )
+    assert after["budgets"] == STORED_BUDGETS
+    assert [c["value"] for c in (await client.get("/v1/promocodes")).json()["items"]] == ["VIEWERS"]

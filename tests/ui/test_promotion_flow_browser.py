@@ -110,7 +110,12 @@ async def test_a_promotion_from_details_to_activation_without_json(
     await page.get_by_role("button", name="+ Add an alert threshold").focus()
     await page.keyboard.press("Enter")
     await page.keyboard.type("80")  # the new row's input has the focus
+    # A row too many, removed again: the focus returns to the list's "Add" button.
     await page.get_by_role("button", name="+ Add an alert threshold").click()
+    await page.get_by_role("button", name="+ Add an alert threshold").click()
+    await page.locator("#thresholds .flow-row").nth(2).get_by_role("button").click()
+    await expect(page.locator("#thresholds .flow-row")).to_have_count(2)
+    await expect(page.get_by_role("button", name="+ Add an alert threshold")).to_be_focused()
     await page.locator("#thresholds input").nth(1).fill("100")
     await page.get_by_role("button", name="Save", exact=True).click()
 

@@ -84,9 +84,10 @@
       var remove = e.target.closest("button.remove-row");
       if (remove) {
         var gone = remove.closest(".flow-row");
-        var next = gone.parentElement.closest("section") ;
+        var rows = gone.parentElement;
         gone.remove();
-        var addButton = next && next.querySelector("button.add-row");
+        // The focus goes to the list's own "Add" button rather than back to the page top.
+        var addButton = document.querySelector('button.add-row[data-target="' + rows.id + '"]');
         if (addButton) addButton.focus();
         return;
       }
