@@ -65,7 +65,7 @@ def test_a_tier_reads_as_the_marketer_would_say_it() -> None:
     }
     assert describe.tier(tier, CATALOG) == (
         "Customers with deposit amount ≥ 100 and VIP level is “gold” get 10 % of deposit "
-        "amount, up to 50 EUR bonus and 20 free spins."
+        "amount, up to 50 EUR bonus, and 20 free spins."
     )
 
 

@@ -587,7 +587,7 @@ async def test_summary_in_plain_words_and_activate(
         page = await http.get(step(pid, "summary"))
         assert (
             "Customers with deposit amount ≥ 100 and VIP level is “gold” get 10 % of deposit "
-            "amount, up to 50 EUR bonus and 20 free spins." in page.text
+            "amount, up to 50 EUR bonus, and 20 free spins." in page.text
         )
         assert "at most 3 grants and 100 EUR bonus per customer in any 7 days" in page.text
         assert "at most 1,000 customers per calendar day (midnight Europe/Berlin)" in page.text

@@ -191,7 +191,7 @@ async def test_a_promotion_from_details_to_activation_without_json(
     await page.get_by_role("link", name="Continue to the summary").click()
     await expect(page.locator("#summary-tiers")).to_contain_text(
         "Customers with deposit amount ≥ 100 and VIP level is “gold” get 10 % of deposit "
-        "amount, up to 50 EUR bonus and 20 free spins."
+        "amount, up to 50 EUR bonus, and 20 free spins."
     )
     await expect(page.locator("#summary-constraints")).to_contain_text(
         "at most 3 grants and 100 EUR bonus per customer in any 7 days"

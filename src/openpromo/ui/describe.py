@@ -181,8 +181,9 @@ def _alternatives(items: Sequence[str], word: str) -> str:
 
 
 def _listing(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b, and c`` (the serial comma keeps long rewards apart)."""
-    if len(items) <= 2:
+    """``a``, ``a and b``, ``a, b, and c``; the serial comma also keeps two items apart when
+    one has a comma of its own (``10 % of deposit, up to 50 EUR, and 20 free spins``)."""
+    if len(items) <= 1 or (len(items) == 2 and not any("," in item for item in items)):
         return " and ".join(items)
     return ", ".join(items[:-1]) + ", and " + items[-1]
 
