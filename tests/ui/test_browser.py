@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from openpromo.db import Database
 from tests.ui.browser import BROWSER_ONLY, FilePayload, Page, expect, log_in, new_admin
@@ -95,6 +96,9 @@ async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database
     await page.goto("/ui/promotions")
     await page.fill("#promotion-create input[name=name]", "Welcome bonus")
     await page.click("#promotion-create button:has-text('Create draft')")
+    # A new promotion opens the guided flow's first step; this test edits on the page itself.
+    await expect(page).to_have_url(re.compile(r"/ui/promotions/[0-9a-f-]{36}/edit/details\?"))
+    await page.goto(page.url.split("/edit/details")[0])
     await expect(page.locator("#promotion-status")).to_have_text("draft")
 
     # The JSON editors are the Setup tab's collapsed advanced section.

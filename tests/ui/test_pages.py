@@ -298,7 +298,7 @@ async def test_promocode_create_hide_upload_generate_export_assign(
         promo = await http.post(
             "/ui/promotions", data={"name": "For codes", "csrf_token": csrf_of(http)}
         )
-        pid = promo.headers["location"].split("/")[-1].split("?")[0]
+        pid = _promotion_id(promo.headers["location"])
         assigned = await http.post(
             f"{base}/promotion", data={"promotion_id": pid, "csrf_token": csrf_of(http)}
         )

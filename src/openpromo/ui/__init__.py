@@ -29,6 +29,7 @@ from openpromo.ui import (
     customers,
     grants,
     promocodes,
+    promotion_flow,
     promotions,
     settings,
     simulator,
@@ -45,7 +46,8 @@ MODULES = [
     auth,
     console,
     promotions,
-    tier_builder,
+    tier_builder,  # before promotion_flow: its /edit/tiers routes must win
+    promotion_flow,
     promocodes,
     campaigns,
     customers,

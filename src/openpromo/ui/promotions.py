@@ -213,7 +213,12 @@ async def create_promotion(ctx: Editor) -> Response:
             promotion = await promotion_service.create(ctx.session, ctx.principal, body)
     except OpenPromoError as exc:
         return await _lobby(ctx, values=form, errors=FormErrors.of(exc))
-    return redirect(ctx.request, f"/ui/promotions/{promotion.id}", "Promotion created.")
+    # A new promotion goes straight into the guided flow (SPEC §10), details first.
+    return redirect(
+        ctx.request,
+        f"/ui/promotions/{promotion.id}/edit/details",
+        "Promotion created. Set it up step by step.",
+    )
 
 
 # --- Promotion page ---------------------------------------------------------------------
