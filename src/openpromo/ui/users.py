@@ -41,6 +41,8 @@ async def _users_page(
     values: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
     created: dict[str, str] | None = None,
+    reset: dict[str, str] | None = None,
+    failed_user: str | None = None,
 ) -> Response:
     page = await user_service.list(ctx.session, ctx.principal, limit=DEFAULT_LIMIT, cursor=cursor)
     return render(
@@ -53,6 +55,9 @@ async def _users_page(
         roles=USER_ROLES,
         values=values or {"role": "viewer"},
         created=created,
+        reset=reset,
+        # The row whose action failed shows the field message; the new-user form does not.
+        failed_user=failed_user,
     )
 
 
@@ -78,6 +83,54 @@ async def create_user(ctx: Admin) -> Response:
         return await _users_page(ctx, values=form, errors=FormErrors.of(exc))
     shown = {"email": user.email, "password": plain if password is None else ""}
     return await _users_page(ctx, created=shown)
+
+
+@router.post("/users/{user_id}/role")
+async def change_user_role(user_id: str, ctx: Admin) -> Response:
+    form = await ctx.form_fields()
+    try:
+        async with ctx.attempt():
+            user = await user_service.update(
+                ctx.session, ctx.principal, user_id, role=str(form.get("role") or "")
+            )
+    except OpenPromoError as exc:
+        return await _users_page(ctx, errors=FormErrors.of(exc), failed_user=user_id)
+    return redirect(ctx.request, "/ui/users", f"{user.email} is now {user.role}.")
+
+
+@router.post("/users/{user_id}/active")
+async def change_user_active(user_id: str, ctx: Admin) -> Response:
+    form = await ctx.form_fields()
+    active = str(form.get("active") or "") == "true"
+    try:
+        async with ctx.attempt():
+            user = await user_service.update(ctx.session, ctx.principal, user_id, active=active)
+    except OpenPromoError as exc:
+        return await _users_page(ctx, errors=FormErrors.of(exc), failed_user=user_id)
+    if user.active:
+        return redirect(ctx.request, "/ui/users", f"{user.email} is active again.")
+    return redirect(
+        ctx.request,
+        "/ui/users",
+        f"{user.email} is deactivated: they cannot log in and their sessions have ended.",
+    )
+
+
+@router.post("/users/{user_id}/password")
+async def reset_user_password(user_id: str, ctx: Admin) -> Response:
+    form = await ctx.form_fields()
+    password = str(form.get("password") or "") or None
+    try:
+        async with ctx.attempt():
+            user, plain = await user_service.reset_password(
+                ctx.session, ctx.principal, user_id, password
+            )
+    except OpenPromoError as exc:
+        return await _users_page(ctx, errors=FormErrors.of(exc), failed_user=user_id)
+    if password is not None:
+        return redirect(ctx.request, "/ui/users", f"The password of {user.email} was changed.")
+    # The generated password is in this response only: it is stored hashed.
+    return await _users_page(ctx, reset={"email": user.email, "password": plain})
 
 
 # --- API keys ---------------------------------------------------------------------------
