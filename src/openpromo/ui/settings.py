@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any, get_args
+from zoneinfo import available_timezones
+
+from babel.numbers import get_currency_name, is_currency, list_currencies
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -43,6 +47,30 @@ REWARD_FIELDS = (
 # --- Tenant metadata --------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def timezone_groups() -> list[tuple[str, list[str]]]:
+    """Every IANA zone the server knows, grouped by area ("Europe", "America"…) for the
+    picker; zones without an area (UTC, EST…) come under "Other"."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(available_timezones()):
+        if name in ("Factory", "localtime", "posixrules"):
+            continue
+        area = name.split("/", 1)[0] if "/" in name else "Other"
+        groups.setdefault(area, []).append(name)
+    return sorted(groups.items(), key=lambda item: (item[0] == "Other", item[0]))
+
+
+@lru_cache(maxsize=1)
+def currency_choices() -> list[tuple[str, str]]:
+    """ISO 4217 codes with their English names ("EUR — Euro"), the codes the tenant
+    validation accepts."""
+    choices = []
+    for code in sorted(list_currencies()):
+        if len(code) == 3 and code.isupper() and is_currency(code):
+            choices.append((code, f"{code} — {get_currency_name(code, locale='en')}"))
+    return choices
+
+
 def _tenant_page(
     ctx: UiContext, values: dict[str, Any], errors: FormErrors | None = None
 ) -> Response:
@@ -54,6 +82,8 @@ def _tenant_page(
         errors=errors,
         values=values,
         week_starts=WEEK_STARTS,
+        timezone_groups=timezone_groups(),
+        currencies=currency_choices(),
     )
 
 

@@ -209,7 +209,10 @@ async def audit_log(
     }
     errors: FormErrors | None = None
     try:
-        since_at, until_at = parse_moment(since, "since"), parse_moment(until, "until")
+        since_at, until_at = (
+            parse_moment(since, "since", ctx.zone),
+            parse_moment(until, "until", ctx.zone),
+        )
     except OpenPromoError as exc:
         errors, since_at, until_at = FormErrors.of(exc), None, None
     page = await audit_service.list(
