@@ -104,6 +104,16 @@ async def test_the_printed_login_works(database: Database, demo: DemoTenant) -> 
     async with database.unit_of_work() as session:
         user = await user_service.authenticate(session, demo.admin_email, demo.admin_password)
     assert user is not None and user.role == "admin" and user.tenant_id == demo.tenant_id
+    async with database.unit_of_work(write=False) as session:
+        from openpromo.user.service import principal_for
+
+        users = await user_service.list(session, principal_for(user), limit=50, cursor=None)
+    assert sorted((u.role, u.active) for u in users.items) == [
+        ("admin", True),
+        ("editor", False),
+        ("editor", True),
+        ("viewer", True),
+    ]
 
 
 async def test_a_second_run_is_refused_and_changes_nothing(

@@ -7,7 +7,8 @@ What it makes (a small online casino, "Demo casino", Europe/Berlin, EUR):
 - the three schemas: customer (vip_level enum, country, ltv decimal, birthday date, tags
   string_list), session (deposit_amount decimal, channel enum, first_deposit boolean),
   promotion (region);
-- 200 customers with seeded random properties;
+- 200 customers with seeded random properties; three more console users (an editor, a
+  viewer, a deactivated editor) besides the admin whose login is printed;
 - promotions in every state: two active ones (three tiers with nested all/any/not
   conditions and fixed, percent and per rewards; reward constraints with a rolling 7-day
   per-customer limit; audience caps and reward budgets with alert thresholds), a draft, a
@@ -50,6 +51,7 @@ from openpromo.reward_type.service import reward_type_service
 from openpromo.schema.schemas import PropertyDefinitionPut
 from openpromo.schema.service import schema_service
 from openpromo.tenant.service import tenant_service
+from openpromo.user.service import user_service
 from openpromo.validation.schemas import ValidateRequest, ValidationContext
 from openpromo.validation.service import Target, validation_service
 
@@ -329,6 +331,15 @@ async def seed_demo(
         admin_password=created.admin_password,
         api_key=created.plain_key,
     )
+
+    # Colleagues: an editor, a viewer and a former employee (deactivated).
+    domain = created.admin_email.split("@", 1)[1]
+    for name, role in (("marketing", "editor"), ("analyst", "viewer"), ("intern", "editor")):
+        user, _password = await user_service.create(
+            session, principal, f"{name}@{domain}", role, None
+        )
+        if name == "intern":
+            await user_service.update(session, principal, user.id, active=False)
 
     for body in _reward_types():
         await reward_type_service.create(session, principal, body)

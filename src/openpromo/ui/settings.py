@@ -8,7 +8,6 @@ from typing import Any, get_args
 from zoneinfo import available_timezones
 
 from babel.numbers import get_currency_name, is_currency, list_currencies
-
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
