@@ -1,5 +1,6 @@
-"""users.active: an admin deactivates a user (no login, sessions refused) without deleting
-them, so the audit log keeps naming who did what.
+"""users.active and users.sessions_valid_after: an admin deactivates a user (no login,
+sessions refused) without deleting them, so the audit log keeps naming who did what; UI
+sessions issued before ``sessions_valid_after`` (a deactivation, a password reset) are refused.
 
 Revision ID: 0013
 Revises: 0012
@@ -22,8 +23,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False)
         )
+        batch_op.add_column(
+            sa.Column("sessions_valid_after", sa.DateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("sessions_valid_after")
         batch_op.drop_column("active")

@@ -136,3 +136,40 @@ async def test_only_admins_manage_users(ui_app: FastAPI, database: Database) -> 
     async with database.unit_of_work(write=False) as session:
         user = await user_service.find(session, tenant.id, ids[editor.email])
     assert user is not None and user.role == "editor"
+
+
+async def test_a_password_reset_ends_old_sessions_and_a_reactivation_revives_none(
+    ui_app: FastAPI, database: Database
+) -> None:
+    tenant = await make_tenant(database, "Session ends")
+    admin = await make_user(database, tenant.id, "admin")
+    editor = await make_user(database, tenant.id, "editor")
+    ids = await _ids(database, tenant.id)
+    async with logged_in(ui_app, admin) as http:
+        async with logged_in(ui_app, editor) as old:
+            reset = await _post(http, f"/ui/users/{ids[editor.email]}/password", password="")
+            assert reset.status_code == 200
+            refused = await old.get("/ui/promotions")
+            assert refused.status_code == 303 and refused.headers["location"].startswith(
+                "/ui/login"
+            )
+        new_password = re.search(r'id="reset-password".*?<code>([^<]+)</code>', reset.text, re.S)
+        assert new_password is not None
+        fresh_editor = UiUser(tenant.id, editor.email, new_password.group(1), "editor")
+        async with logged_in(ui_app, fresh_editor) as fresh:
+            assert (await fresh.get("/ui/promotions")).status_code == 200
+            off = await _post(http, f"/ui/users/{ids[editor.email]}/active", active="false")
+            on = await _post(http, f"/ui/users/{ids[editor.email]}/active", active="true")
+            assert (off.status_code, on.status_code) == (303, 303)
+            # Reactivated, but the session opened before the deactivation stays ended.
+            assert (await fresh.get("/ui/promotions")).status_code == 303
+        async with logged_in(ui_app, fresh_editor) as again:
+            assert (await again.get("/ui/promotions")).status_code == 200
+
+        # An admin resetting their own password stays logged in, with a new cookie.
+        own = await _post(http, f"/ui/users/{ids[admin.email]}/password", password="my new one!")
+        assert own.status_code == 303
+        assert (await http.get("/ui/users")).status_code == 200
+        assert (
+            await _post(http, f"/ui/users/{ids[editor.email]}/role", role="viewer")
+        ).status_code == 303

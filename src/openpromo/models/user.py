@@ -24,3 +24,6 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # A deactivated user cannot log in, and a session they still hold stops at its next request.
     active: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())
+    # UI sessions issued before this moment are refused: set by a deactivation and by a
+    # password reset, so neither a reactivation nor a leaked password revives an old cookie.
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -150,7 +150,12 @@ def _context(role: UiRole, *, write: bool) -> Callable[..., AsyncIterator[UiCont
         ):
             raise CsrfRejected()
         async with get_database().unit_of_work(write=write) as session:
-            user = await user_service.find(session, ui_session.tenant_id, ui_session.user_id)
+            user = await user_service.find(
+                session,
+                ui_session.tenant_id,
+                ui_session.user_id,
+                issued_at=ui_session.issued_at,
+            )
             if user is None:
                 raise LoginRequired()
             if _RANK[user.role] < _RANK[role]:

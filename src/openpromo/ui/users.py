@@ -23,7 +23,8 @@ from openpromo.ui.context import (
     parse,
     parse_moment,
 )
-from openpromo.ui.render import redirect, render
+from openpromo.ui.render import redirect, render, set_session_cookie
+from openpromo.ui.session import UiSession
 from openpromo.user.schemas import USER_ROLES
 from openpromo.user.service import user_service
 
@@ -127,10 +128,19 @@ async def reset_user_password(user_id: str, ctx: Admin) -> Response:
             )
     except OpenPromoError as exc:
         return await _users_page(ctx, errors=FormErrors.of(exc), failed_user=user_id)
+    # A reset ends the user's sessions; an admin resetting their own keeps this one: it gets
+    # a fresh cookie (and CSRF token) issued after the reset.
+    own = user.id == ctx.user.id
+    if own:
+        ctx.ui_session = UiSession.for_user(user.id, user.tenant_id)
     if password is not None:
-        return redirect(ctx.request, "/ui/users", f"The password of {user.email} was changed.")
-    # The generated password is in this response only: it is stored hashed.
-    return await _users_page(ctx, reset={"email": user.email, "password": plain})
+        response = redirect(ctx.request, "/ui/users", f"The password of {user.email} was changed.")
+    else:
+        # The generated password is in this response only: it is stored hashed.
+        response = await _users_page(ctx, reset={"email": user.email, "password": plain})
+    if own:
+        set_session_cookie(ctx.request, response, ctx.ui_session)
+    return response
 
 
 # --- API keys ---------------------------------------------------------------------------

@@ -172,11 +172,25 @@ class UserService:
             raise NotFound(detail=f"no user with the e-mail {normalize_email(email)} here")
         return user
 
-    async def find(self, session: AsyncSession, tenant_id: str, user_id: str) -> User | None:
+    async def find(
+        self,
+        session: AsyncSession,
+        tenant_id: str,
+        user_id: str,
+        *,
+        issued_at: float | None = None,
+    ) -> User | None:
         """The user a UI session names, if it still exists in that tenant and is active (a
-        deactivated user's sessions stop at their next request)."""
+        deactivated user's sessions stop at their next request) and, given the session's
+        ``issued_at`` (Unix time), the session is not older than the user's last
+        deactivation or password reset."""
         user = await UserRepository(session, tenant_id).get(user_id)
-        return user if user is not None and user.active else None
+        if user is None or not user.active:
+            return None
+        cutoff = user.sessions_valid_after
+        if issued_at is not None and cutoff is not None and issued_at < cutoff.timestamp():
+            return None
+        return user
 
     async def update(
         self,
@@ -218,6 +232,8 @@ class UserService:
                 raise LastAdmin(
                     detail=message, errors=[FieldError(("body", field), message, "last_admin")]
                 )
+        if user.active and not new_active:
+            user.sessions_valid_after = utcnow()
         user.role, user.active = new_role, new_active
         await session.flush()
         after = _state(user)
@@ -242,6 +258,7 @@ class UserService:
             raise NotFound(detail=f"user {user_id} not found")
         plain = password if password is not None else generate_password()
         user.password_hash = await hash_password(plain)
+        user.sessions_valid_after = utcnow()  # sessions opened with the old password end
         await session.flush()
         audit_service.record(
             session,
