@@ -183,3 +183,19 @@ async def test_reward_types_are_listed_by_display_name(page: Page, database: Dat
     row = page.locator("#reward-types tbody tr").first
     await expect(row.locator("a")).to_have_text("Bonus (EUR)")
     await expect(row.locator("code")).to_have_text("eur_bonus")
+
+
+async def test_the_audit_log_names_people_by_email(page: Page, database: Database) -> None:
+    tenant = await make_tenant(database, "Audit names shop")
+    admin = await make_user(database, tenant.id, "admin")
+    viewer = await make_user(database, tenant.id, "viewer")
+    await log_in(page, admin)
+    await page.goto("/ui/users")
+    row = page.locator(f'tr[data-user="{viewer.email}"]')
+    await row.locator("select[name=role]").select_option("editor")
+    await row.locator("button:has-text('Change role')").click()
+    await expect(page.locator(".flash")).to_have_text(f"{viewer.email} is now editor.")
+    await page.goto("/ui/audit?action=user.update")
+    entry = page.locator("#audit-entries tbody tr").first
+    await expect(entry.locator(".who-cell")).to_have_text(admin.email)
+    await expect(entry.locator(".object-cell")).to_have_text(f"user {viewer.email}")

@@ -234,10 +234,18 @@ async def audit_log(
         until=until_at,
         **filters,
     )
+    # People by e-mail, not id: the users acting and the users acted on.
+    people = await user_service.emails(
+        ctx.session,
+        ctx.principal,
+        [e.actor_id for e in page.items if e.actor_type == "user"]
+        + [e.object_id for e in page.items if e.object_type == "user"],
+    )
     return render(
         ctx.request,
         "audit.html",
         ctx,
+        people=people,
         status_code=errors.status if errors else 200,
         errors=errors,
         page=page,

@@ -31,6 +31,15 @@ class UserRepository:
             query = query.where(User.id > after_id)
         return (await self.session.scalars(query.order_by(User.id).limit(limit))).all()
 
+    async def get_many(self, user_ids: Sequence[str]) -> Sequence[User]:
+        if not user_ids:
+            return []
+        return (
+            await self.session.scalars(
+                select(User).where(User.tenant_id == self.tenant_id, User.id.in_(user_ids))
+            )
+        ).all()
+
     async def get_for_update(self, user_id: str) -> User | None:
         return await self.session.scalar(
             select(User)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -165,6 +166,15 @@ class UserService:
         if user is None:
             raise NotFound(detail=f"user {user_id} not found")
         return user
+
+    async def emails(
+        self, session: AsyncSession, principal: Principal, user_ids: Iterable[str | None]
+    ) -> dict[str, str]:
+        """The e-mails of those of ``user_ids`` that are users of the tenant (for pages that
+        name people rather than show ids)."""
+        wanted = sorted({i for i in user_ids if i})
+        users = await UserRepository(session, principal.tenant_id).get_many(wanted)
+        return {u.id: u.email for u in users}
 
     async def get_by_email(self, session: AsyncSession, principal: Principal, email: str) -> User:
         user = await find_user_by_email(session, normalize_email(email))
