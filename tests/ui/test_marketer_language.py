@@ -199,3 +199,61 @@ async def test_the_audit_log_names_people_by_email(page: Page, database: Databas
     entry = page.locator("#audit-entries tbody tr").first
     await expect(entry.locator(".who-cell")).to_have_text(admin.email)
     await expect(entry.locator(".object-cell")).to_have_text(f"user {viewer.email}")
+
+
+async def test_default_constraints_are_a_form_with_json_as_the_advanced_way(
+    page: Page, database: Database
+) -> None:
+    admin = await _berlin_admin(database)
+    await log_in(page, admin)
+    await page.goto("/ui/settings/reward-types/new")
+    form = page.locator("#reward-type-form")
+    await form.locator("input[name=key]").fill("eur_bonus")
+    await form.locator("input[name=name]").fill("Bonus money")
+    await form.locator("input[name='constraints.max_value']").fill("50")
+    await form.locator("select[name='constraints.per_customer.0.window']").select_option(
+        label="any 7 days"
+    )
+    await form.locator("input[name='constraints.per_customer.0.max_grants']").fill("3")
+    await form.locator("input[name='constraints.per_customer.1.max_grants']").fill("2")
+    await form.locator("input[name='constraints.valid_until']").fill("2026-12-31T23:00")
+    await form.locator("input[name='constraints.grant_expires_after']").fill("P30D")
+    await form.locator("button:has-text('Create')").click()
+    # A limit without its period: said next to the period, nothing saved.
+    await expect(
+        page.locator('em.error[data-field="constraints.per_customer.1.window"]')
+    ).to_have_text("choose the period this limit counts in (for example: any 7 days)")
+    await form.locator("input[name='constraints.per_customer.1.max_grants']").fill("")
+    await form.locator("button:has-text('Create')").click()
+    await expect(page.locator(".flash")).to_have_text("Reward type created.")
+
+    from openpromo.auth.principal import Principal
+    from openpromo.reward_type.schemas import reward_type_out
+    from openpromo.reward_type.service import reward_type_service
+
+    async with database.unit_of_work(write=False) as session:
+        stored = reward_type_out(
+            await reward_type_service.get(session, Principal.cli(admin.tenant_id), "eur_bonus")
+        ).constraints.model_dump(mode="json", exclude_none=True)
+    valid_until = datetime.fromisoformat(stored.pop("valid_until"))
+    assert valid_until == datetime(2026, 12, 31, 22, 0, tzinfo=UTC)  # 23:00 in Berlin
+    assert stored == {
+        "max_value": "50",
+        "per_customer": [{"window": "rolling_7d", "max_grants": 3}],
+        "grant_expires_after": "P30D",
+    }
+    # The page opens with the same values, in local time.
+    await expect(form.locator("input[name='constraints.valid_until']")).to_have_value(
+        "2026-12-31T23:00"
+    )
+    await expect(form.locator("select[name='constraints.per_customer.0.window']")).to_have_value(
+        "rolling_7d"
+    )
+    # The JSON stays reachable and wins when chosen.
+    await form.locator("summary:has-text('Advanced')").click()
+    await form.locator("textarea[name=constraints]").fill('{"min_value": "5"}')
+    await form.locator("input[name=constraints_editor][value=json]").check()
+    await form.locator("button:has-text('Save')").click()
+    await expect(page.locator(".flash")).to_have_text("Reward type saved.")
+    await expect(form.locator("input[name='constraints.min_value']")).to_have_value("5")
+    await expect(form.locator("input[name='constraints.max_value']")).to_have_value("")
