@@ -29,6 +29,7 @@ from openpromo.sync import endpoints as sync_endpoints
 from openpromo.sync.scheduler import start_background_scheduler
 from openpromo.tenant import endpoints as tenant_endpoints
 from openpromo.ui import mount_ui
+from openpromo.user import endpoints as user_endpoints
 from openpromo.validation import endpoints as validation_endpoints
 
 # Starlette matches routes in order, one by one: the hot path (validation) comes first — with
@@ -48,6 +49,7 @@ ROUTERS = [
     campaign_endpoints.router,
     grant_endpoints.router,
     audit_endpoints.router,
+    user_endpoints.router,
 ]
 
 

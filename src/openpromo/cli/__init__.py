@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from openpromo.cli import apikey, codes, db, promotions, serve, tenant, user
+from openpromo.cli import apikey, codes, db, demo, promotions, serve, tenant, user
 from openpromo.cli import customers as customers_cli
 from openpromo.cli import sync as sync_cli
 from openpromo.cli import worker as worker_cli
@@ -29,3 +29,4 @@ app.add_typer(codes.app, name="codes")
 app.command("worker")(worker_cli.worker)
 app.add_typer(customers_cli.app, name="customers")
 app.add_typer(sync_cli.app, name="sync")
+app.add_typer(demo.app, name="demo")

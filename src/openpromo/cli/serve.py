@@ -21,11 +21,32 @@ def _bootstrap_first_tenant() -> BootstrappedTenant | None:
     return run_in_unit_of_work(work)
 
 
+def _seed_demo(host: str, port: int) -> None:
+    from openpromo.cli.demo import print_login
+    from openpromo.demo.seed import DEFAULT_TENANT_NAME, DemoExists, seed_demo
+
+    async def work(session: AsyncSession) -> None:
+        try:
+            async with session.begin_nested():
+                demo = await seed_demo(session, DEFAULT_TENANT_NAME)
+        except DemoExists:
+            info(f"The demo tenant '{DEFAULT_TENANT_NAME}' exists already: not seeded again")
+            return
+        print_login(demo, f"http://{host}:{port}/")
+
+    run_in_unit_of_work(work)
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
     port: int = typer.Option(8000, help="Port to listen on"),
     workers: int = typer.Option(1, help="Worker processes (PostgreSQL only; SQLite uses 1)"),
     no_migrate: bool = typer.Option(False, "--no-migrate", help="Do not apply migrations"),
+    demo: bool = typer.Option(
+        False,
+        "--demo",
+        help="Also seed the demo tenant (as `openpromo demo seed`) unless it exists already",
+    ),
     worker: bool | None = typer.Option(
         None,
         "--worker/--no-worker",
@@ -37,6 +58,8 @@ def serve(
     settings = get_settings()
     if not no_migrate:
         migrate.upgrade(settings.database_url)
+    if demo:  # before the bootstrap: on an empty database the demo tenant is the first one
+        _seed_demo(host, port)
     created = _bootstrap_first_tenant()
     if created is not None:
         info("=" * 72)

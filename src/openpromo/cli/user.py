@@ -37,3 +37,65 @@ def create(
         if password is None:
             info("generated password (shown once):")
             typer.echo(plain)
+
+
+def _update(tenant: str, email: str, *, role: str | None, active: bool | None) -> User:
+    async def work(session: AsyncSession) -> User:
+        principal = Principal.cli(tenant)
+        user = await user_service.get_by_email(session, principal, email)
+        return await user_service.update(session, principal, user.id, role=role, active=active)
+
+    return run_in_unit_of_work(work)
+
+
+@app.command("set-role")
+def set_role(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant id"),
+    email: str = typer.Option(..., "--email", help="The user's e-mail"),
+    role: str = typer.Option(..., "--role", help=f"One of {', '.join(USER_ROLES)}"),
+) -> None:
+    """Change a user's role (the tenant keeps at least one active admin)."""
+    user = _update(tenant, email, role=role, active=None)
+    info(f"user {user.id} <{user.email}> is now {user.role}")
+
+
+@app.command()
+def deactivate(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant id"),
+    email: str = typer.Option(..., "--email", help="The user's e-mail"),
+) -> None:
+    """Deactivate a user: no login, and their sessions stop at their next request."""
+    user = _update(tenant, email, role=None, active=False)
+    info(f"user {user.id} <{user.email}> deactivated")
+
+
+@app.command()
+def reactivate(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant id"),
+    email: str = typer.Option(..., "--email", help="The user's e-mail"),
+) -> None:
+    """Let a deactivated user log in again."""
+    user = _update(tenant, email, role=None, active=True)
+    info(f"user {user.id} <{user.email}> reactivated")
+
+
+@app.command("reset-password")
+def reset_password(
+    tenant: str = typer.Option(..., "--tenant", help="Tenant id"),
+    email: str = typer.Option(..., "--email", help="The user's e-mail"),
+    password: str | None = typer.Option(
+        None, "--password", help="The new password (at least 10 characters); generated if omitted"
+    ),
+) -> None:
+    """Set a user's password (a generated one is printed once)."""
+
+    async def work(session: AsyncSession) -> tuple[User, str]:
+        principal = Principal.cli(tenant)
+        user = await user_service.get_by_email(session, principal, email)
+        return await user_service.reset_password(session, principal, user.id, password)
+
+    user, plain = run_in_unit_of_work(work)
+    info(f"password of user {user.id} <{user.email}> changed")
+    if password is None:
+        info("generated password (shown once):")
+        typer.echo(plain)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import Boolean, CheckConstraint, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, UTCDateTime, created_at_column, id_column, tenant_column
@@ -22,3 +22,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = created_at_column()
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A deactivated user cannot log in, and a session they still hold stops at its next request.
+    active: Mapped[bool] = mapped_column(Boolean(), default=True, server_default=true())
+    # UI sessions issued before this moment are refused: set by a deactivation and by a
+    # password reset, so neither a reactivation nor a leaked password revives an old cookie.
+    sessions_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

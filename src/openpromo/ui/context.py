@@ -14,8 +14,9 @@ import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Annotated, Any, Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Depends, HTTPException, Request
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -81,6 +82,14 @@ class UiContext:
         return self.user.tenant_id
 
     @property
+    def zone(self) -> tzinfo:
+        """The tenant's timezone (UTC when it names no known zone)."""
+        try:
+            return ZoneInfo(self.tenant.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return UTC
+
+    @property
     def csrf(self) -> str:
         return self.ui_session.csrf
 
@@ -141,7 +150,12 @@ def _context(role: UiRole, *, write: bool) -> Callable[..., AsyncIterator[UiCont
         ):
             raise CsrfRejected()
         async with get_database().unit_of_work(write=write) as session:
-            user = await user_service.find(session, ui_session.tenant_id, ui_session.user_id)
+            user = await user_service.find(
+                session,
+                ui_session.tenant_id,
+                ui_session.user_id,
+                issued_at=ui_session.issued_at,
+            )
             if user is None:
                 raise LoginRequired()
             if _RANK[user.role] < _RANK[role]:
@@ -247,9 +261,9 @@ def present(form: dict[str, Any], *names: str) -> dict[str, Any]:
     return {name: form[name] for name in names if form.get(name) not in (None, "")}
 
 
-def parse_moment(value: str | None, name: str) -> datetime | None:
-    """A date or date-time filter from a query string; one without an offset is UTC, as the
-    pages show every time in UTC."""
+def parse_moment(value: str | None, name: str, zone: tzinfo = UTC) -> datetime | None:
+    """A date or date-time filter from a query string; one without an offset is in ``zone``
+    (pages pass the tenant's, the zone they show every time in)."""
     if not value:
         return None
     try:
@@ -257,5 +271,5 @@ def parse_moment(value: str | None, name: str) -> datetime | None:
     except ValueError as exc:
         raise unprocessable(("query", name), f"'{value}' is not a date or date-time") from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=zone)
     return moment

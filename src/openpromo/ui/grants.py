@@ -48,8 +48,8 @@ async def grants(
     filters["status"] = status if status in STATUSES else None
     errors: FormErrors | None = None
     try:
-        filters["created_from"] = parse_moment(since, "since")
-        filters["created_to"] = parse_moment(until, "until")
+        filters["created_from"] = parse_moment(since, "since", ctx.zone)
+        filters["created_to"] = parse_moment(until, "until", ctx.zone)
     except OpenPromoError as exc:
         errors = FormErrors.of(exc)
         filters["created_from"] = filters["created_to"] = None

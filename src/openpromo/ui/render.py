@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from contextvars import ContextVar
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from openpromo.errors import OpenPromoError
 from openpromo.ui.context import FormErrors, UiContext
@@ -23,8 +25,23 @@ UI_DIR = Path(__file__).parent
 templates = Jinja2Templates(directory=str(UI_DIR / "templates"))
 
 
-def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return value.strftime(fmt) + " UTC" if value else "—"
+# The zone the page being rendered shows times in: the tenant's (set by ``render``).
+_page_zone: ContextVar[tzinfo] = ContextVar("page_zone", default=UTC)
+
+
+def _when(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> Markup | str:
+    """A moment in the tenant's local time with its zone's abbreviation ("2026-12-03 17:05
+    CET"), in a ``<time>`` element carrying the UTC instant and the zone's full name."""
+    if not value:
+        return "—"
+    if value.tzinfo is None:  # stored times are UTC
+        value = value.replace(tzinfo=UTC)
+    zone = _page_zone.get()
+    local = value.astimezone(zone)
+    instant = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Markup('<time datetime="{}" title="{}">{} {}</time>').format(
+        instant, escape(str(zone)), local.strftime(fmt), local.strftime("%Z") or str(zone)
+    )
 
 
 def _to_json(value: Any) -> str:
@@ -79,7 +96,12 @@ def render(
         "nav_links": nav_links(ctx),
         **values,
     }
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    # The response renders at once: every ``when`` in the page (macros too) sees the zone.
+    token = _page_zone.set(ctx.zone if ctx else UTC)
+    try:
+        return templates.TemplateResponse(request, template, context, status_code=status_code)
+    finally:
+        _page_zone.reset(token)
 
 
 def redirect(request: Request, url: str, message: str | None = None) -> Response:

@@ -33,16 +33,16 @@ class UiSession:
     user_id: str | None
     tenant_id: str | None
     csrf: str
-    issued_at: int
+    issued_at: float  # Unix time with sub-second precision (older cookies: whole seconds)
 
     @classmethod
     def anonymous(cls) -> UiSession:
-        return cls(None, None, secrets.token_urlsafe(24), int(time.time()))
+        return cls(None, None, secrets.token_urlsafe(24), time.time())
 
     @classmethod
     def for_user(cls, user_id: str, tenant_id: str) -> UiSession:
         # A fresh CSRF token at login: a token seen before authentication is not reused.
-        return cls(user_id, tenant_id, secrets.token_urlsafe(24), int(time.time()))
+        return cls(user_id, tenant_id, secrets.token_urlsafe(24), time.time())
 
     def expired(self, now: float | None = None) -> bool:
         return (now if now is not None else time.time()) >= self.issued_at + SESSION_SECONDS
@@ -96,7 +96,7 @@ def decode_session(cookie: str | None) -> UiSession | None:
             user_id=data["uid"],
             tenant_id=data["tid"],
             csrf=str(data["csrf"]),
-            issued_at=int(data["iat"]),
+            issued_at=float(data["iat"]),
         )
     except (ValueError, KeyError, TypeError, binascii.Error):
         return None

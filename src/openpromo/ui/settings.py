@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from typing import Any, get_args
+from zoneinfo import available_timezones
 
+from babel.numbers import get_currency_name, is_currency, list_currencies
 from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.reward_type.schemas import RewardType as RewardTypeOut
-from openpromo.reward_type.schemas import RewardTypeCreate, RewardTypeUpdate, reward_type_out
+from openpromo.reward_type.schemas import (
+    RewardTypeCreate,
+    RewardTypeUpdate,
+    Window,
+    reward_type_out,
+)
 from openpromo.reward_type.service import reward_type_service
 from openpromo.rules.types import PropertyType
 from openpromo.schema.schemas import PropertyDefinitionPut, Scope
@@ -27,6 +36,17 @@ NAV = {"/ui/settings": "viewer"}
 SCOPES: tuple[str, ...] = get_args(Scope)
 PROPERTY_TYPES: tuple[str, ...] = get_args(PropertyType)
 WEEK_STARTS: tuple[str, ...] = get_args(WeekStart)
+WINDOWS: tuple[str, ...] = get_args(Window)
+# A window in words, as the per-customer rows read: "at most 3 grants per customer in …".
+WINDOW_WORDS = {
+    "day": "each calendar day",
+    "week": "each calendar week",
+    "month": "each calendar month",
+    "lifetime": "all time",
+    "rolling_24h": "any 24 hours",
+    "rolling_7d": "any 7 days",
+    "rolling_30d": "any 30 days",
+}
 REWARD_FIELDS = (
     "key",
     "name",
@@ -43,6 +63,30 @@ REWARD_FIELDS = (
 # --- Tenant metadata --------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def timezone_groups() -> list[tuple[str, list[str]]]:
+    """Every IANA zone the server knows, grouped by area ("Europe", "America"…) for the
+    picker; zones without an area (UTC, EST…) come under "Other"."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(available_timezones()):
+        if name in ("Factory", "localtime", "posixrules"):
+            continue
+        area = name.split("/", 1)[0] if "/" in name else "Other"
+        groups.setdefault(area, []).append(name)
+    return sorted(groups.items(), key=lambda item: (item[0] == "Other", item[0]))
+
+
+@lru_cache(maxsize=1)
+def currency_choices() -> list[tuple[str, str]]:
+    """ISO 4217 codes with their English names ("EUR — Euro"), the codes the tenant
+    validation accepts."""
+    choices = []
+    for code in sorted(list_currencies()):
+        if len(code) == 3 and code.isupper() and is_currency(code):
+            choices.append((code, f"{code} — {get_currency_name(code, locale='en')}"))
+    return choices
+
+
 def _tenant_page(
     ctx: UiContext, values: dict[str, Any], errors: FormErrors | None = None
 ) -> Response:
@@ -54,6 +98,8 @@ def _tenant_page(
         errors=errors,
         values=values,
         week_starts=WEEK_STARTS,
+        timezone_groups=timezone_groups(),
+        currencies=currency_choices(),
     )
 
 
@@ -117,10 +163,88 @@ def _reward_form(
         key=key,
         image_url=image_url,
         status=status,
+        windows=[(w, WINDOW_WORDS[w]) for w in WINDOWS],
+        per_customer_rows=PER_CUSTOMER_ROWS,
     )
 
 
-def _constraints(form: dict[str, Any]) -> dict[str, Any]:
+PER_CUSTOMER_ROWS = 3
+CONSTRAINT_PREFIX = "constraints."
+
+
+def _aware(value: str, zone: tzinfo) -> str:
+    """A ``datetime-local`` value read in the tenant's zone; anything else unchanged (the
+    model then names what is wrong with it)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).isoformat()
+
+
+def _constraints_from_fields(form: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
+    """The default constraints typed into the form's fields, named like the API's error
+    locations (``constraints.per_customer.0.max_grants``) so each error lands on its field."""
+
+    def given(name: str) -> str | None:
+        value = str(form.get(CONSTRAINT_PREFIX + name) or "").strip()
+        return value or None
+
+    constraints: dict[str, Any] = {}
+    for name in ("min_value", "max_value", "grant_expires_after"):
+        if (value := given(name)) is not None:
+            constraints[name] = value
+    for name in ("valid_from", "valid_until"):
+        if (value := given(name)) is not None:
+            constraints[name] = _aware(value, zone)
+    rows = []
+    for index in range(PER_CUSTOMER_ROWS):
+        window = given(f"per_customer.{index}.window")
+        row = {
+            k: v
+            for k in ("max_value", "max_grants")
+            if (v := given(f"per_customer.{index}.{k}")) is not None
+        }
+        if window is None and not row:
+            continue  # an empty row
+        if window is None:
+            raise unprocessable(
+                ("body", "constraints", "per_customer", index, "window"),
+                "choose the period this limit counts in (for example: any 7 days)",
+            )
+        rows.append({"window": window, **row})
+    if rows:
+        constraints["per_customer"] = rows
+    return constraints
+
+
+def _constraint_fields(constraints: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
+    """Stored constraints as the form's field values (times in the tenant's zone)."""
+    values: dict[str, Any] = {}
+    for name in ("min_value", "max_value", "grant_expires_after"):
+        values[CONSTRAINT_PREFIX + name] = constraints.get(name) or ""
+    for name in ("valid_from", "valid_until"):
+        raw = constraints.get(name)
+        local = ""
+        if raw:
+            moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+            local = moment.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        values[CONSTRAINT_PREFIX + name] = local
+    for index, row in enumerate((constraints.get("per_customer") or [])[:PER_CUSTOMER_ROWS]):
+        for key in ("window", "max_value", "max_grants"):
+            value = row.get(key)
+            values[f"{CONSTRAINT_PREFIX}per_customer.{index}.{key}"] = (
+                "" if value is None else value
+            )
+    return values
+
+
+def _constraints(form: dict[str, Any], zone: tzinfo = UTC) -> dict[str, Any]:
+    """The constraints of a submitted reward type form: from its fields, or from the JSON
+    text area when the form says it is edited as JSON (or carries no editor choice, as a
+    script's POST of only ``constraints`` does)."""
+    if form.get("constraints_editor") == "form":
+        return _constraints_from_fields(form, zone)
     raw = str(form.get("constraints") or "").strip()
     if not raw:
         return {}
@@ -135,7 +259,12 @@ def _constraints(form: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/reward-types/new")
 async def new_reward_type(ctx: Admin) -> Response:
-    values = {"category": "amount", "rounding": "down", "constraints": "{}"}
+    values = {
+        "category": "amount",
+        "rounding": "down",
+        "constraints": "{}",
+        "constraints_editor": "form",
+    }
     return _reward_form(ctx, values, key=None)
 
 
@@ -144,7 +273,10 @@ async def create_reward_type(ctx: Admin) -> Response:
     form = await ctx.form_fields()
     try:
         async with ctx.attempt():
-            body = {**present(form, *REWARD_FIELDS), "constraints": _constraints(form)}
+            body = {
+                **present(form, *REWARD_FIELDS),
+                "constraints": _constraints(form, ctx.zone),
+            }
             created = await reward_type_service.create(
                 ctx.session, ctx.principal, parse(RewardTypeCreate, body)
             )
@@ -153,11 +285,14 @@ async def create_reward_type(ctx: Admin) -> Response:
     return redirect(ctx.request, f"/ui/settings/reward-types/{created.key}", "Reward type created.")
 
 
-def _reward_values(out: RewardTypeOut) -> dict[str, Any]:
+def _reward_values(out: RewardTypeOut, zone: tzinfo = UTC) -> dict[str, Any]:
     values: dict[str, Any] = out.model_dump(mode="json")
-    values["constraints"] = json.dumps(
-        {k: v for k, v in values["constraints"].items() if v not in (None, [])}, indent=2
-    )
+    stored = {k: v for k, v in values["constraints"].items() if v not in (None, [])}
+    values["constraints"] = json.dumps(stored, indent=2)
+    # More per-customer limits than the form has rows: the JSON editor opens instead.
+    too_many = len(stored.get("per_customer") or []) > PER_CUSTOMER_ROWS
+    values["constraints_editor"] = "json" if too_many else "form"
+    values.update(_constraint_fields(stored, zone))
     return values
 
 
@@ -165,7 +300,7 @@ def _reward_values(out: RewardTypeOut) -> dict[str, Any]:
 async def reward_type_page(key: str, ctx: Viewer) -> Response:
     out = reward_type_out(await reward_type_service.get(ctx.session, ctx.principal, key))
     return _reward_form(
-        ctx, _reward_values(out), key=key, image_url=out.image_url, status=out.status
+        ctx, _reward_values(out, ctx.zone), key=key, image_url=out.image_url, status=out.status
     )
 
 
@@ -177,7 +312,7 @@ async def update_reward_type(key: str, ctx: Admin) -> Response:
         async with ctx.attempt():
             body = present(form, *fields)
             if "constraints" in form:  # the form shows them all: blank means none
-                body["constraints"] = _constraints(form)
+                body["constraints"] = _constraints(form, ctx.zone)
             await reward_type_service.update(
                 ctx.session, ctx.principal, key, parse(RewardTypeUpdate, body)
             )
@@ -225,7 +360,7 @@ async def upload_reward_type_image(key: str, ctx: Admin) -> Response:
         errors.fields = {"image": exc.detail}
         return _reward_form(
             ctx,
-            _reward_values(out),
+            _reward_values(out, ctx.zone),
             key=key,
             errors=errors,
             image_url=out.image_url,

@@ -23,7 +23,8 @@ from openpromo.ui.context import (
     parse,
     parse_moment,
 )
-from openpromo.ui.render import redirect, render
+from openpromo.ui.render import redirect, render, set_session_cookie
+from openpromo.ui.session import UiSession
 from openpromo.user.schemas import USER_ROLES
 from openpromo.user.service import user_service
 
@@ -41,6 +42,8 @@ async def _users_page(
     values: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
     created: dict[str, str] | None = None,
+    reset: dict[str, str] | None = None,
+    failed_user: str | None = None,
 ) -> Response:
     page = await user_service.list(ctx.session, ctx.principal, limit=DEFAULT_LIMIT, cursor=cursor)
     return render(
@@ -53,6 +56,9 @@ async def _users_page(
         roles=USER_ROLES,
         values=values or {"role": "viewer"},
         created=created,
+        reset=reset,
+        # The row whose action failed shows the field message; the new-user form does not.
+        failed_user=failed_user,
     )
 
 
@@ -78,6 +84,63 @@ async def create_user(ctx: Admin) -> Response:
         return await _users_page(ctx, values=form, errors=FormErrors.of(exc))
     shown = {"email": user.email, "password": plain if password is None else ""}
     return await _users_page(ctx, created=shown)
+
+
+@router.post("/users/{user_id}/role")
+async def change_user_role(user_id: str, ctx: Admin) -> Response:
+    form = await ctx.form_fields()
+    try:
+        async with ctx.attempt():
+            user = await user_service.update(
+                ctx.session, ctx.principal, user_id, role=str(form.get("role") or "")
+            )
+    except OpenPromoError as exc:
+        return await _users_page(ctx, errors=FormErrors.of(exc), failed_user=user_id)
+    return redirect(ctx.request, "/ui/users", f"{user.email} is now {user.role}.")
+
+
+@router.post("/users/{user_id}/active")
+async def change_user_active(user_id: str, ctx: Admin) -> Response:
+    form = await ctx.form_fields()
+    active = str(form.get("active") or "") == "true"
+    try:
+        async with ctx.attempt():
+            user = await user_service.update(ctx.session, ctx.principal, user_id, active=active)
+    except OpenPromoError as exc:
+        return await _users_page(ctx, errors=FormErrors.of(exc), failed_user=user_id)
+    if user.active:
+        return redirect(ctx.request, "/ui/users", f"{user.email} is active again.")
+    return redirect(
+        ctx.request,
+        "/ui/users",
+        f"{user.email} is deactivated: they cannot log in and their sessions have ended.",
+    )
+
+
+@router.post("/users/{user_id}/password")
+async def reset_user_password(user_id: str, ctx: Admin) -> Response:
+    form = await ctx.form_fields()
+    password = str(form.get("password") or "") or None
+    try:
+        async with ctx.attempt():
+            user, plain = await user_service.reset_password(
+                ctx.session, ctx.principal, user_id, password
+            )
+    except OpenPromoError as exc:
+        return await _users_page(ctx, errors=FormErrors.of(exc), failed_user=user_id)
+    # A reset ends the user's sessions; an admin resetting their own keeps this one: it gets
+    # a fresh cookie (and CSRF token) issued after the reset.
+    own = user.id == ctx.user.id
+    if own:
+        ctx.ui_session = UiSession.for_user(user.id, user.tenant_id)
+    if password is not None:
+        response = redirect(ctx.request, "/ui/users", f"The password of {user.email} was changed.")
+    else:
+        # The generated password is in this response only: it is stored hashed.
+        response = await _users_page(ctx, reset={"email": user.email, "password": plain})
+    if own:
+        set_session_cookie(ctx.request, response, ctx.ui_session)
+    return response
 
 
 # --- API keys ---------------------------------------------------------------------------
@@ -156,7 +219,10 @@ async def audit_log(
     }
     errors: FormErrors | None = None
     try:
-        since_at, until_at = parse_moment(since, "since"), parse_moment(until, "until")
+        since_at, until_at = (
+            parse_moment(since, "since", ctx.zone),
+            parse_moment(until, "until", ctx.zone),
+        )
     except OpenPromoError as exc:
         errors, since_at, until_at = FormErrors.of(exc), None, None
     page = await audit_service.list(
@@ -168,10 +234,18 @@ async def audit_log(
         until=until_at,
         **filters,
     )
+    # People by e-mail, not id: the users acting and the users acted on.
+    people = await user_service.emails(
+        ctx.session,
+        ctx.principal,
+        [e.actor_id for e in page.items if e.actor_type == "user"]
+        + [e.object_id for e in page.items if e.object_type == "user"],
+    )
     return render(
         ctx.request,
         "audit.html",
         ctx,
+        people=people,
         status_code=errors.status if errors else 200,
         errors=errors,
         page=page,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.models import User
@@ -30,6 +30,42 @@ class UserRepository:
         if after_id is not None:
             query = query.where(User.id > after_id)
         return (await self.session.scalars(query.order_by(User.id).limit(limit))).all()
+
+    async def get_many(self, user_ids: Sequence[str]) -> Sequence[User]:
+        if not user_ids:
+            return []
+        return (
+            await self.session.scalars(
+                select(User).where(User.tenant_id == self.tenant_id, User.id.in_(user_ids))
+            )
+        ).all()
+
+    async def get_for_update(self, user_id: str) -> User | None:
+        return await self.session.scalar(
+            select(User)
+            .where(User.tenant_id == self.tenant_id, User.id == user_id)
+            .with_for_update()
+        )
+
+    async def lock_active_admins(self) -> list[str]:
+        """The ids of the tenant's active admins, locked until the transaction ends (on
+        PostgreSQL; SQLite's write transactions are serialised already): two admins demoting
+        each other at once cannot both see the other one as the remaining admin."""
+        rows = await self.session.scalars(
+            select(User.id)
+            .where(User.tenant_id == self.tenant_id, User.role == "admin", User.active.is_(True))
+            .order_by(User.id)
+            .with_for_update()
+        )
+        return list(rows)
+
+    async def count(self) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).select_from(User).where(User.tenant_id == self.tenant_id)
+            )
+            or 0
+        )
 
     async def record_login(self, user_id: str, at: datetime, password_hash: str | None) -> None:
         values: dict[str, object] = {"last_login_at": at}

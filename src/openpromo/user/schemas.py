@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from openpromo.kit.schema import OutputModel
+from pydantic import Field
+
+from openpromo.kit.schema import InputModel, OutputModel
 
 UserRole = Literal["admin", "editor", "viewer"]
 USER_ROLES: tuple[UserRole, ...] = ("admin", "editor", "viewer")
@@ -16,3 +18,40 @@ class UserOut(OutputModel):
     role: UserRole
     created_at: datetime
     last_login_at: datetime | None
+    active: bool
+
+
+class UserCreate(InputModel):
+    email: str = Field(description="Login e-mail, unique across tenants (stored lower-cased).")
+    role: UserRole = "viewer"
+    password: str | None = Field(
+        default=None,
+        description="At least 10 characters; omitted, a password is generated and returned once.",
+    )
+
+
+class UserCreated(UserOut):
+    password: str | None = Field(
+        description="The generated password, in this response only; null when one was given."
+    )
+
+
+class UserUpdate(InputModel):
+    role: UserRole | None = None
+    active: bool | None = Field(
+        default=None,
+        description="false deactivates: no login, and the user's sessions stop at once.",
+    )
+
+
+class PasswordReset(InputModel):
+    password: str | None = Field(
+        default=None, description="The new password; omitted, one is generated and returned once."
+    )
+
+
+class PasswordResetOut(OutputModel):
+    id: str
+    password: str | None = Field(
+        description="The generated password, in this response only; null when one was given."
+    )

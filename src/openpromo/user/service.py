@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,8 +57,27 @@ def principal_for(user: User) -> Principal:
     )
 
 
+@dataclass
+class LastAdmin(Conflict):
+    code: str = "last_admin"
+
+
 def _snapshot(user: User) -> dict[str, Any]:
     return {"id": user.id, "email": user.email, "role": user.role}
+
+
+def _state(user: User) -> dict[str, Any]:
+    return {"role": user.role, "active": user.active}
+
+
+def _password_problem(password: str) -> FieldError | None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return FieldError(
+            ("body", "password"),
+            f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
+            "password_too_short",
+        )
+    return None
 
 
 class UserService:
@@ -78,14 +98,8 @@ class UserService:
             problems.append(
                 FieldError(("body", "role"), f"role must be one of {', '.join(USER_ROLES)}")
             )
-        if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-            problems.append(
-                FieldError(
-                    ("body", "password"),
-                    f"the password must have at least {MIN_PASSWORD_LENGTH} characters",
-                    "password_too_short",
-                )
-            )
+        if password is not None and (problem := _password_problem(password)) is not None:
+            problems.append(problem)
         if problems:
             raise Unprocessable(detail="; ".join(p.msg for p in problems), errors=problems)
         if await find_user_by_email(session, email) is not None:
@@ -140,6 +154,8 @@ class UserService:
         if not await verify_password(user.password_hash if user else None, password):
             return None
         assert user is not None
+        if not user.active:  # checked after the hash, so it costs the same as a wrong password
+            return None
         rehashed = await hash_password(password) if needs_rehash(user.password_hash) else None
         await UserRepository(session, user.tenant_id).record_login(user.id, utcnow(), rehashed)
         await session.refresh(user)
@@ -151,9 +167,118 @@ class UserService:
             raise NotFound(detail=f"user {user_id} not found")
         return user
 
-    async def find(self, session: AsyncSession, tenant_id: str, user_id: str) -> User | None:
-        """The user a UI session names, if it still exists in that tenant."""
-        return await UserRepository(session, tenant_id).get(user_id)
+    async def emails(
+        self, session: AsyncSession, principal: Principal, user_ids: Iterable[str | None]
+    ) -> dict[str, str]:
+        """The e-mails of those of ``user_ids`` that are users of the tenant (for pages that
+        name people rather than show ids)."""
+        wanted = sorted({i for i in user_ids if i})
+        users = await UserRepository(session, principal.tenant_id).get_many(wanted)
+        return {u.id: u.email for u in users}
+
+    async def get_by_email(self, session: AsyncSession, principal: Principal, email: str) -> User:
+        user = await find_user_by_email(session, normalize_email(email))
+        if user is None or user.tenant_id != principal.tenant_id:
+            raise NotFound(detail=f"no user with the e-mail {normalize_email(email)} here")
+        return user
+
+    async def find(
+        self,
+        session: AsyncSession,
+        tenant_id: str,
+        user_id: str,
+        *,
+        issued_at: float | None = None,
+    ) -> User | None:
+        """The user a UI session names, if it still exists in that tenant and is active (a
+        deactivated user's sessions stop at their next request) and, given the session's
+        ``issued_at`` (Unix time), the session is not older than the user's last
+        deactivation or password reset."""
+        user = await UserRepository(session, tenant_id).get(user_id)
+        if user is None or not user.active:
+            return None
+        cutoff = user.sessions_valid_after
+        if issued_at is not None and cutoff is not None and issued_at < cutoff.timestamp():
+            return None
+        return user
+
+    async def update(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        user_id: str,
+        *,
+        role: str | None = None,
+        active: bool | None = None,
+    ) -> User:
+        """Change a user's role and/or deactivate (``active=False``) or reactivate them.
+
+        The tenant keeps at least one active admin: a change that would leave none is refused
+        (``last_admin``), whoever asks — in practice the last admin demoting themself.
+        """
+        if role is not None and role not in USER_ROLES:
+            raise Unprocessable(
+                detail=f"role must be one of {', '.join(USER_ROLES)}",
+                errors=[
+                    FieldError(("body", "role"), f"role must be one of {', '.join(USER_ROLES)}")
+                ],
+            )
+        repository = UserRepository(session, principal.tenant_id)
+        user = await repository.get_for_update(user_id)
+        if user is None:
+            raise NotFound(detail=f"user {user_id} not found")
+        before = _state(user)
+        new_role = role if role is not None else user.role
+        new_active = active if active is not None else user.active
+        if (user.role == "admin" and user.active) and not (new_role == "admin" and new_active):
+            admins = await repository.lock_active_admins()
+            if admins == [user.id]:
+                field = "active" if not new_active else "role"
+                what = "deactivated" if not new_active else "given another role"
+                message = (
+                    f"{user.email} is the last active admin of this tenant and cannot be {what}: "
+                    "make another user an admin first"
+                )
+                raise LastAdmin(
+                    detail=message, errors=[FieldError(("body", field), message, "last_admin")]
+                )
+        if user.active and not new_active:
+            user.sessions_valid_after = utcnow()
+        user.role, user.active = new_role, new_active
+        await session.flush()
+        after = _state(user)
+        if after != before:
+            action = "user.update"
+            if before["active"] != after["active"]:
+                action = "user.deactivate" if not new_active else "user.reactivate"
+            audit_service.record(
+                session, principal, action, "user", user.id, before=before, after=after
+            )
+        return user
+
+    async def reset_password(
+        self, session: AsyncSession, principal: Principal, user_id: str, password: str | None
+    ) -> tuple[User, str]:
+        """Set a user's password (generated when ``password`` is None); returns the user and
+        the new password. The audit entry says that it changed, never what it is."""
+        if password is not None and (problem := _password_problem(password)) is not None:
+            raise Unprocessable(detail=problem.msg, errors=[problem])
+        user = await UserRepository(session, principal.tenant_id).get_for_update(user_id)
+        if user is None:
+            raise NotFound(detail=f"user {user_id} not found")
+        plain = password if password is not None else generate_password()
+        user.password_hash = await hash_password(plain)
+        user.sessions_valid_after = utcnow()  # sessions opened with the old password end
+        await session.flush()
+        audit_service.record(
+            session,
+            principal,
+            "user.reset_password",
+            "user",
+            user.id,
+            after={"id": user.id, "email": user.email, "generated": password is None},
+        )
+        return user, plain
 
     async def list(
         self, session: AsyncSession, principal: Principal, *, limit: int, cursor: str | None
