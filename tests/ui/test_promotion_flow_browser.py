@@ -5,34 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from openpromo.db import Database
 from tests.conftest import make_tenant
+from tests.ui.axe import assert_accessible
 from tests.ui.browser import BROWSER_ONLY, Page, expect, log_in
 from tests.ui.conftest import UiUser, make_user
 from tests.ui.test_promotion_flow import STORED_BUDGETS, STORED_CONSTRAINTS, TIERS, catalog
 
 pytestmark = BROWSER_ONLY
-
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-
-
-async def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical findings on the current page (none expected)."""
-    await page.add_script_tag(path=str(AXE))
-    found = await page.evaluate(
-        """async () => {
-          const result = await axe.run(document, {resultTypes: ["violations"]});
-          return result.violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "));
-        }"""
-    )
-    return [str(item) for item in found]
 
 
 @pytest.fixture
@@ -137,7 +121,7 @@ async def test_a_promotion_from_details_to_activation_without_json(
     await page.get_by_role("button", name="Save", exact=True).click()
 
     await expect(page.locator(".alert")).to_contain_text("Nothing was saved")
-    assert await serious_violations(page) == []
+    await assert_accessible(page)
     errors = {
         "reward_constraints.eur_bonus.max_value": "must be a number",
         "budgets.audience_caps.1.limit": "required: fill this in",
@@ -210,7 +194,7 @@ async def test_a_promotion_from_details_to_activation_without_json(
     # Every step passes axe-core without a serious violation (labels, contrast, names…).
     for name in ("details", "properties", "limits", "promocodes", "summary"):
         await page.goto(f"{base}/{name}")
-        assert await serious_violations(page) == [], name
+        await assert_accessible(page)
 
     final = (await api.get(f"/v1/promotions/{pid}")).json()
     assert final["status"] == "active"
@@ -238,11 +222,3 @@ async def test_the_summary_does_not_offer_activation_when_something_blocks_it(
     await expect(page.get_by_role("button", name="Activate the promotion")).to_have_count(0)
     await problems.get_by_role("link", name="fix it").nth(1).click()
     await expect(page).to_have_url(re.compile(rf"/ui/promotions/{pid}/edit/properties$"))
-
-
-async def test_the_accessibility_check_finds_an_unlabelled_control(page: Page) -> None:
-    await page.set_content(
-        '<html lang="en"><head><title>t</title></head><body><main><select name="window">'
-        "<option>day</option></select></main></body></html>"
-    )
-    assert any(v.startswith("select-name") for v in await serious_violations(page))

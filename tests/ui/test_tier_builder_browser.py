@@ -218,13 +218,9 @@ EXPECTED = [
 ]
 
 
-async def test_three_tiers_built_without_json_are_stored_exactly(page: Page, world: World) -> None:
-    await page.goto(world.url())
-    await expect(page.locator("#first-tier-wins")).to_contain_text(
-        "first tier whose conditions hold wins"
-    )
-    await expect(page.locator(".tb-empty")).to_contain_text("No tiers yet")
-
+async def build_three_tiers(page: Page) -> None:
+    """Build EXPECTED in the builder by clicking and typing values only (no JSON); the
+    journey test (test_marketer_journey.py) builds its promotion with it too."""
     # Tier 1, Gold: deposit ≥ 100.50 AND (vip ≥ 2 OR (channel in web/app AND first deposit
     # AND NOT tags contains "blocked")).
     await add_tier(page, 0, "Gold", "gold")
@@ -308,6 +304,16 @@ async def test_three_tiers_built_without_json_are_stored_exactly(page: Page, wor
     )
     await set_reward(page, "tiers.2.rewards.0", "free_spins", "fixed")
     await fill_number(page, "tiers.2.rewards.0.value.fixed", "5")
+
+
+async def test_three_tiers_built_without_json_are_stored_exactly(page: Page, world: World) -> None:
+    await page.goto(world.url())
+    await expect(page.locator("#first-tier-wins")).to_contain_text(
+        "first tier whose conditions hold wins"
+    )
+    await expect(page.locator(".tb-empty")).to_contain_text("No tiers yet")
+
+    await build_three_tiers(page)
 
     # The JSON view shows exactly what will be saved.
     await page.click("#view-json")
