@@ -140,6 +140,7 @@ OPERATOR_CASES: list[tuple[str, str, Any, str]] = [
     ("customer.vip_level", "ne", "gold", "VIP level is not “gold”"),
     ("customer.country", "in", ["US", "FR", "DE"], "country is “US”, “FR” or “DE”"),
     ("customer.country", "not_in", ["US", "FR"], "country is neither “US” nor “FR”"),
+    ("customer.country", "not_in", ["US"], "country is not “US”"),
     ("customer.vip_level", "contains", "ol", "VIP level contains “ol”"),
     ("customer.vip_level", "starts_with", "go", "VIP level starts with “go”"),
     ("customer.vip_level", "ends_with", "ld", "VIP level ends with “ld”"),

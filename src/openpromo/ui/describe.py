@@ -239,7 +239,10 @@ def _leaf(node: Mapping[str, Any], catalog: Catalog) -> str:
     if op == "in":
         return f"{name} is {_alternatives([v(x) for x in _items(raw)], 'or')}"
     if op == "not_in":
-        return f"{name} is neither {_alternatives([v(x) for x in _items(raw)], 'nor')}"
+        excluded = [v(x) for x in _items(raw)]
+        if len(excluded) == 1:  # "neither" needs two
+            return f"{name} is not {excluded[0]}"
+        return f"{name} is neither {_alternatives(excluded, 'nor')}"
     if op == "contains":
         if ptype == "string_list":
             return f"{name} include {v()}"
