@@ -7,7 +7,7 @@ from typing import Any
 
 from openpromo.auth.principal import Principal
 from openpromo.db import Database
-from openpromo.grant.service import grant_service
+from openpromo.ledger.service import grant_service
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
 from tests.conftest import TenantFixture

@@ -37,9 +37,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.kit.clock import utcnow
 from openpromo.kit.db_errors import is_unique_violation
+from openpromo.kit.lines import split_values
 from openpromo.models import Promocode, PromocodeCampaign, PromocodeValue
 from openpromo.models.base import UTCDateTime
-from openpromo.promocode.upload_parser import split_values
 
 STAGING = "promocode_values_staging"
 _staging = table(STAGING, column("seq", Integer()), column("value", String()))

@@ -8,14 +8,13 @@ functions named for what they return.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.customer.ingest import Batch
 from openpromo.models import CustomerSyncConfig, CustomerSyncLease, CustomerSyncRun, Tenant
 from openpromo.models.base import UTCDateTime
 
@@ -226,7 +225,7 @@ class SyncStagingRepository:
         self.session = session
         self.run_id = run_id
 
-    async def stage(self, batch: Batch) -> None:
+    async def stage(self, batch: Mapping[str, dict[str, Any]]) -> None:
         """A customer staged twice in one run keeps its later row."""
         if not batch:
             return

@@ -36,9 +36,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.api.observability import request_id_var
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database
+from openpromo.kit.request_context import request_id_var
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
 

@@ -5,6 +5,10 @@ atomic statement with a CHECK constraint behind it.
 Locking order (every writer takes locks in this order, so concurrent writers never deadlock):
 grant rows of one group (reversal only) → the promocode row → usage counter rows sorted by
 (key, window_start) → promocode value rows.
+
+Size (over 600 lines, on purpose): the locking order above spans every statement here, and the
+hot path's statements are precompiled per dialect in one table (``_build``, the ``unnest``
+writes); split across modules, the order would have no single place to be read and checked.
 """
 
 from __future__ import annotations

@@ -133,7 +133,7 @@ async def test_racing_for_the_last_euros_of_a_reward_budget(
 async def test_grants_racing_reversals_keep_counters_equal_to_live_grants(
     wide_database: Database, tenant: TenantFixture
 ) -> None:
-    from openpromo.grant.service import grant_service
+    from openpromo.ledger.service import grant_service
 
     world = await setup_world(
         wide_database,
