@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.keys import hash_key
 from openpromo.auth.principal import Principal
-from openpromo.auth.repository import find_active_key_by_hash
+from openpromo.auth.service import api_key_service
 from openpromo.config import get_settings
 from openpromo.errors import Unauthorized
 
@@ -90,7 +90,7 @@ async def authenticate(session: AsyncSession, key: str | None) -> Principal:
         return found
     ttl = get_settings().api_key_cache_seconds
     now = time.monotonic()
-    row = await find_active_key_by_hash(session, key_hash)
+    row = await api_key_service.find_active_by_hash(session, key_hash)
     if row is None:
         _cache.pop(key_hash, None)
         raise Unauthorized(detail="the API key is not valid or was revoked", code="invalid_api_key")

@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openpromo.audit.service import audit_service
 from openpromo.auth.keys import generate_key, hash_key
 from openpromo.auth.principal import ROLES, Principal
-from openpromo.auth.repository import ApiKeyRepository
+from openpromo.auth.repository import ApiKeyRepository, find_active_key_by_hash
 from openpromo.errors import NotFound, unprocessable
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import ApiKey
@@ -16,6 +16,10 @@ def _snapshot(key: ApiKey) -> dict[str, str | None]:
 
 
 class ApiKeyService:
+    async def find_active_by_hash(self, session: AsyncSession, key_hash: str) -> ApiKey | None:
+        """The unrevoked key with this hash, whatever its tenant (authentication starts here)."""
+        return await find_active_key_by_hash(session, key_hash)
+
     async def create(
         self, session: AsyncSession, principal: Principal, name: str, role: str
     ) -> tuple[ApiKey, str]:
