@@ -9,7 +9,7 @@ Over the AST of every ``repository.py`` under ``src/openpromo`` (the base module
 2. in each statement, every tenant-owned model (or a module-level alias of one, such as
    ``_U = UsageCounter.__table__.c``) passed to ``select``/``update``/``delete``/``exists``
    or reached by ``join``/``join_from``/``outerjoin``/``select_from`` is scoped in that same
-   statement: built by ``self.select``/``self.update``/``self.delete`` or named in
+   statement: built by ``self._select``/``self._update``/``self._delete`` or named in
    ``owns(...)``/``tenant_bound(...)``;
 3. a string that reads as SQL on a tenant-owned table (``FROM``/``JOIN``/``UPDATE``/``INTO``
    ``<table>``) names ``tenant_id`` in the same statement.
@@ -34,7 +34,7 @@ STATEMENT_CALLS = {"select", "update", "delete", "exists", "pg_insert", "sqlite_
 QUERY_CALLS = {"select", "update", "delete", "exists"}
 CHAIN_METHODS = {"join", "join_from", "outerjoin", "select_from"}
 SCOPING_CALLS = {"owns", "tenant_bound"}
-BASE_BUILDERS = {"select", "update", "delete"}
+BASE_BUILDERS = {"_select", "_update", "_delete"}
 
 
 def tenant_owned() -> tuple[set[str], set[str]]:
@@ -48,7 +48,7 @@ def tenant_owned() -> tuple[set[str], set[str]]:
         table = mapper.local_table
         if "tenant_id" in table.c:
             classes.add(mapper.class_.__name__)
-            tables.add(str(table.name))
+            tables.add(str(table.name))  # type: ignore[attr-defined]
     return classes, tables
 
 
@@ -78,26 +78,38 @@ def _call_name(call: ast.Call) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _is_join(sides: list[ast.expr]) -> bool:
+    """``A.tenant_id == B.tenant_id`` (or ``B.id``): a join condition between two tables'
+    columns, not a filter (the tables themselves must still be scoped)."""
+
+    def column(node: ast.expr) -> bool:
+        return (
+            isinstance(node, ast.Attribute)
+            and not (isinstance(node.value, ast.Name) and node.value.id == "self")
+            and not (isinstance(node.value, ast.Call))
+        )
+
+    return len(sides) == 2 and all(column(s) for s in sides)
+
+
 def _marked(lines: list[str], node: ast.AST, marker: str) -> bool:
     start = getattr(node, "lineno", 1)
     end = getattr(node, "end_lineno", start) or start
     return any(marker in lines[i - 1] for i in range(start, min(end, len(lines)) + 1))
 
 
-def check_source(
-    source: str, path: str, classes: set[str], tables: set[str]
-) -> list[Problem]:
+def check_source(source: str, path: str, classes: set[str], tables: set[str]) -> list[Problem]:
     tree = ast.parse(source)
     lines = source.splitlines()
     problems: list[Problem] = []
     # module-level aliases of tenant-owned models: _U = UsageCounter.__table__.c
     aliases: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
+    for top in tree.body:
+        if isinstance(top, ast.Assign) and len(top.targets) == 1:
+            target = top.targets[0]
             if isinstance(target, ast.Name):
-                owned = _names(node.value) & classes
-                if len(owned) == 1 and isinstance(node.value, ast.Attribute | ast.Call):
+                owned = _names(top.value) & classes
+                if len(owned) == 1 and isinstance(top.value, ast.Attribute | ast.Call):
                     aliases[target.id] = next(iter(owned))
 
     def models_in(node: ast.AST) -> set[str]:
@@ -110,7 +122,9 @@ def check_source(
         return found
 
     table_pattern = re.compile(
-        r"\b(?:FROM|JOIN|UPDATE|INTO)\s+(" + "|".join(sorted(tables, key=len, reverse=True)) + r")\b",
+        r"\b(?:FROM|JOIN|UPDATE|INTO)\s+("
+        + "|".join(sorted(tables, key=len, reverse=True))
+        + r")\b",
         re.IGNORECASE,
     )
     statements = [
@@ -127,16 +141,18 @@ def check_source(
         for node in ast.walk(stmt):
             if isinstance(node, ast.Compare):
                 sides = [node.left, *node.comparators]
-                if any(isinstance(s, ast.Attribute) and s.attr == "tenant_id" for s in sides):
-                    if not cross:
-                        problems.append(
-                            Problem(
-                                path,
-                                node.lineno,
-                                "tenant_id compared by hand: use self.owns()/self.select() "
-                                "(openpromo.repository)",
-                            )
+                by_hand = any(
+                    isinstance(s, ast.Attribute) and s.attr == "tenant_id" for s in sides
+                ) and not _is_join(sides)
+                if by_hand and not cross:
+                    problems.append(
+                        Problem(
+                            path,
+                            node.lineno,
+                            "tenant_id compared by hand: use self.owns()/self._select() "
+                            "(openpromo.repository)",
                         )
+                    )
         # 2. statements on tenant-owned models
         referenced: set[str] = set()
         scoped: set[str] = set()
@@ -151,10 +167,7 @@ def check_source(
             elif receiver is not None and name in CHAIN_METHODS:
                 for arg in node.args[:1]:
                     referenced |= models_in(arg)
-            if name in SCOPING_CALLS:
-                for arg in args:
-                    scoped |= models_in(arg)
-            elif receiver == "self" and name in BASE_BUILDERS:
+            if name in SCOPING_CALLS or (receiver == "self" and name in BASE_BUILDERS):
                 for arg in args:
                     scoped |= models_in(arg)
         missing = referenced - scoped
@@ -164,7 +177,7 @@ def check_source(
                     path,
                     stmt.lineno,
                     f"query of tenant-owned {', '.join(sorted(missing))} not scoped: build it "
-                    "with self.select/update/delete or add self.owns()/tenant_bound()",
+                    "with self._select/_update/_delete or add self.owns()/tenant_bound()",
                 )
             )
         # 3. raw SQL on tenant-owned tables
@@ -192,9 +205,7 @@ def check_tree(root: Path = SRC) -> list[Problem]:
     for path in sorted(root.rglob("repository.py")):
         if path == BASE:
             continue
-        problems += check_source(
-            path.read_text(), str(path.relative_to(ROOT)), classes, tables
-        )
+        problems += check_source(path.read_text(), str(path.relative_to(ROOT)), classes, tables)
     return problems
 
 

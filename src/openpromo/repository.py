@@ -1,11 +1,11 @@
 """The tenant chokepoint: the one place a statement is scoped to a tenant.
 
 Every repository of tenant-owned rows (a table with a ``tenant_id`` column) subclasses
-``TenantRepository`` and builds its statements through it:
+``TenantScopedRepository`` and builds its statements through it:
 
-* ``self.select(*entities)`` — ``select(...)`` with ``tenant_id = :tenant`` added for every
+* ``self._select(*entities)`` — ``select(...)`` with ``tenant_id = :tenant`` added for every
   tenant-owned table its columns come from;
-* ``self.update(Model)`` / ``self.delete(Model)`` — the same for the one table changed;
+* ``self._update(Model)`` / ``self._delete(Model)`` — the same for the one table changed;
 * ``self.owns(Model)`` — the filter itself, for a table a statement reaches otherwise (a join,
   an ``EXISTS`` subquery, the ``WHERE`` of an upsert);
 * ``tenant_bound(Model)`` — for statements built once at import time (the validation hot path
@@ -20,11 +20,13 @@ housekeeping) carry a ``# cross-tenant: <why>`` comment that the lint requires.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from sqlalchemy import Delete, Select, Table, Update, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
+
+T = TypeVar("T")
 
 
 def _table(entity: Any) -> Any:
@@ -33,7 +35,10 @@ def _table(entity: Any) -> Any:
 
 
 def _tenant_column(entity: Any) -> Any:
-    column = _table(entity).c.get("tenant_id")
+    """A model's, a table's or a table's column collection's ``tenant_id``."""
+    source = _table(entity)
+    columns = source.c if hasattr(source, "c") else source
+    column = columns.get("tenant_id")
     if column is None:
         raise TypeError(f"{entity!r} is not tenant-owned (no tenant_id column)")
     return column
@@ -45,7 +50,7 @@ def tenant_bound(entity: Any) -> ColumnElement[bool]:
     return result
 
 
-class TenantRepository:
+class TenantScopedRepository:
     """Base of every repository of tenant-owned rows: constructed with the tenant, it adds the
     tenant filter to every statement it builds."""
 
@@ -63,8 +68,16 @@ class TenantRepository:
         params["tenant_id"] = self.tenant_id
         return params
 
-    def select(self, *entities: Any) -> Select[Any]:
-        statement = select(*entities)
+    @overload
+    def _select(self, entity: type[T], /) -> Select[T]: ...
+
+    @overload
+    def _select(self, *entities: Any) -> Select[Any]: ...
+
+    def _select(self, *entities: Any) -> Select[Any]:
+        """``select(*entities)`` scoped to this tenant on every tenant-owned table the
+        columns come from."""
+        statement: Select[Any] = select(*entities)
         seen: set[Any] = set()
         for source in statement.columns_clause_froms:
             if isinstance(source, Table) and "tenant_id" in source.c and source not in seen:
@@ -72,8 +85,8 @@ class TenantRepository:
                 statement = statement.where(source.c.tenant_id == self.tenant_id)
         return statement
 
-    def update(self, entity: Any) -> Update:
+    def _update(self, entity: Any) -> Update:
         return update(entity).where(self.owns(entity))
 
-    def delete(self, entity: Any) -> Delete:
+    def _delete(self, entity: Any) -> Delete:
         return delete(entity).where(self.owns(entity))

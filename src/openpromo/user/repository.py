@@ -3,17 +3,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.models import User
+from openpromo.repository import TenantScopedRepository
 
 
-class UserRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class UserRepository(TenantScopedRepository):
     async def add(self, user: User) -> User:
         user.tenant_id = self.tenant_id
         self.session.add(user)
@@ -21,12 +18,10 @@ class UserRepository:
         return user
 
     async def get(self, user_id: str) -> User | None:
-        return await self.session.scalar(
-            select(User).where(User.tenant_id == self.tenant_id, User.id == user_id)
-        )
+        return await self.session.scalar(self._select(User).where(User.id == user_id))
 
     async def list_page(self, *, after_id: str | None, limit: int) -> Sequence[User]:
-        query = select(User).where(User.tenant_id == self.tenant_id)
+        query = self._select(User)
         if after_id is not None:
             query = query.where(User.id > after_id)
         return (await self.session.scalars(query.order_by(User.id).limit(limit))).all()
@@ -35,11 +30,9 @@ class UserRepository:
         values: dict[str, object] = {"last_login_at": at}
         if password_hash is not None:
             values["password_hash"] = password_hash
-        await self.session.execute(
-            update(User).where(User.tenant_id == self.tenant_id, User.id == user_id).values(values)
-        )
+        await self.session.execute(self._update(User).where(User.id == user_id).values(values))
 
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     """The one cross-tenant lookup: login is by e-mail alone, which names the tenant."""
-    return await session.scalar(select(User).where(User.email == email))
+    return await session.scalar(select(User).where(User.email == email))  # cross-tenant: login
