@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from openpromo.api.auth import forget_all_keys
 from openpromo.audit.service import audit_service
+from openpromo.auth.key_cache import forget_all_keys
 from openpromo.auth.principal import ROLES
 from openpromo.auth.schemas import ApiKeyCreate
 from openpromo.auth.service import api_key_service
