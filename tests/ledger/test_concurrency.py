@@ -23,6 +23,7 @@ from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
 from tests.conftest import TenantFixture, is_postgres, make_client
 from tests.validation.factory import ctx, setup_world
+from tests.validation.shape import check_validation_response
 
 N = 40 if is_postgres() else 12
 
@@ -52,6 +53,7 @@ async def commit_one(
         out = await validation_service.validate(
             session, Principal.cli(tenant_id), target, body, seed=b"seed"
         )
+    check_validation_response(out)
     return dict(out["results"][0])
 
 

@@ -12,6 +12,7 @@ from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
 from tests.conftest import TenantFixture
 from tests.validation.factory import ctx, setup_world
+from tests.validation.shape import check_validation_response
 
 
 async def run(
@@ -32,6 +33,7 @@ async def run(
             seed=b"s",
             now=now,
         )
+    check_validation_response(out)
     return list(out["results"])
 
 
