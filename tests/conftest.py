@@ -26,6 +26,7 @@ from openpromo.auth.principal import Principal
 from openpromo.config import get_settings
 from openpromo.db import Database, normalize_url, set_database
 from openpromo.tenant.service import tenant_service
+from tests.validation.shape import check_validation_response
 
 PG_SERVER_URL = os.environ.get("OPENPROMO_TEST_DATABASE_URL", "")
 
@@ -128,10 +129,26 @@ async def tenant(database: Database) -> TenantFixture:
     return await make_tenant(database)
 
 
+VALIDATION_PATHS = ("/validate-customers", "/v1/validate")
+checked_validation_answers = [0]  # how many answers the hook checked (tests/validation)
+
+
+async def _check_validation_shape(response: httpx.Response) -> None:
+    """Every successful validation answer any test receives has ``ValidationResponse``'s
+    shape exactly (tests/validation/shape.py)."""
+    if response.status_code == 200 and response.request.url.path.endswith(VALIDATION_PATHS):
+        await response.aread()
+        check_validation_response(response.json())
+        checked_validation_answers[0] += 1
+
+
 def make_client(app: FastAPI, key: str | None) -> httpx.AsyncClient:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=headers
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://test",
+        headers=headers,
+        event_hooks={"response": [_check_validation_shape]},
     )
 
 

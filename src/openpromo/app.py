@@ -20,7 +20,7 @@ from openpromo.campaign import endpoints as campaign_endpoints
 from openpromo.config import get_settings
 from openpromo.customer import endpoints as customer_endpoints
 from openpromo.db import get_database
-from openpromo.grant import endpoints as grant_endpoints
+from openpromo.ledger import endpoints as grant_endpoints
 from openpromo.promocode import endpoints as promocode_endpoints
 from openpromo.promotion import endpoints as promotion_endpoints
 from openpromo.reward_type import endpoints as reward_type_endpoints

@@ -2,7 +2,16 @@
 
 Every request, CLI command and background job runs in exactly one unit of work: a session whose
 transaction is committed when the unit ends without error and rolled back otherwise. Services
-``flush()``; only the helpers here ``commit()``.
+``flush()``; only the helpers here ``commit()``. Units are opened only by the entry points —
+the request dependency (``api.deps``, the UI's ``ui.context``), validation's lean route and
+coalescer (``validation_unit_of_work``), streamed exports, the CLI (``cli.common``) and the
+worker's jobs (``sync.runner``, ``sync.scheduler``); ``tests/test_unit_of_work.py`` checks that
+no other module does.
+
+What must happen only once the data is committed — forgetting cached API keys after a
+revocation, starting a background run another process must see — is registered with
+``after_commit(session, callback)``: the unit runs the callbacks after its COMMIT, in order,
+and drops them on a rollback.
 
 SQLite needs care to be a correct embedded default under concurrency: its Python driver starts
 transactions lazily (on the first write), which turns two concurrent read-then-write
@@ -15,8 +24,9 @@ timeout instead, while read-only units use a plain deferred ``BEGIN`` and never 
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,6 +41,24 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from openpromo.config import get_settings
+
+log = logging.getLogger(__name__)
+_AFTER_COMMIT = "openpromo.after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the unit of work ``session`` belongs to has committed (never on a
+    rollback). A callback's failure is logged: the data is committed by then."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def _run_after_commit(session: AsyncSession) -> None:
+    callbacks: list[Callable[[], object]] = session.info.pop(_AFTER_COMMIT, [])
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("a post-commit callback failed")
 
 
 def normalize_url(url: str) -> URL:
@@ -107,11 +135,25 @@ class Database:
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @asynccontextmanager
-    async def unit_of_work(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """One transaction: committed on success, rolled back on any exception."""
+    async def unit_of_work(
+        self, *, write: bool = True, autocommit: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed on success, rolled back on any exception; then the
+        ``after_commit`` callbacks. ``autocommit`` (read units, PostgreSQL): no BEGIN/COMMIT,
+        each statement sees committed data as in READ COMMITTED — two round trips less."""
         maker = self.sessionmaker if write else self.read_sessionmaker
-        async with maker() as session, session.begin():
-            yield session
+        async with maker() as session:
+            try:
+                async with session.begin():
+                    if autocommit and not write and not self.is_sqlite:
+                        await session.connection(
+                            execution_options={"isolation_level": "AUTOCOMMIT"}
+                        )
+                    yield session
+            except BaseException:
+                session.info.pop(_AFTER_COMMIT, None)
+                raise
+            _run_after_commit(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -128,6 +170,14 @@ def get_database() -> Database:
     if _database is None:
         _database = Database(get_settings().database_url)
     return _database
+
+
+@asynccontextmanager
+async def validation_unit_of_work(commit: bool) -> AsyncIterator[AsyncSession]:
+    """A validation call's unit: a write unit for a commit; for a dry run, a read-only one
+    without BEGIN/COMMIT on PostgreSQL (it only reads)."""
+    async with get_database().unit_of_work(write=commit, autocommit=not commit) as session:
+        yield session
 
 
 def set_database(database: Database | None) -> None:

@@ -9,7 +9,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.api.auth import authenticate_once, forget_all_keys
+from openpromo.api.auth import authenticate_once
+from openpromo.auth.key_cache import forget_all_keys
 from openpromo.db import Database
 from openpromo.errors import Unauthorized
 from tests.conftest import TenantFixture

@@ -7,7 +7,7 @@ import httpx
 from fastapi import FastAPI
 from typer.testing import CliRunner, Result
 
-from openpromo.api.auth import forget_all_keys
+from openpromo.auth.key_cache import forget_all_keys
 from openpromo.cli import app as cli_app
 from tests.conftest import make_client
 

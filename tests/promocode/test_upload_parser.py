@@ -3,6 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openpromo.kit.lines import split_values
 from openpromo.promocode.upload_parser import (
     MAX_LINE_BYTES,
     REASON_BAD_CHARACTERS,
@@ -11,7 +12,6 @@ from openpromo.promocode.upload_parser import (
     InvalidLine,
     UploadParser,
     check_value,
-    split_values,
 )
 
 

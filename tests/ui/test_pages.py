@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 
 from openpromo.db import Database
-from openpromo.grant.service import grant_service
+from openpromo.ledger.service import grant_service
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from tests.conftest import TenantFixture, make_tenant

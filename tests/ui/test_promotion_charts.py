@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from openpromo.grant.schemas import BudgetStats, CapStats, DailyStats, PromotionStats
+from openpromo.ledger.schemas import BudgetStats, CapStats, DailyStats, PromotionStats
 from openpromo.ui.promotion_charts import (
     RewardLabel,
     burn_sentence,

@@ -16,9 +16,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from openpromo.api.observability import request_id_var
 from openpromo.config import get_settings
 from openpromo.db import Database
+from openpromo.kit.request_context import request_id_var
 from openpromo.models import Grant, UsageCounter
 from openpromo.validation import coalescing
 from openpromo.validation.service import ValidationService

@@ -7,11 +7,12 @@ from typing import Any
 
 from openpromo.auth.principal import Principal
 from openpromo.db import Database
-from openpromo.grant.service import grant_service
+from openpromo.ledger.service import grant_service
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
 from tests.conftest import TenantFixture
 from tests.validation.factory import ctx, setup_world
+from tests.validation.shape import check_validation_response
 
 
 async def run(
@@ -32,6 +33,7 @@ async def run(
             seed=b"s",
             now=now,
         )
+    check_validation_response(out)
     return list(out["results"])
 
 

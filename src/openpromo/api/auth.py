@@ -1,40 +1,30 @@
 """Resolving the API key of a request into a ``Principal``.
 
-A short in-process cache keeps the validation hot path at zero extra queries; revocation
-evicts the key in the revoking process at once and reaches other processes within
+A short in-process cache (``auth.key_cache``) keeps the validation hot path at zero extra
+queries; a revocation empties it once committed and reaches other processes within
 ``OPENPROMO_API_KEY_CACHE_SECONDS``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from openpromo.auth.key_cache import cached, forget_key, remember
 from openpromo.auth.keys import hash_key
 from openpromo.auth.principal import Principal
-from openpromo.auth.repository import find_active_key_by_hash
+from openpromo.auth.service import api_key_service
 from openpromo.config import get_settings
 from openpromo.errors import Unauthorized
 
 bearer_scheme = HTTPBearer(auto_error=False, description="API key as a Bearer token")
 header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="API key")
 
-_CACHE_MAX = 10_000
-_cache: dict[str, tuple[Principal, float]] = {}
 _lookups: dict[str, asyncio.Future[Principal]] = {}  # authenticate_once's lookups in flight
-
-
-def forget_key(key_hash: str) -> None:
-    _cache.pop(key_hash, None)
-
-
-def forget_all_keys() -> None:
-    _cache.clear()
 
 
 def presented_key(
@@ -45,13 +35,6 @@ def presented_key(
     return header_key or None
 
 
-def _cached(key_hash: str) -> Principal | None:
-    cached = _cache.get(key_hash)
-    if cached is not None and cached[1] > time.monotonic():
-        return cached[0]
-    return None
-
-
 async def authenticate_once(
     key: str | None, open_session: Callable[[], AbstractAsyncContextManager[AsyncSession]]
 ) -> Principal:
@@ -60,7 +43,7 @@ async def authenticate_once(
     misses meanwhile. Without it, each time the cached entry expires every request in flight
     with that key (dozens, under load) would open a session and query for it."""
     if key:
-        found = _cached(hash_key(key))
+        found = cached(hash_key(key))
         if found is not None:
             return found
     flight_key = key or ""
@@ -85,14 +68,13 @@ async def authenticate(session: AsyncSession, key: str | None) -> Principal:
             code="missing_api_key",
         )
     key_hash = hash_key(key)
-    found = _cached(key_hash)
+    found = cached(key_hash)
     if found is not None:
         return found
     ttl = get_settings().api_key_cache_seconds
-    now = time.monotonic()
-    row = await find_active_key_by_hash(session, key_hash)
+    row = await api_key_service.find_active_by_hash(session, key_hash)
     if row is None:
-        _cache.pop(key_hash, None)
+        forget_key(key_hash)
         raise Unauthorized(detail="the API key is not valid or was revoked", code="invalid_api_key")
     principal = Principal(
         tenant_id=row.tenant_id,
@@ -100,8 +82,5 @@ async def authenticate(session: AsyncSession, key: str | None) -> Principal:
         actor_type="api_key",
         actor_id=row.id,
     )
-    if ttl > 0:
-        if len(_cache) >= _CACHE_MAX:
-            _cache.clear()
-        _cache[key_hash] = (principal, now + ttl)
+    remember(key_hash, principal, ttl)
     return principal

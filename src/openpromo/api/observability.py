@@ -7,7 +7,6 @@ which matters on the validation hot path. Metrics are labelled by the route *tem
 
 from __future__ import annotations
 
-import contextvars
 import functools
 import itertools
 import json
@@ -21,9 +20,7 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "request_id", default=None
-)
+from openpromo.kit.request_context import request_id_var
 
 REQUESTS = Counter("openpromo_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(

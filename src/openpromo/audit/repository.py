@@ -3,17 +3,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from openpromo.models import AuditEntry
+from openpromo.repository import TenantScopedRepository
 
 
-class AuditRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class AuditRepository(TenantScopedRepository):
     def add(self, entry: AuditEntry) -> None:
         entry.tenant_id = self.tenant_id
         self.session.add(entry)
@@ -31,7 +25,7 @@ class AuditRepository:
         until: datetime | None = None,
     ) -> Sequence[AuditEntry]:
         # Newest first: ids are time-ordered, so the cursor walks ids downwards.
-        query = select(AuditEntry).where(AuditEntry.tenant_id == self.tenant_id)
+        query = self._select(AuditEntry)
         if after_id is not None:
             query = query.where(AuditEntry.id < after_id)
         if object_type:

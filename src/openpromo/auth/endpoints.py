@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from openpromo.api.auth import forget_all_keys
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, AdminRead, AdminWrite, Cursor, Limit, idempotent
 from openpromo.api.problems import COMMON_ERRORS
 from openpromo.auth.schemas import ApiKey, ApiKeyCreate, ApiKeyCreated
@@ -40,7 +39,7 @@ async def create_api_key(body: ApiKeyCreate, ctx: AdminWrite, request: Request) 
 
 @router.delete("/{key_id}", status_code=204, summary="Revoke an API key")
 async def revoke_api_key(key_id: str, ctx: AdminWrite) -> Response:
+    # The revoking process forgets cached keys once committed; others within
+    # OPENPROMO_API_KEY_CACHE_SECONDS.
     await api_key_service.revoke(ctx.session, ctx.principal, key_id)
-    # The revoking process forgets at once; others within OPENPROMO_API_KEY_CACHE_SECONDS.
-    forget_all_keys()
     return Response(status_code=204)

@@ -2,18 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.kit.clock import utcnow
 from openpromo.models import ApiKey
+from openpromo.repository import TenantScopedRepository
 
 
-class ApiKeyRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class ApiKeyRepository(TenantScopedRepository):
     async def add(self, key: ApiKey) -> ApiKey:
         key.tenant_id = self.tenant_id
         self.session.add(key)
@@ -21,20 +18,18 @@ class ApiKeyRepository:
         return key
 
     async def get(self, key_id: str) -> ApiKey | None:
-        return await self.session.scalar(
-            select(ApiKey).where(ApiKey.tenant_id == self.tenant_id, ApiKey.id == key_id)
-        )
+        return await self.session.scalar(self._select(ApiKey).where(ApiKey.id == key_id))
 
     async def list_page(self, *, after_id: str | None, limit: int) -> Sequence[ApiKey]:
-        query = select(ApiKey).where(ApiKey.tenant_id == self.tenant_id)
+        query = self._select(ApiKey)
         if after_id is not None:
             query = query.where(ApiKey.id > after_id)
         return (await self.session.scalars(query.order_by(ApiKey.id).limit(limit))).all()
 
     async def revoke(self, key_id: str) -> None:
         await self.session.execute(
-            update(ApiKey)
-            .where(ApiKey.tenant_id == self.tenant_id, ApiKey.id == key_id)
+            self._update(ApiKey)
+            .where(ApiKey.id == key_id)
             .where(ApiKey.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
@@ -42,6 +37,6 @@ class ApiKeyRepository:
 
 async def find_active_key_by_hash(session: AsyncSession, key_hash: str) -> ApiKey | None:
     """The one cross-tenant lookup: resolving which tenant a presented key belongs to."""
-    return await session.scalar(
+    return await session.scalar(  # cross-tenant: the key names its tenant
         select(ApiKey).where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
     )

@@ -3,9 +3,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.audit.service import audit_service
+from openpromo.auth.key_cache import forget_all_keys
 from openpromo.auth.keys import generate_key, hash_key
 from openpromo.auth.principal import ROLES, Principal
-from openpromo.auth.repository import ApiKeyRepository
+from openpromo.auth.repository import ApiKeyRepository, find_active_key_by_hash
+from openpromo.db import after_commit
 from openpromo.errors import NotFound, unprocessable
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import ApiKey
@@ -16,6 +18,10 @@ def _snapshot(key: ApiKey) -> dict[str, str | None]:
 
 
 class ApiKeyService:
+    async def find_active_by_hash(self, session: AsyncSession, key_hash: str) -> ApiKey | None:
+        """The unrevoked key with this hash, whatever its tenant (authentication starts here)."""
+        return await find_active_key_by_hash(session, key_hash)
+
     async def create(
         self, session: AsyncSession, principal: Principal, name: str, role: str
     ) -> tuple[ApiKey, str]:
@@ -47,6 +53,7 @@ class ApiKeyService:
             raise NotFound(detail=f"API key {key_id} not found")
         if key.revoked_at is None:
             await repo.revoke(key_id)
+            after_commit(session, forget_all_keys)
             await session.refresh(key)
             audit_service.record(
                 session, principal, "api_key.revoke", "api_key", key.id, before=_snapshot(key)

@@ -2,25 +2,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select, or_
 
 from openpromo.models import Campaign
+from openpromo.repository import TenantScopedRepository
 
 
 def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class CampaignRepository:
+class CampaignRepository(TenantScopedRepository):
     """All campaign SQL, scoped to one tenant in ``_scoped``."""
 
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
     def _scoped(self) -> Select[Campaign]:
-        return select(Campaign).where(Campaign.tenant_id == self.tenant_id)
+        return self._select(Campaign)
 
     def add(self, campaign: Campaign) -> Campaign:
         campaign.tenant_id = self.tenant_id

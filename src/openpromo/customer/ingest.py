@@ -13,6 +13,10 @@ imports (``import``) and synchronisation runs (``sync``):
   removes the stored value of that property.
 * Valid rows are collected in batches (one set-based statement per batch, see the
   repository); a customer appearing twice in one batch is merged, the later row winning.
+
+Size (over 600 lines): one streaming pipeline — the NDJSON and CSV readers feed the same row
+check and the same batcher, and their line-number bookkeeping must agree; kept together so
+the three sources (api, import, sync) visibly share it.
 """
 
 from __future__ import annotations

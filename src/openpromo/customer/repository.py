@@ -23,11 +23,11 @@ from typing import Any
 
 from sqlalchemy import String, any_, bindparam, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.kit import rawpg
 from openpromo.models import Customer, CustomerSyncConfig
 from openpromo.models.base import UTCDateTime
+from openpromo.repository import TenantScopedRepository, tenant_bound
 
 IN_CHUNK = 1_000
 
@@ -42,11 +42,11 @@ _PROPERTIES_FOR = {
     # PostgreSQL: one array parameter (no statement rewriting per call); elsewhere an
     # expanding IN.
     True: select(_C.customer_id, _C.properties).where(
-        _C.tenant_id == bindparam("tenant_id"),
+        tenant_bound(_C),
         _C.customer_id == any_(bindparam("ids", type_=ARRAY(String))),
     ),
     False: select(_C.customer_id, _C.properties).where(
-        _C.tenant_id == bindparam("tenant_id"),
+        tenant_bound(_C),
         _C.customer_id.in_(bindparam("ids", expanding=True)),
     ),
 }
@@ -118,11 +118,7 @@ _SQLITE_UPSERT_VERBATIM = _statement(
 )
 
 
-class CustomerRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class CustomerRepository(TenantScopedRepository):
     @property
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
@@ -174,23 +170,19 @@ class CustomerRepository:
     async def synchronised_properties(self) -> list[str] | None:
         """The sync configuration's property list (None: no configuration yet)."""
         properties = await self.session.scalar(
-            select(CustomerSyncConfig.properties).where(
-                CustomerSyncConfig.tenant_id == self.tenant_id
-            )
+            select(CustomerSyncConfig.properties).where(self.owns(CustomerSyncConfig))
         )
         return None if properties is None else list(properties)
 
     async def get(self, customer_id: str) -> Customer | None:
         return await self.session.scalar(
-            select(Customer).where(
-                Customer.tenant_id == self.tenant_id, Customer.customer_id == customer_id
-            )
+            self._select(Customer).where(Customer.customer_id == customer_id)
         )
 
     async def list_page(
         self, *, after: str | None, limit: int, prefix: str | None
     ) -> Sequence[Customer]:
-        query = select(Customer).where(Customer.tenant_id == self.tenant_id)
+        query = self._select(Customer)
         if prefix:
             query = query.where(Customer.customer_id.startswith(prefix, autoescape=True))
         if after is not None:

@@ -270,5 +270,22 @@ class CustomerService:
             result[customer_id] = typed
         return result
 
+    async def apply_staged(
+        self,
+        session: AsyncSession,
+        tenant_id: str,
+        run_id: str,
+        stamp: str,
+        now: datetime,
+        *,
+        remove_unstaged: Sequence[str] | None = None,
+    ) -> None:
+        """A synchronisation run's staged rows applied to the customers; in replace mode,
+        customers absent from the run lose the ``remove_unstaged`` keys."""
+        repo = CustomerRepository(session, tenant_id)
+        await repo.upsert_from_staging(run_id, stamp, now)
+        if remove_unstaged is not None:
+            await repo.remove_keys_unless_staged(run_id, remove_unstaged, now)
+
 
 customer_service = CustomerService()

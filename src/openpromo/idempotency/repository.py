@@ -2,22 +2,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.models import IdempotencyKey
+from openpromo.repository import TenantScopedRepository
 
 
-class IdempotencyRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class IdempotencyRepository(TenantScopedRepository):
     async def get_live(self, key: str, now: datetime) -> IdempotencyKey | None:
         return await self.session.scalar(
-            select(IdempotencyKey).where(
-                IdempotencyKey.tenant_id == self.tenant_id,
+            self._select(IdempotencyKey).where(
                 IdempotencyKey.key == key,
                 IdempotencyKey.expires_at > now,
             )
@@ -25,8 +21,7 @@ class IdempotencyRepository:
 
     async def delete_expired(self, key: str, now: datetime) -> None:
         await self.session.execute(
-            delete(IdempotencyKey).where(
-                IdempotencyKey.tenant_id == self.tenant_id,
+            self._delete(IdempotencyKey).where(
                 IdempotencyKey.key == key,
                 IdempotencyKey.expires_at <= now,
             )
@@ -50,5 +45,7 @@ class IdempotencyRepository:
 
 async def purge_expired(session: AsyncSession, now: datetime) -> int:
     """Background housekeeping across tenants."""
-    result = await session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now))
+    result = await session.execute(  # cross-tenant: housekeeping of every tenant's keys
+        delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)
+    )
     return int(getattr(result, "rowcount", 0) or 0)

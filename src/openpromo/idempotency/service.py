@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.config import get_settings
 from openpromo.errors import Conflict, Unprocessable, unprocessable
-from openpromo.idempotency.repository import IdempotencyRepository
+from openpromo.idempotency.repository import IdempotencyRepository, purge_expired
 from openpromo.kit.clock import utcnow
 from openpromo.models import IdempotencyKey
 
@@ -100,6 +100,10 @@ class IdempotencyService:
         row.status_code = response.status_code
         row.response_body = response.body
         await session.flush()
+
+    async def purge_expired(self, session: AsyncSession, now: datetime) -> int:
+        """Forget the keys whose replay window has ended (housekeeping); how many."""
+        return await purge_expired(session, now)
 
 
 idempotency_service = IdempotencyService()

@@ -10,7 +10,7 @@ from openpromo.models.base import Base, UTCDateTime
 
 class UsageCounter(Base):
     """How much of one limit one calendar window has used (audience caps, reward budgets,
-    per-customer limits, once-per-customer codes) — see ``openpromo.grant.counters``.
+    per-customer limits, once-per-customer codes) — see ``openpromo.ledger.counters``.
 
     Changed only by guarded atomic updates; the CHECK is the backstop that makes going over a
     limit impossible whatever the code does. ``limit_value`` is refreshed from the current

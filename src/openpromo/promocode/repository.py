@@ -18,7 +18,6 @@ from sqlalchemy import (
     String,
     Table,
     column,
-    delete,
     exists,
     func,
     literal,
@@ -33,13 +32,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.kit.clock import utcnow
 from openpromo.kit.db_errors import is_unique_violation
+from openpromo.kit.lines import split_values
 from openpromo.models import Promocode, PromocodeCampaign, PromocodeValue
 from openpromo.models.base import UTCDateTime
-from openpromo.promocode.upload_parser import split_values
+from openpromo.repository import TenantScopedRepository
 
 STAGING = "promocode_values_staging"
 _staging = table(STAGING, column("seq", Integer()), column("value", String()))
@@ -50,18 +49,13 @@ def like_escape(text_: str) -> str:
     return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class PromocodeRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class PromocodeRepository(TenantScopedRepository):
     def _scoped(self) -> Select[Promocode]:
-        return select(Promocode).where(Promocode.tenant_id == self.tenant_id)
+        return self._select(Promocode)
 
     def _values(self, promocode_id: str) -> Any:
-        return (PromocodeValue.tenant_id == self.tenant_id) & (
-            PromocodeValue.promocode_id == promocode_id
-        )
+        """The values of one promocode (with ``self.owns(PromocodeValue)`` beside it)."""
+        return PromocodeValue.promocode_id == promocode_id
 
     @property
     def is_postgres(self) -> bool:
@@ -117,7 +111,7 @@ class PromocodeRepository:
         if campaign_id is not None:
             query = query.where(
                 exists().where(
-                    PromocodeCampaign.tenant_id == self.tenant_id,
+                    self.owns(PromocodeCampaign),
                     PromocodeCampaign.promocode_id == Promocode.id,
                     PromocodeCampaign.campaign_id == campaign_id,
                 )
@@ -130,7 +124,7 @@ class PromocodeRepository:
             by_value = (
                 select(PromocodeValue.promocode_id)
                 .where(
-                    PromocodeValue.tenant_id == self.tenant_id,
+                    self.owns(PromocodeValue),
                     PromocodeValue.value_key == search.lower(),
                 )
                 .scalar_subquery()
@@ -150,7 +144,7 @@ class PromocodeRepository:
         rows = await self.session.execute(
             select(PromocodeValue.promocode_id, PromocodeValue.status, func.count())
             .where(
-                PromocodeValue.tenant_id == self.tenant_id,
+                self.owns(PromocodeValue),
                 PromocodeValue.promocode_id.in_(promocode_ids),
             )
             .group_by(PromocodeValue.promocode_id, PromocodeValue.status)
@@ -167,13 +161,13 @@ class PromocodeRepository:
         first = (
             select(func.min(PromocodeValue.id))
             .where(
-                PromocodeValue.tenant_id == self.tenant_id,
+                self.owns(PromocodeValue),
                 PromocodeValue.promocode_id.in_(promocode_ids),
             )
             .group_by(PromocodeValue.promocode_id)
         )
         rows = await self.session.execute(
-            select(PromocodeValue.promocode_id, PromocodeValue.value).where(
+            self._select(PromocodeValue.promocode_id, PromocodeValue.value).where(
                 PromocodeValue.id.in_(first)
             )
         )
@@ -185,7 +179,7 @@ class PromocodeRepository:
         rows = await self.session.execute(
             select(PromocodeCampaign.promocode_id, PromocodeCampaign.campaign_id)
             .where(
-                PromocodeCampaign.tenant_id == self.tenant_id,
+                self.owns(PromocodeCampaign),
                 PromocodeCampaign.promocode_id.in_(promocode_ids),
             )
             .order_by(PromocodeCampaign.campaign_id)
@@ -212,8 +206,7 @@ class PromocodeRepository:
 
     async def unlink_campaign(self, promocode_id: str, campaign_id: str) -> bool:
         result = await self.session.execute(
-            delete(PromocodeCampaign).where(
-                PromocodeCampaign.tenant_id == self.tenant_id,
+            self._delete(PromocodeCampaign).where(
                 PromocodeCampaign.promocode_id == promocode_id,
                 PromocodeCampaign.campaign_id == campaign_id,
             )
@@ -241,7 +234,7 @@ class PromocodeRepository:
     async def owner_of_value(self, value: str) -> str | None:
         return await self.session.scalar(
             select(PromocodeValue.promocode_id).where(
-                PromocodeValue.tenant_id == self.tenant_id,
+                self.owns(PromocodeValue),
                 PromocodeValue.value_key == value.lower(),
             )
         )
@@ -252,9 +245,9 @@ class PromocodeRepository:
                 select(Promocode, PromocodeValue)
                 .join(Promocode, Promocode.id == PromocodeValue.promocode_id)
                 .where(
-                    PromocodeValue.tenant_id == self.tenant_id,
+                    self.owns(PromocodeValue),
                     PromocodeValue.value_key == value.lower(),
-                    Promocode.tenant_id == self.tenant_id,
+                    self.owns(Promocode),
                 )
             )
         ).first()
@@ -263,7 +256,9 @@ class PromocodeRepository:
     async def value_count(self, promocode_id: str) -> int:
         return int(
             await self.session.scalar(
-                select(func.count()).select_from(PromocodeValue).where(self._values(promocode_id))
+                select(func.count())
+                .select_from(PromocodeValue)
+                .where(self.owns(PromocodeValue), self._values(promocode_id))
             )
             or 0
         )
@@ -274,7 +269,11 @@ class PromocodeRepository:
             await self.session.scalar(
                 select(func.count())
                 .select_from(PromocodeValue)
-                .where(self._values(promocode_id), PromocodeValue.status != "available")
+                .where(
+                    self.owns(PromocodeValue),
+                    self._values(promocode_id),
+                    PromocodeValue.status != "available",
+                )
             )
             or 0
         )
@@ -286,7 +285,7 @@ class PromocodeRepository:
                 select(func.count())
                 .select_from(PromocodeValue)
                 .where(
-                    PromocodeValue.tenant_id == self.tenant_id,
+                    self.owns(PromocodeValue),
                     PromocodeValue.value_key.like(like_pattern, escape="\\"),
                 )
             )
@@ -304,7 +303,7 @@ class PromocodeRepository:
     ) -> Sequence[Any]:
         """Values by status, then in upload order (the order of the
         ``(promocode_id, status, id)`` index); ``after`` is the last (status, id) seen."""
-        query = select(
+        query = self._select(
             PromocodeValue.id,
             PromocodeValue.value,
             PromocodeValue.status,
@@ -321,7 +320,7 @@ class PromocodeRepository:
                 PromocodeValue.value_key.like(f"{like_escape(prefix.lower())}%", escape="\\")
             )
         query = query.order_by(PromocodeValue.status, PromocodeValue.id).limit(limit)
-        return (await self.session.execute(query)).all()
+        return list((await self.session.execute(query)).all())
 
     # -- bulk loading ---------------------------------------------------------------------
 
@@ -419,9 +418,7 @@ class PromocodeRepository:
         columns = ["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"]
         if fresh:  # PostgreSQL only (DISTINCT ON)
             source = source.ext(distinct_on(key)).where(
-                ~exists().where(
-                    PromocodeValue.tenant_id == self.tenant_id, PromocodeValue.value_key == key
-                )
+                ~exists().where(self.owns(PromocodeValue), PromocodeValue.value_key == key)
             )
             statement: Any = self._insert().from_select(columns, source)
         else:
@@ -452,7 +449,7 @@ class PromocodeRepository:
                 .select_from(keys)
                 .where(
                     exists().where(
-                        PromocodeValue.tenant_id == self.tenant_id,
+                        self.owns(PromocodeValue),
                         PromocodeValue.value_key == keys.c.k,
                     )
                 )

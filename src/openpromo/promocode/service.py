@@ -1,6 +1,10 @@
 """Promocodes (SPEC §6): types, values at scale, promotion assignment, campaign links,
 visibility. Interfaces the validation domain relies on: ``get``, ``resolve_value``,
 ``campaign_ids``.
+
+Size (over 600 lines): the upload, generation and type-change paths share the value checks
+and the audit snapshot of one promocode; the parsing and generation themselves live in
+``upload_parser`` and ``generation``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from openpromo.promocode.schemas import (
 )
 from openpromo.promocode.schemas import Promocode as PromocodeOut
 from openpromo.promocode.upload_parser import UploadParser
+from openpromo.promotion.service import PromotionArchived, promotion_service
 
 DEFAULT_LENGTH = 8
 GENERATE_BATCH = 50_000
@@ -95,6 +100,11 @@ class PromocodeService:
         if promocode is None:
             raise NotFound(detail=f"promocode {promocode_id} not found")
         return promocode
+
+    async def find(
+        self, session: AsyncSession, principal: Principal, promocode_id: str
+    ) -> Promocode | None:
+        return await PromocodeRepository(session, principal.tenant_id).get(promocode_id)
 
     async def resolve_value(
         self, session: AsyncSession, tenant_id: str, value: str
@@ -603,7 +613,6 @@ class PromocodeService:
         self, session: AsyncSession, principal: Principal, promotion_id: str
     ) -> None:
         # Imported here: the promotion domain may come to use promocodes (no import cycle).
-        from openpromo.promotion.service import PromotionArchived, promotion_service
 
         promotion = await promotion_service.get(session, principal, promotion_id)
         if promotion.status == "archived":

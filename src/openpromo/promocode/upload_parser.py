@@ -157,8 +157,3 @@ class UploadParser:
         if len(self.invalid) < self.max_invalid_listed:
             text = line[: MAX_ECHOED_CHARS * 4 + 4].decode("utf-8", errors="replace")
             self.invalid.append(InvalidLine(line_number, _echo(text), reason))
-
-
-def split_values(block: bytes) -> list[str]:
-    """The values of a block ``UploadParser`` produced."""
-    return block.decode("ascii").split("\n")[:-1] if block else []

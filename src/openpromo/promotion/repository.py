@@ -5,21 +5,17 @@ from typing import Any, cast
 
 from sqlalchemy import Select, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from openpromo.models import Promotion
+from openpromo.repository import TenantScopedRepository
 
 
-class PromotionRepository:
+class PromotionRepository(TenantScopedRepository):
     """All promotion SQL, scoped to one tenant in ``_scoped``."""
 
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
     def _scoped(self) -> Select[Promotion]:
-        return select(Promotion).where(Promotion.tenant_id == self.tenant_id)
+        return self._select(Promotion)
 
     async def add(self, promotion: Promotion) -> Promotion:
         promotion.tenant_id = self.tenant_id
@@ -73,7 +69,7 @@ class PromotionRepository:
     async def live_code_taken(self, code: str, *, except_id: str | None = None) -> bool:
         query = select(
             exists().where(
-                Promotion.tenant_id == self.tenant_id,
+                self.owns(Promotion),
                 Promotion.status != "archived",
                 func.lower(Promotion.code) == code.lower(),
                 *([Promotion.id != except_id] if except_id else []),
@@ -85,7 +81,7 @@ class PromotionRepository:
         """Lower-cased codes of non-archived promotions that start with ``prefix``."""
         rows = await self.session.scalars(
             select(func.lower(Promotion.code)).where(
-                Promotion.tenant_id == self.tenant_id,
+                self.owns(Promotion),
                 Promotion.status != "archived",
                 func.lower(Promotion.code).startswith(prefix.lower(), autoescape=True),
             )
@@ -116,7 +112,7 @@ class PromotionRepository:
             return []
         rows = await self.session.scalars(
             select(Promotion.name)
-            .where(Promotion.tenant_id == self.tenant_id, Promotion.status != "archived")
+            .where(self.owns(Promotion), Promotion.status != "archived")
             .where(or_(*conditions))
             .order_by(Promotion.name, Promotion.id)
         )

@@ -5,6 +5,10 @@ Every edit runs on the promotion row locked for the transaction, bumps ``version
 and writes an audit entry with the state before and after, all in the caller's unit of
 work. Errors carry ``errors[].loc`` built from a ``loc`` prefix the caller passes: ``("body",)``
 for the REST endpoints, ``("commands", i, …)`` inside a transaction.
+
+Size (over 600 lines): every edit goes through the same lock → check the §4 table → save →
+audit path (``_lock``, ``_save``), and the all-or-nothing transaction replays the same edits;
+split up, that path would be imported back and forth between the pieces.
 """
 
 from __future__ import annotations

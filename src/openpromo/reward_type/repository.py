@@ -2,21 +2,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Select
 
 from openpromo.models import RewardType, RewardTypeImage
+from openpromo.repository import TenantScopedRepository
 
 
-class RewardTypeRepository:
+class RewardTypeRepository(TenantScopedRepository):
     """All SQL of reward types, scoped to one tenant in ``_scoped``."""
 
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
     def _scoped(self) -> Select[RewardType]:
-        return select(RewardType).where(RewardType.tenant_id == self.tenant_id)
+        return self._select(RewardType)
 
     async def get_by_key(self, key: str) -> RewardType | None:
         return await self.session.scalar(self._scoped().where(RewardType.key == key))
@@ -50,8 +46,7 @@ class RewardTypeRepository:
         # The image row goes with it (ON DELETE CASCADE); delete it explicitly too, so that
         # SQLite without foreign keys enforced cannot leave an orphan.
         await self.session.execute(
-            delete(RewardTypeImage).where(
-                RewardTypeImage.tenant_id == self.tenant_id,
+            self._delete(RewardTypeImage).where(
                 RewardTypeImage.reward_type_id == reward_type.id,
             )
         )
@@ -60,8 +55,7 @@ class RewardTypeRepository:
 
     async def get_image(self, reward_type_id: str) -> RewardTypeImage | None:
         return await self.session.scalar(
-            select(RewardTypeImage).where(
-                RewardTypeImage.tenant_id == self.tenant_id,
+            self._select(RewardTypeImage).where(
                 RewardTypeImage.reward_type_id == reward_type_id,
             )
         )

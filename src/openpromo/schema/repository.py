@@ -3,20 +3,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.models import PropertyDefinition
+from openpromo.repository import TenantScopedRepository
 
 
-class PropertyDefinitionRepository:
+class PropertyDefinitionRepository(TenantScopedRepository):
     """All SQL of property schemas, scoped to one tenant in ``_scoped``."""
 
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
     def _scoped(self) -> Select[PropertyDefinition]:
-        return select(PropertyDefinition).where(PropertyDefinition.tenant_id == self.tenant_id)
+        return self._select(PropertyDefinition)
 
     async def list_scope(self, scope: str) -> Sequence[PropertyDefinition]:
         query = self._scoped().where(PropertyDefinition.scope == scope)
@@ -43,7 +39,7 @@ class PropertyDefinitionRepository:
     async def next_position(self, scope: str) -> int:
         highest = await self.session.scalar(
             select(func.max(PropertyDefinition.position)).where(
-                PropertyDefinition.tenant_id == self.tenant_id, PropertyDefinition.scope == scope
+                self.owns(PropertyDefinition), PropertyDefinition.scope == scope
             )
         )
         return 0 if highest is None else int(highest) + 1

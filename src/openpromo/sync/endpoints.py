@@ -12,7 +12,7 @@ from openpromo.api.deps import (
     idempotent,
 )
 from openpromo.api.problems import COMMON_ERRORS, CONFLICT
-from openpromo.db import get_database
+from openpromo.db import after_commit, get_database
 from openpromo.kit.pagination import Page
 from openpromo.sync import runner
 from openpromo.sync.schemas import CustomerSyncConfig, CustomerSyncConfigIn, SyncRun, SyncRunSummary
@@ -46,8 +46,9 @@ async def trigger_customer_sync_run(ctx: AdminWrite, request: Request) -> Respon
     async def produce() -> SyncRun:
         run = await sync_service.trigger_run(ctx.session, ctx.principal, "manual")
         out = SyncRun.model_validate(run)
-        # Starts once this request's transaction has committed (the executor waits for it).
-        runner.launch(get_database(), run.id)
+        # Starts once this request's transaction has committed.
+        database = get_database()
+        after_commit(ctx.session, lambda: runner.launch(database, run.id))
         return out
 
     return await idempotent(request, ctx, 202, produce)

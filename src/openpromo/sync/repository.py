@@ -8,16 +8,16 @@ functions named for what they return.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, select, text, update
+from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openpromo.customer.ingest import Batch
 from openpromo.models import CustomerSyncConfig, CustomerSyncLease, CustomerSyncRun, Tenant
 from openpromo.models.base import UTCDateTime
+from openpromo.repository import TenantScopedRepository
 
 ACTIVE = ("queued", "running")
 
@@ -26,11 +26,7 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
-class SyncConfigRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class SyncConfigRepository(TenantScopedRepository):
     async def get(self) -> CustomerSyncConfig | None:
         return await self.session.get(CustomerSyncConfig, self.tenant_id)
 
@@ -43,9 +39,8 @@ class SyncConfigRepository:
     async def advance_next_run(self, expected: datetime, next_run_at: datetime | None) -> bool:
         """Claim a due schedule slot: only the worker whose UPDATE matches the old slot wins."""
         result = await self.session.execute(
-            update(CustomerSyncConfig)
+            self._update(CustomerSyncConfig)
             .where(
-                CustomerSyncConfig.tenant_id == self.tenant_id,
                 CustomerSyncConfig.next_run_at == expected,
             )
             .values(next_run_at=next_run_at)
@@ -54,11 +49,7 @@ class SyncConfigRepository:
         return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
-class SyncRunRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class SyncRunRepository(TenantScopedRepository):
     async def add(self, run: CustomerSyncRun) -> CustomerSyncRun:
         run.tenant_id = self.tenant_id
         self.session.add(run)
@@ -67,21 +58,17 @@ class SyncRunRepository:
 
     async def get(self, run_id: str) -> CustomerSyncRun | None:
         return await self.session.scalar(
-            select(CustomerSyncRun).where(
-                CustomerSyncRun.tenant_id == self.tenant_id, CustomerSyncRun.id == run_id
-            )
+            self._select(CustomerSyncRun).where(CustomerSyncRun.id == run_id)
         )
 
     async def active(self) -> CustomerSyncRun | None:
         return await self.session.scalar(
-            select(CustomerSyncRun).where(
-                CustomerSyncRun.tenant_id == self.tenant_id, CustomerSyncRun.status.in_(ACTIVE)
-            )
+            self._select(CustomerSyncRun).where(CustomerSyncRun.status.in_(ACTIVE))
         )
 
     async def list_page(self, *, before_id: str | None, limit: int) -> Sequence[CustomerSyncRun]:
         """Newest first."""
-        query = select(CustomerSyncRun).where(CustomerSyncRun.tenant_id == self.tenant_id)
+        query = self._select(CustomerSyncRun)
         if before_id is not None:
             query = query.where(CustomerSyncRun.id < before_id)
         return (
@@ -91,9 +78,8 @@ class SyncRunRepository:
     async def claim(self, run_id: str, now: datetime) -> bool:
         """queued → running, once."""
         result = await self.session.execute(
-            update(CustomerSyncRun)
+            self._update(CustomerSyncRun)
             .where(
-                CustomerSyncRun.tenant_id == self.tenant_id,
                 CustomerSyncRun.id == run_id,
                 CustomerSyncRun.status == "queued",
             )
@@ -104,8 +90,8 @@ class SyncRunRepository:
 
     async def progress(self, run_id: str, rows_read: int, upserted: int, rejected: int) -> None:
         await self.session.execute(
-            update(CustomerSyncRun)
-            .where(CustomerSyncRun.tenant_id == self.tenant_id, CustomerSyncRun.id == run_id)
+            self._update(CustomerSyncRun)
+            .where(CustomerSyncRun.id == run_id)
             .values(rows_read=rows_read, rows_upserted=upserted, rows_rejected=rejected)
             .execution_options(synchronize_session=False)
         )
@@ -123,9 +109,8 @@ class SyncRunRepository:
         error: str | None,
     ) -> None:
         await self.session.execute(
-            update(CustomerSyncRun)
+            self._update(CustomerSyncRun)
             .where(
-                CustomerSyncRun.tenant_id == self.tenant_id,
                 CustomerSyncRun.id == run_id,
                 CustomerSyncRun.status.in_(ACTIVE),
             )
@@ -142,12 +127,8 @@ class SyncRunRepository:
         )
 
 
-class SyncLeaseRepository:
+class SyncLeaseRepository(TenantScopedRepository):
     """The per-tenant run lease: one guarded upsert takes it, only where it has expired."""
-
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
 
     async def acquire(self, holder: str, now: datetime, expires_at: datetime) -> bool:
         statement = text(
@@ -169,10 +150,8 @@ class SyncLeaseRepository:
 
     async def renew(self, holder: str, expires_at: datetime) -> bool:
         result = await self.session.execute(
-            update(CustomerSyncLease)
-            .where(
-                CustomerSyncLease.tenant_id == self.tenant_id, CustomerSyncLease.holder == holder
-            )
+            self._update(CustomerSyncLease)
+            .where(CustomerSyncLease.holder == holder)
             .values(expires_at=expires_at)
             .execution_options(synchronize_session=False)
         )
@@ -180,10 +159,8 @@ class SyncLeaseRepository:
 
     async def release(self, holder: str) -> None:
         await self.session.execute(
-            delete(CustomerSyncLease)
-            .where(
-                CustomerSyncLease.tenant_id == self.tenant_id, CustomerSyncLease.holder == holder
-            )
+            self._delete(CustomerSyncLease)
+            .where(CustomerSyncLease.holder == holder)
             .execution_options(synchronize_session=False)
         )
 
@@ -192,7 +169,7 @@ class SyncLeaseRepository:
             await self.session.scalar(
                 select(
                     exists().where(
-                        CustomerSyncLease.tenant_id == self.tenant_id,
+                        self.owns(CustomerSyncLease),
                         CustomerSyncLease.expires_at >= now,
                     )
                 )
@@ -226,7 +203,7 @@ class SyncStagingRepository:
         self.session = session
         self.run_id = run_id
 
-    async def stage(self, batch: Batch) -> None:
+    async def stage(self, batch: Mapping[str, dict[str, Any]]) -> None:
         """A customer staged twice in one run keeps its later row."""
         if not batch:
             return
@@ -260,7 +237,7 @@ async def find_run(session: AsyncSession, run_id: str) -> CustomerSyncRun | None
 
 
 async def queued_run_ids(session: AsyncSession, limit: int = 100) -> list[tuple[str, str]]:
-    rows = await session.execute(
+    rows = await session.execute(  # cross-tenant: the executor's queue of every tenant
         select(CustomerSyncRun.id, CustomerSyncRun.tenant_id)
         .where(CustomerSyncRun.status == "queued")
         .order_by(CustomerSyncRun.id)
@@ -273,7 +250,7 @@ async def due_schedules(
     session: AsyncSession, now: datetime, limit: int = 100
 ) -> list[tuple[str, datetime, str, str, str]]:
     """(tenant_id, next_run_at, schedule_time, timezone, mode) of enabled, due schedules."""
-    rows = await session.execute(
+    rows = await session.execute(  # cross-tenant: the scheduler's scan of every tenant
         select(
             CustomerSyncConfig.tenant_id,
             CustomerSyncConfig.next_run_at,
@@ -295,7 +272,7 @@ async def due_schedules(
 
 async def abandoned_runs(session: AsyncSession, now: datetime) -> list[tuple[str, str]]:
     """Running runs whose tenant lease expired (the process running them died)."""
-    live = (
+    live = (  # cross-tenant: every tenant's expired leases
         select(CustomerSyncLease.tenant_id)
         .where(
             CustomerSyncLease.tenant_id == CustomerSyncRun.tenant_id,
@@ -303,7 +280,7 @@ async def abandoned_runs(session: AsyncSession, now: datetime) -> list[tuple[str
         )
         .exists()
     )
-    rows = await session.execute(
+    rows = await session.execute(  # cross-tenant: every tenant's abandoned runs
         select(CustomerSyncRun.id, CustomerSyncRun.tenant_id).where(
             CustomerSyncRun.status == "running", ~live
         )
@@ -313,7 +290,7 @@ async def abandoned_runs(session: AsyncSession, now: datetime) -> list[tuple[str
 
 async def stale_staging_run_ids(session: AsyncSession) -> list[str]:
     """Runs that ended but still have staged rows (a crash between staging and cleanup)."""
-    rows = await session.execute(
+    rows = await session.execute(  # cross-tenant: housekeeping of every tenant's runs
         text(
             "SELECT DISTINCT s.run_id FROM customer_sync_staging AS s "
             "JOIN customer_sync_runs AS r ON r.id = s.run_id "

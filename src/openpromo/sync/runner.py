@@ -34,7 +34,6 @@ from openpromo.customer.ingest import (
     feed,
     source_stamp,
 )
-from openpromo.customer.repository import CustomerRepository
 from openpromo.customer.service import customer_service
 from openpromo.db import Database
 from openpromo.kit.clock import utcnow
@@ -217,11 +216,15 @@ async def _perform(
     async with database.unit_of_work() as session:
         if not await SyncLeaseRepository(session, tenant_id).renew(holder, utcnow() + LEASE_TTL):
             raise LeaseLost("the run lost its lease (another process took over)")
-        customers = CustomerRepository(session, tenant_id)
         applied_at = utcnow()
-        await customers.upsert_from_staging(run_id, source_stamp("sync", applied_at), applied_at)
-        if mode == "replace":
-            await customers.remove_keys_unless_staged(run_id, plan.stored_keys, applied_at)
+        await customer_service.apply_staged(
+            session,
+            tenant_id,
+            run_id,
+            source_stamp("sync", applied_at),
+            applied_at,
+            remove_unstaged=plan.stored_keys if mode == "replace" else None,
+        )
         await SyncStagingRepository(session, run_id).clear()
         await SyncRunRepository(session, tenant_id).finish(
             run_id,

@@ -32,7 +32,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
 from openpromo.db import Database, get_database
-from openpromo.idempotency.repository import purge_expired
+from openpromo.idempotency.service import idempotency_service
 from openpromo.kit.clock import utcnow
 from openpromo.sync import runner
 from openpromo.sync.service import sync_service
@@ -66,7 +66,7 @@ async def tick(database: Database | None = None, now: datetime | None = None) ->
             runner.launch(db, run_id, wait_visible=0.0)
             report.launched.append(run_id)
     async with db.unit_of_work() as session:
-        report.idempotency_keys_purged = await purge_expired(session, moment)
+        report.idempotency_keys_purged = await idempotency_service.purge_expired(session, moment)
     return report
 
 

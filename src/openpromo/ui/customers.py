@@ -13,8 +13,8 @@ from starlette.datastructures import UploadFile
 from openpromo.customer.ingest import ImportFormat, IngestReport, format_of
 from openpromo.customer.service import customer_service
 from openpromo.errors import NotFound, OpenPromoError, unprocessable
-from openpromo.grant.service import grant_service
 from openpromo.kit.pagination import DEFAULT_LIMIT
+from openpromo.ledger.service import grant_service
 from openpromo.ui.context import Admin, FormErrors, UiContext, Viewer, parse_as, parse_json
 from openpromo.ui.render import redirect, render
 

@@ -12,8 +12,8 @@ from fastapi.responses import Response
 
 from openpromo.campaign.service import campaign_service
 from openpromo.errors import OpenPromoError
-from openpromo.grant.service import grant_service
 from openpromo.kit.pagination import DEFAULT_LIMIT
+from openpromo.ledger.service import grant_service
 from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import Admin, FormErrors, Viewer, parse_moment
 from openpromo.ui.render import redirect, render

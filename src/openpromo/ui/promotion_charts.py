@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from openpromo.grant.schemas import DailyStats, PromotionStats
+from openpromo.ledger.schemas import DailyStats, PromotionStats
 
 MIN_DAYS = 14
 RATE_DAYS = 7

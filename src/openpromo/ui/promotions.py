@@ -22,10 +22,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from openpromo.errors import OpenPromoError, unprocessable
-from openpromo.grant.schemas import BudgetStats, CapStats
-from openpromo.grant.service import grant_service
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import DEFAULT_LIMIT
+from openpromo.ledger.schemas import BudgetStats, CapStats
+from openpromo.ledger.service import grant_service
 from openpromo.models import Promotion, RewardType
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.schemas import (

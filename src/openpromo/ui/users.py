@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from openpromo.api.auth import forget_all_keys
 from openpromo.audit.service import audit_service
 from openpromo.auth.principal import ROLES
 from openpromo.auth.schemas import ApiKeyCreate
@@ -192,8 +191,8 @@ async def create_api_key(ctx: Admin) -> Response:
 
 @router.post("/api-keys/{key_id}/revoke")
 async def revoke_api_key(key_id: str, ctx: Admin) -> Response:
+    # The service forgets the process's cached keys once the revocation has committed.
     await api_key_service.revoke(ctx.session, ctx.principal, key_id)
-    forget_all_keys()
     return redirect(ctx.request, "/ui/api-keys", "API key revoked.")
 
 

@@ -17,11 +17,11 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from openpromo.campaign.service import campaign_service
+from openpromo.db import validation_unit_of_work
 from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, parse, read_form
 from openpromo.ui.render import render
 from openpromo.ui.simulator import form_target, run_validation, target_choices
-from openpromo.validation.coalescing import validation_unit_of_work
 from openpromo.validation.schemas import MAX_CONTEXTS, ValidateRequest
 
 router = APIRouter(prefix="/ui/validate", include_in_schema=False)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, TypeVar
 
+from openpromo.errors import NotFound
+from openpromo.promotion.service import promotion_service
 from openpromo.rules import CompiledPromotionRules, PropertyType, RewardTypeInfo
 from openpromo.schema.service import definition_from_row
 from openpromo.schema.values import PropertyDefinition, from_json_value
@@ -107,16 +109,12 @@ async def tenant_config(vrepo: ValidationRepository, head: PromotionHead) -> Ten
 async def promotion_config(
     vrepo: ValidationRepository, head: PromotionHead, config: TenantConfig
 ) -> PromotionConfig:
-    from openpromo.promotion.service import promotion_service
-
     key = (vrepo.tenant_id, head.id, head.version, head.updated_at, head.config_version)
     found = _promotions.get(key)
     if found is not None:
         return found
     body = await vrepo.promotion_body(head.id)
     if body is None:  # deleted between the two reads: as if not found
-        from openpromo.errors import NotFound
-
         raise NotFound(detail=f"promotion {head.id} not found")
     rules = promotion_service.compile_rules(head.id, body.tiers, config.types, config.infos)
     ptypes = config.scope_types("promotion")

@@ -29,16 +29,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from openpromo.api.observability import request_id_var
 from openpromo.auth.principal import Principal
-from openpromo.db import get_database
+from openpromo.db import get_database, validation_unit_of_work
+from openpromo.kit.request_context import request_id_var
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
 
@@ -156,18 +152,6 @@ def _take(waiting: list[_Waiting], *, disjoint_references: bool) -> list[_Waitin
             rest.append(item)
     waiting[:] = rest
     return batch
-
-
-@asynccontextmanager
-async def validation_unit_of_work(commit: bool) -> AsyncIterator[AsyncSession]:
-    """A write unit of work for a commit; for a dry run, a read-only one."""
-    database = get_database()
-    async with database.unit_of_work(write=commit) as session:
-        if not commit and not database.is_sqlite:
-            # A dry run only reads: on PostgreSQL it runs without BEGIN/COMMIT (each statement
-            # sees committed data, as in a READ COMMITTED transaction), two round trips less.
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        yield session
 
 
 async def _run(batch: list[_Waiting], target: Target) -> None:

@@ -27,9 +27,9 @@ from openpromo.api.problems import COMMON_ERRORS
 from openpromo.api.responses import FastJSONResponse
 from openpromo.auth.principal import INTEGRATION, Principal
 from openpromo.config import get_settings
-from openpromo.db import get_database
+from openpromo.db import get_database, validation_unit_of_work
 from openpromo.errors import Forbidden
-from openpromo.validation.coalescing import coalescer, groupable, validation_unit_of_work
+from openpromo.validation.coalescing import coalescer, groupable
 from openpromo.validation.schemas import ValidateByCodeRequest, ValidateRequest, ValidationResponse
 from openpromo.validation.service import Target, request_seed, validation_service
 

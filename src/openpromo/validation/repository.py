@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.kit import rawpg
 from openpromo.models import Promotion, PropertyDefinition, Tenant
@@ -16,6 +15,7 @@ from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_campaign import PromocodeCampaign
 from openpromo.models.promocode_value import PromocodeValue
 from openpromo.models.reward_type import RewardType
+from openpromo.repository import TenantScopedRepository, tenant_bound
 
 
 class PromotionHead(NamedTuple):
@@ -55,7 +55,7 @@ _HEAD = (
         _P.id, _P.status, _P.version, _P.updated_at, _T.timezone, _T.week_start, _T.config_version
     )
     .join_from(Promotion.__table__, Tenant.__table__, _T.id == _P.tenant_id)
-    .where(_P.tenant_id == bindparam("tenant_id"), _P.id == bindparam("promotion_id"))
+    .where(tenant_bound(_P), _P.id == bindparam("promotion_id"))
 )
 
 
@@ -66,15 +66,11 @@ _HEAD_PG = (
 )
 
 
-class ValidationRepository:
-    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
-
+class ValidationRepository(TenantScopedRepository):
     async def promocode(self, promocode_id: str) -> Promocode | None:
         return await self.session.scalar(
-            select(Promocode)
-            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            self._select(Promocode)
+            .where(Promocode.id == promocode_id)
             .execution_options(populate_existing=True)
         )
 
@@ -83,18 +79,16 @@ class ValidationRepository:
             select(Promocode)
             .join(PromocodeValue, PromocodeValue.promocode_id == Promocode.id)
             .where(
-                PromocodeValue.tenant_id == self.tenant_id,
+                self.owns(PromocodeValue),
                 PromocodeValue.value_key == value.lower(),
-                Promocode.tenant_id == self.tenant_id,
+                self.owns(Promocode),
             )
             .execution_options(populate_existing=True)
         )
 
     async def promotion(self, promotion_id: str) -> Promotion | None:
         return await self.session.scalar(
-            select(Promotion).where(
-                Promotion.tenant_id == self.tenant_id, Promotion.id == promotion_id
-            )
+            self._select(Promotion).where(Promotion.id == promotion_id)
         )
 
     async def promotion_head(self, promotion_id: str) -> PromotionHead | None:
@@ -116,7 +110,7 @@ class ValidationRepository:
                     Promotion.reward_constraints,
                     Promotion.budgets,
                     Promotion.referenced_reward_types,
-                ).where(Promotion.tenant_id == self.tenant_id, Promotion.id == promotion_id)
+                ).where(self.owns(Promotion), Promotion.id == promotion_id)
             )
         ).first()
         if row is None:
@@ -128,16 +122,14 @@ class ValidationRepository:
         rows = await self.session.execute(
             select(
                 RewardType.key, RewardType.decimals, RewardType.rounding, RewardType.constraints
-            ).where(RewardType.tenant_id == self.tenant_id)
+            ).where(self.owns(RewardType))
         )
         return [RewardTypeRow(k, d, r, c or {}) for k, d, r, c in rows]
 
     async def property_definitions(self) -> Sequence[PropertyDefinition]:
         return (
             await self.session.scalars(
-                select(PropertyDefinition)
-                .where(PropertyDefinition.tenant_id == self.tenant_id)
-                .order_by(
+                self._select(PropertyDefinition).order_by(
                     PropertyDefinition.scope, PropertyDefinition.position, PropertyDefinition.key
                 )
             )
@@ -146,15 +138,11 @@ class ValidationRepository:
     async def campaign_ids(self, promocode_id: str) -> set[str]:
         rows = await self.session.scalars(
             select(PromocodeCampaign.campaign_id).where(
-                PromocodeCampaign.tenant_id == self.tenant_id,
+                self.owns(PromocodeCampaign),
                 PromocodeCampaign.promocode_id == promocode_id,
             )
         )
         return set(rows.all())
 
     async def reward_types(self) -> Sequence[RewardType]:
-        return (
-            await self.session.scalars(
-                select(RewardType).where(RewardType.tenant_id == self.tenant_id)
-            )
-        ).all()
+        return (await self.session.scalars(self._select(RewardType))).all()

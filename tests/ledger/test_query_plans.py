@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import TextClause, text
 
 from openpromo.db import Database
-from openpromo.grant.repository import _LOCK_COUNTERS_READ_MEMBERS_PG, _MEMBERS_BY_PROBES
+from openpromo.ledger.repository import _LOCK_COUNTERS_READ_MEMBERS_PG, _MEMBERS_BY_PROBES
 from tests.conftest import TenantFixture, is_postgres
 
 pytestmark = pytest.mark.skipif(

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from openpromo.db import Database
-from openpromo.grant.repository import CounterOverrun, GrantRepository
 from openpromo.kit.ids import new_id
+from openpromo.ledger.repository import CounterOverrun, GrantRepository
 from openpromo.models import AudienceMember, Grant, UsageCounter
 from tests.conftest import TenantFixture, is_postgres
 from tests.validation.factory import setup_world

@@ -5,6 +5,10 @@ atomic statement with a CHECK constraint behind it.
 Locking order (every writer takes locks in this order, so concurrent writers never deadlock):
 grant rows of one group (reversal only) → the promocode row → usage counter rows sorted by
 (key, window_start) → promocode value rows.
+
+Size (over 600 lines, on purpose): the locking order above spans every statement here, and the
+hot path's statements are precompiled per dialect in one table (``_build``, the ``unnest``
+writes); split across modules, the order would have no single place to be read and checked.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    delete,
     func,
     insert,
     literal,
@@ -48,6 +51,7 @@ from openpromo.models import AudienceMember, Grant, GrantReference, UsageCounter
 from openpromo.models.base import UTCDateTime
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_value import PromocodeValue
+from openpromo.repository import TenantScopedRepository, tenant_bound
 
 CounterId = tuple[str, datetime]
 
@@ -76,7 +80,7 @@ def _build(postgres: bool) -> dict[str, Any]:
     """Statements built once per dialect: validation's hot path reuses them (no statement
     construction per call)."""
     counters = select(_U.key, _U.window_start, _U.used).where(
-        _U.tenant_id == bindparam("tenant_id"),
+        tenant_bound(_U),
         _in(_U.key, "keys", postgres),
         _in(_U.window_start, "starts", postgres),
     )
@@ -88,7 +92,7 @@ def _build(postgres: bool) -> dict[str, Any]:
             _U.used,
             cast(null(), String).label("customer_id"),
         ).where(
-            _U.tenant_id == bindparam("tenant_id"),
+            tenant_bound(_U),
             _in(_U.key, "keys", postgres),
             _in(_U.window_start, "starts", postgres),
         ),
@@ -99,7 +103,7 @@ def _build(postgres: bool) -> dict[str, Any]:
             cast(null(), BigInteger).label("used"),
             _M.customer_id,
         ).where(
-            _M.tenant_id == bindparam("tenant_id"),
+            tenant_bound(_M),
             _in(_M.key, "member_keys", postgres),
             _in(_M.window_start, "member_starts", postgres),
             _in(_M.customer_id, "customers", postgres),
@@ -222,7 +226,7 @@ def _grants_unnest_sql(with_members: bool) -> str:
     names = ", ".join(_GRANT_COLUMNS)
     record = ", ".join(f"{name} {type_}" for name, type_ in _GRANT_COLUMNS.items())
     shared = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _SHARED_GRANT_COLUMNS.items())
-    grants = (
+    grants = (  # tenant-scoped: tenant_id is one of the shared columns
         f"INSERT INTO grants ({', '.join(_SHARED_GRANT_COLUMNS)}, {names}) "  # noqa: S608
         f"SELECT {shared}, {names} FROM json_to_recordset(CAST(:grant_rows AS json)) "
         f"AS t({record})"
@@ -304,10 +308,9 @@ class CounterOverrun(Exception):
     rows locked; the transaction is rolled back)."""
 
 
-class GrantRepository:
+class GrantRepository(TenantScopedRepository):
     def __init__(self, session: AsyncSession, tenant_id: str) -> None:
-        self.session = session
-        self.tenant_id = tenant_id
+        super().__init__(session, tenant_id)
         self.is_postgres = session.get_bind().dialect.name == "postgresql"
         self._sql = _STATEMENTS[self.is_postgres]
 
@@ -317,15 +320,15 @@ class GrantRepository:
     # -- grants ---------------------------------------------------------------------------
 
     async def get(self, grant_id: str, *, for_update: bool = False) -> Grant | None:
-        query = select(Grant).where(Grant.tenant_id == self.tenant_id, Grant.id == grant_id)
+        query = self._select(Grant).where(Grant.id == grant_id)
         if for_update:
             query = query.with_for_update()
         return await self.session.scalar(query.execution_options(populate_existing=True))
 
     async def lock_group(self, group_id: str) -> Sequence[Grant]:
         query = (
-            select(Grant)
-            .where(Grant.tenant_id == self.tenant_id, Grant.group_id == group_id)
+            self._select(Grant)
+            .where(Grant.group_id == group_id)
             .order_by(Grant.id)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -345,7 +348,7 @@ class GrantRepository:
         created_from: datetime | None = None,
         created_to: datetime | None = None,
     ) -> Sequence[Grant]:
-        query = select(Grant).where(Grant.tenant_id == self.tenant_id)
+        query = self._select(Grant)
         for column, value in (
             (Grant.promotion_id, promotion_id),
             (Grant.promocode_id, promocode_id),
@@ -369,9 +372,8 @@ class GrantRepository:
         out: dict[str, list[Grant]] = {}
         for chunk in _chunks(list(references)):
             rows = await self.session.scalars(
-                select(Grant)
+                self._select(Grant)
                 .where(
-                    Grant.tenant_id == self.tenant_id,
                     Grant.promotion_id == promotion_id,
                     Grant.reference.in_(chunk),
                 )
@@ -418,8 +420,7 @@ class GrantRepository:
     async def release_references(self, promotion_id: str, references: Sequence[str]) -> None:
         for chunk in _chunks(list(references)):
             await self.session.execute(
-                delete(GrantReference).where(
-                    GrantReference.tenant_id == self.tenant_id,
+                self._delete(GrantReference).where(
                     GrantReference.promotion_id == promotion_id,
                     GrantReference.reference.in_(chunk),
                 )
@@ -488,8 +489,8 @@ class GrantRepository:
 
     async def mark_reversed(self, grant_id: str, now: datetime) -> None:
         await self.session.execute(
-            update(Grant)
-            .where(Grant.tenant_id == self.tenant_id, Grant.id == grant_id)
+            self._update(Grant)
+            .where(Grant.id == grant_id)
             .where(Grant.status == "granted")
             .values(status="reversed", reversed_at=now)
         )
@@ -503,7 +504,7 @@ class GrantRepository:
         end: datetime | None,
     ) -> bool:
         query = select(Grant.id).where(
-            Grant.tenant_id == self.tenant_id,
+            self.owns(Grant),
             Grant.promotion_id == promotion_id,
             Grant.customer_id == customer_id,
             Grant.status == "granted",
@@ -520,7 +521,7 @@ class GrantRepository:
         rows = await self.session.execute(
             select(Grant.reward_type, func.sum(Grant.value_minor))
             .where(
-                Grant.tenant_id == self.tenant_id,
+                self.owns(Grant),
                 Grant.promotion_id == promotion_id,
                 Grant.status == "granted",
                 Grant.created_at > since,
@@ -532,7 +533,7 @@ class GrantRepository:
     async def rolling_distinct_customers(self, promotion_id: str, since: datetime) -> int:
         value = await self.session.scalar(
             select(func.count(func.distinct(Grant.customer_id))).where(
-                Grant.tenant_id == self.tenant_id,
+                self.owns(Grant),
                 Grant.promotion_id == promotion_id,
                 Grant.status == "granted",
                 Grant.created_at > since,
@@ -550,19 +551,18 @@ class GrantRepository:
         values: dict[tuple[str, str], int] = {}
         for chunk in _chunks(list(promotion_ids)):
             live = (
-                Grant.tenant_id == self.tenant_id,
                 Grant.promotion_id.in_(chunk),
                 Grant.status == "granted",
                 Grant.created_at > since,
             )
             rows = await self.session.execute(
-                select(Grant.promotion_id, func.count(func.distinct(Grant.customer_id)))
+                self._select(Grant.promotion_id, func.count(func.distinct(Grant.customer_id)))
                 .where(*live)
                 .group_by(Grant.promotion_id)
             )
             customers.update({p: int(n) for p, n in rows.all()})
             sums = await self.session.execute(
-                select(Grant.promotion_id, Grant.reward_type, func.sum(Grant.value_minor))
+                self._select(Grant.promotion_id, Grant.reward_type, func.sum(Grant.value_minor))
                 .where(*live)
                 .group_by(Grant.promotion_id, Grant.reward_type)
             )
@@ -585,9 +585,8 @@ class GrantRepository:
         out: dict[str, list[int]] = {}
         for chunk in _chunks(list(promotion_ids)):
             rows = await self.session.execute(
-                select(Grant.promotion_id, bucket, func.count())
+                self._select(Grant.promotion_id, bucket, func.count())
                 .where(
-                    Grant.tenant_id == self.tenant_id,
                     Grant.promotion_id.in_(chunk),
                     Grant.status == "granted",
                     Grant.created_at >= bounds[0],
@@ -613,7 +612,7 @@ class GrantRepository:
                     func.count(),
                 )
                 .where(
-                    Grant.tenant_id == self.tenant_id,
+                    self.owns(Grant),
                     Grant.promotion_id == promotion_id,
                     Grant.status == "granted",
                     Grant.created_at > since,
@@ -764,9 +763,8 @@ class GrantRepository:
         """``used += amount`` only if it stays within ``limit``; raises if it would not."""
         key, start = counter
         result = await self.session.execute(
-            update(UsageCounter)
+            self._update(UsageCounter)
             .where(
-                UsageCounter.tenant_id == self.tenant_id,
                 UsageCounter.key == key,
                 UsageCounter.window_start == start,
                 UsageCounter.used + amount <= limit,
@@ -862,9 +860,8 @@ class GrantRepository:
     async def give_back(self, counter: CounterId, amount: int) -> None:
         key, start = counter
         await self.session.execute(
-            update(UsageCounter)
+            self._update(UsageCounter)
             .where(
-                UsageCounter.tenant_id == self.tenant_id,
                 UsageCounter.key == key,
                 UsageCounter.window_start == start,
                 UsageCounter.used >= amount,
@@ -878,9 +875,7 @@ class GrantRepository:
         return list(
             (
                 await self.session.scalars(
-                    select(UsageCounter).where(
-                        UsageCounter.tenant_id == self.tenant_id, UsageCounter.key.in_(keys)
-                    )
+                    self._select(UsageCounter).where(UsageCounter.key.in_(keys))
                 )
             ).all()
         )
@@ -913,7 +908,7 @@ class GrantRepository:
                 select(
                     AudienceMember.key, AudienceMember.window_start, AudienceMember.customer_id
                 ).where(
-                    AudienceMember.tenant_id == self.tenant_id,
+                    self.owns(AudienceMember),
                     tuple_(AudienceMember.key, AudienceMember.window_start).in_(list(counters)),
                     AudienceMember.customer_id.in_(chunk),
                 )
@@ -933,8 +928,7 @@ class GrantRepository:
     async def remove_member(self, counter: CounterId, customer: str) -> bool:
         key, start = counter
         result = await self.session.execute(
-            delete(AudienceMember).where(
-                AudienceMember.tenant_id == self.tenant_id,
+            self._delete(AudienceMember).where(
                 AudienceMember.key == key,
                 AudienceMember.window_start == start,
                 AudienceMember.customer_id == customer,
@@ -946,16 +940,16 @@ class GrantRepository:
 
     async def lock_promocode(self, promocode_id: str) -> Promocode | None:
         return await self.session.scalar(
-            select(Promocode)
-            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            self._select(Promocode)
+            .where(Promocode.id == promocode_id)
             .with_for_update()
             .execution_options(populate_existing=True)
         )
 
     async def add_redemptions(self, promocode_id: str, count: int) -> None:
         result = await self.session.execute(
-            update(Promocode)
-            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            self._update(Promocode)
+            .where(Promocode.id == promocode_id)
             .where(
                 or_(
                     Promocode.max_redemptions.is_(None),
@@ -969,8 +963,8 @@ class GrantRepository:
 
     async def remove_redemption(self, promocode_id: str) -> None:
         await self.session.execute(
-            update(Promocode)
-            .where(Promocode.tenant_id == self.tenant_id, Promocode.id == promocode_id)
+            self._update(Promocode)
+            .where(Promocode.id == promocode_id)
             .where(Promocode.redemptions_count > 0)
             .values(redemptions_count=Promocode.redemptions_count - 1)
         )
@@ -981,9 +975,8 @@ class GrantRepository:
         out: dict[str, PromocodeValue] = {}
         for chunk in _chunks(sorted(set(value_keys))):
             query = (
-                select(PromocodeValue)
+                self._select(PromocodeValue)
                 .where(
-                    PromocodeValue.tenant_id == self.tenant_id,
                     PromocodeValue.promocode_id == promocode_id,
                     PromocodeValue.value_key.in_(chunk),
                 )
@@ -999,9 +992,8 @@ class GrantRepository:
     async def first_value(self, promocode_id: str) -> PromocodeValue | None:
         """The one value of a shared or single-use promocode."""
         return await self.session.scalar(
-            select(PromocodeValue)
+            self._select(PromocodeValue)
             .where(
-                PromocodeValue.tenant_id == self.tenant_id,
                 PromocodeValue.promocode_id == promocode_id,
             )
             .order_by(PromocodeValue.id)
@@ -1016,7 +1008,7 @@ class GrantRepository:
         out: dict[str, PromocodeValue] = {}
         for chunk in _chunks(sorted(set(customers))):
             rows = await self.session.scalars(
-                select(PromocodeValue)
+                self._select(PromocodeValue)
                 .where(
                     PromocodeValue.promocode_id == promocode_id,
                     PromocodeValue.customer_id.in_(chunk),
@@ -1037,7 +1029,7 @@ class GrantRepository:
         if count <= 0:
             return []
         query = (
-            select(PromocodeValue.id, PromocodeValue.value)
+            self._select(PromocodeValue.id, PromocodeValue.value)
             .where(
                 PromocodeValue.promocode_id == promocode_id,
                 PromocodeValue.status == "available",
@@ -1056,7 +1048,7 @@ class GrantRepository:
         table: Any = PromocodeValue.__table__
         await self.session.execute(
             update(table)
-            .where(table.c.id == _bind("vid"), table.c.status == "available")
+            .where(self.owns(table), table.c.id == _bind("vid"), table.c.status == "available")
             .values(status="allocated", customer_id=_bind("cust"), allocated_at=now),
             [{"vid": vid, "cust": cust} for vid, cust in assignments],
         )
@@ -1065,7 +1057,7 @@ class GrantRepository:
         """A presented (or single-use) value becomes redeemed by ``customer``: guarded, so a
         value redeemed or allocated to someone else meanwhile is never taken."""
         result = await self.session.execute(
-            update(PromocodeValue)
+            self._update(PromocodeValue)
             .where(
                 PromocodeValue.id == value_id,
                 PromocodeValue.status != "redeemed",
@@ -1078,9 +1070,8 @@ class GrantRepository:
 
     async def release_value(self, promocode_id: str, value_key: str) -> None:
         await self.session.execute(
-            update(PromocodeValue)
+            self._update(PromocodeValue)
             .where(
-                PromocodeValue.tenant_id == self.tenant_id,
                 PromocodeValue.promocode_id == promocode_id,
                 PromocodeValue.value_key == value_key,
             )
@@ -1089,7 +1080,7 @@ class GrantRepository:
 
     async def live_grant_with_code(self, promocode_id: str, code: str, exclude_group: str) -> bool:
         query = select(Grant.id).where(
-            Grant.tenant_id == self.tenant_id,
+            self.owns(Grant),
             Grant.promocode_id == promocode_id,
             func.lower(Grant.code) == code.lower(),
             Grant.status == "granted",
@@ -1104,7 +1095,7 @@ class GrantRepository:
         rows = await self.session.execute(
             select(Grant.tier_id, Grant.reward_type, func.count(), func.sum(Grant.value_minor))
             .where(
-                Grant.tenant_id == self.tenant_id,
+                self.owns(Grant),
                 Grant.promotion_id == promotion_id,
                 Grant.status == "granted",
             )
@@ -1115,7 +1106,7 @@ class GrantRepository:
     async def distinct_customers(self, promotion_id: str) -> int:
         value = await self.session.scalar(
             select(func.count(func.distinct(Grant.customer_id))).where(
-                Grant.tenant_id == self.tenant_id,
+                self.owns(Grant),
                 Grant.promotion_id == promotion_id,
                 Grant.status == "granted",
             )
@@ -1127,7 +1118,7 @@ class GrantRepository:
     ) -> list[tuple[datetime, str, int]]:
         rows = await self.session.execute(
             select(Grant.created_at, Grant.reward_type, Grant.value_minor).where(
-                Grant.tenant_id == self.tenant_id,
+                self.owns(Grant),
                 Grant.promotion_id == promotion_id,
                 Grant.status == "granted",
                 Grant.created_at >= since,
@@ -1142,17 +1133,15 @@ class GrantRepository:
         grants since ``since``, and the first live grant's time of each customer whose first
         live grant in the promotion is since ``since`` (reversed grants count nowhere, like
         the audience caps that reversal gives back)."""
-        live = (
-            Grant.tenant_id == self.tenant_id,
-            Grant.promotion_id == promotion_id,
-            Grant.status == "granted",
-        )
+        live = (Grant.promotion_id == promotion_id, Grant.status == "granted")
         rows = await self.session.execute(
-            select(Grant.created_at, Grant.customer_id).where(*live, Grant.created_at >= since)
+            self._select(Grant.created_at, Grant.customer_id).where(
+                *live, Grant.created_at >= since
+            )
         )
         first = func.min(Grant.created_at)
         firsts = await self.session.execute(
-            select(Grant.customer_id, first)
+            self._select(Grant.customer_id, first)
             .where(*live)
             .group_by(Grant.customer_id)
             .having(first >= since)

@@ -7,9 +7,9 @@ from fastapi import APIRouter
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
 from openpromo.api.problems import COMMON_ERRORS
-from openpromo.grant.schemas import Grant, GrantReverse, PromotionStats
-from openpromo.grant.service import grant_service
 from openpromo.kit.pagination import Page
+from openpromo.ledger.schemas import Grant, GrantReverse, PromotionStats
+from openpromo.ledger.service import grant_service
 
 router = APIRouter(tags=["grants"], responses=COMMON_ERRORS)
 

@@ -23,6 +23,7 @@ from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
 from tests.conftest import TenantFixture, is_postgres, make_client
 from tests.validation.factory import ctx, setup_world
+from tests.validation.shape import check_validation_response
 
 N = 40 if is_postgres() else 12
 
@@ -52,6 +53,7 @@ async def commit_one(
         out = await validation_service.validate(
             session, Principal.cli(tenant_id), target, body, seed=b"seed"
         )
+    check_validation_response(out)
     return dict(out["results"][0])
 
 
@@ -133,7 +135,7 @@ async def test_racing_for_the_last_euros_of_a_reward_budget(
 async def test_grants_racing_reversals_keep_counters_equal_to_live_grants(
     wide_database: Database, tenant: TenantFixture
 ) -> None:
-    from openpromo.grant.service import grant_service
+    from openpromo.ledger.service import grant_service
 
     world = await setup_world(
         wide_database,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from openpromo.grant.planner import (
+from openpromo.validation.planner import (
     AudienceCapSpec,
     Candidate,
     CustomerLimit,

@@ -13,6 +13,7 @@ second returns the grant unchanged.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,20 +23,27 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
 from openpromo.errors import NotFound
-from openpromo.grant.repository import GrantRepository
-from openpromo.grant.schemas import (
+from openpromo.kit.clock import utcnow
+from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
+from openpromo.kit.windows import is_rolling, window_end, window_start
+from openpromo.ledger.repository import CounterId, GrantRepository
+from openpromo.ledger.schemas import (
     BudgetStats,
     CapStats,
     DailyStats,
     PromotionStats,
     TierStats,
 )
-from openpromo.grant.schemas import Grant as GrantOut
-from openpromo.kit.clock import utcnow
-from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
-from openpromo.kit.windows import is_rolling, window_end, window_start
-from openpromo.models import Grant, Promotion, Tenant
+from openpromo.ledger.schemas import Grant as GrantOut
+from openpromo.models import Grant, Promocode, PromocodeValue, Promotion, Tenant
+from openpromo.promocode.service import promocode_service
+from openpromo.promotion.service import promotion_service
+from openpromo.reward_type.service import reward_type_service
 from openpromo.rules import format_value, from_minor_units
+from openpromo.tenant.service import tenant_service
+
+SMALL_UPSERT = 200  # counters up to which a commit changes them in one statement (PostgreSQL)
+SMALL_READ = 1000  # counters + customers up to which a dry run reads its state in one query
 
 
 def _decimals(session_types: Mapping[str, int], key: str) -> int:
@@ -43,11 +51,8 @@ def _decimals(session_types: Mapping[str, int], key: str) -> int:
 
 
 async def _reward_decimals(session: AsyncSession, tenant_id: str) -> dict[str, int]:
-    from openpromo.validation.repository import ValidationRepository
-
-    return {
-        r.key: r.decimals for r in await ValidationRepository(session, tenant_id).reward_types()
-    }
+    infos = await reward_type_service.infos(session, tenant_id)
+    return {key: info.decimals for key, info in infos.items()}
 
 
 def _show(minor: int, decimals: int) -> str:
@@ -110,8 +115,6 @@ class GrantService:
         *,
         release_code: bool = True,
     ) -> GrantOut:
-        from openpromo.tenant.service import tenant_service
-
         repo = GrantRepository(session, principal.tenant_id)
         grant = await repo.get(grant_id)
         if grant is None:
@@ -159,11 +162,7 @@ class GrantService:
             and grant.promocode_id is not None
             and grant.code is not None
         ):
-            from openpromo.validation.repository import ValidationRepository
-
-            promocode = await ValidationRepository(session, principal.tenant_id).promocode(
-                grant.promocode_id
-            )
+            promocode = await promocode_service.find(session, principal, grant.promocode_id)
             if (
                 promocode is not None
                 and promocode.type in ("single_use", "bulk")
@@ -184,8 +183,6 @@ class GrantService:
         current window: counter reads (rolling windows sum the window's live grants), no scan
         of a promotion's ledger — what the UI's promotion list shows for the active ones. The
         tenant and its reward types are read once for all of them."""
-        from openpromo.tenant.service import tenant_service
-
         if not promotions:
             return {}
         tenant = await tenant_service.get(session, principal.tenant_id)
@@ -295,13 +292,8 @@ class GrantService:
     async def stats(
         self, session: AsyncSession, principal: Principal, promotion_id: str
     ) -> PromotionStats:
-        from openpromo.tenant.service import tenant_service
-        from openpromo.validation.repository import ValidationRepository
-
         tenant_id = principal.tenant_id
-        promotion = await ValidationRepository(session, tenant_id).promotion(promotion_id)
-        if promotion is None:
-            raise NotFound(detail=f"promotion {promotion_id} not found")
+        promotion = await promotion_service.get(session, principal, promotion_id)
         tenant = await tenant_service.get(session, tenant_id)
         decimals = await _reward_decimals(session, tenant_id)
         now = utcnow()
@@ -362,3 +354,161 @@ class GrantService:
 
 
 grant_service = GrantService()
+
+
+@dataclass
+class BatchWrite:
+    """Everything a validation commit writes to the ledger, decided by its plan."""
+
+    promotion_id: str
+    promocode_id: str | None
+    counters: Mapping[CounterId, tuple[int, int]]  # counter → (amount, limit)
+    now: datetime
+    redemptions: int = 0
+    redeemed: list[tuple[int, str]] = field(default_factory=list)  # (value id, customer)
+    allocations: list[tuple[int, str]] = field(default_factory=list)  # (value id, customer)
+    grants: list[dict[str, Any]] = field(default_factory=list)
+    members: list[tuple[str, datetime, str]] = field(default_factory=list)
+
+
+class Ledger:
+    """The ledger as one validation call sees it (one tenant, one session): the references
+    already used, the counters, audience members and rolling sums its limits need, the code
+    values it presents or allocates — and, on a commit, the one ``write`` of its plan.
+
+    Validation decides; the ledger chooses the statements (guarded counters, one round trip
+    for a small commit on PostgreSQL, bulk inserts for a big one)."""
+
+    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
+        self._repo = GrantRepository(session, tenant_id)
+        self.tenant_id = tenant_id
+        self.is_postgres = self._repo.is_postgres
+
+    # -- references -------------------------------------------------------------------------
+
+    async def existing(
+        self, promotion_id: str, references: Sequence[str]
+    ) -> dict[str, list[Grant]]:
+        """The grants already made under each reference."""
+        if not references:
+            return {}
+        return await self._repo.by_references(promotion_id, list(dict.fromkeys(references)))
+
+    async def claim_references(
+        self, promotion_id: str, claims: Sequence[tuple[str, str]], now: datetime
+    ) -> set[str]:
+        return await self._repo.claim_references(promotion_id, claims, now)
+
+    async def release_references(self, promotion_id: str, references: Sequence[str]) -> None:
+        await self._repo.release_references(promotion_id, references)
+
+    # -- state ------------------------------------------------------------------------------
+
+    async def lock_promocode(self, promocode_id: str) -> Promocode | None:
+        return await self._repo.lock_promocode(promocode_id)
+
+    async def read_state(
+        self,
+        calendar: Mapping[CounterId, int],
+        cap_counters: Sequence[CounterId],
+        customers: Sequence[str],
+        *,
+        commit: bool,
+    ) -> tuple[dict[CounterId, int], dict[CounterId, set[str]] | None]:
+        """The ``used`` of each calendar counter (created at its limit first, and locked, on a
+        commit) and, when there are audience caps, each cap's members among ``customers``."""
+        repo = self._repo
+        if commit:
+            await repo.ensure_counters(dict(calendar))
+        small = len(calendar) + len(customers) <= SMALL_READ
+        if small and (not commit or repo.is_postgres):
+            # Counters and audience members in one round trip (a commit: counters locked).
+            read = repo.lock_counters_and_read_members if commit else repo.read_counters_and_members
+            used, members = await read(calendar.keys(), cap_counters, customers)
+            return used, (members if cap_counters else None)
+        used = await repo.read_counters(calendar.keys(), lock=commit)
+        return used, (await repo.members(cap_counters, customers) if cap_counters else None)
+
+    async def rolling_distinct_customers(self, promotion_id: str, since: datetime) -> int:
+        return await self._repo.rolling_distinct_customers(promotion_id, since)
+
+    async def rolling_by_customer(
+        self, promotion_id: str, customers: Sequence[str], since: datetime
+    ) -> dict[tuple[str, str], tuple[int, int]]:
+        return await self._repo.rolling_by_customer(promotion_id, customers, since)
+
+    async def rolling_value_by_type(self, promotion_id: str, since: datetime) -> dict[str, int]:
+        return await self._repo.rolling_value_by_type(promotion_id, since)
+
+    # -- code values --------------------------------------------------------------------------
+
+    async def first_value(self, promocode_id: str) -> PromocodeValue | None:
+        return await self._repo.first_value(promocode_id)
+
+    async def values_by_key(
+        self, promocode_id: str, keys: Sequence[str], *, lock: bool
+    ) -> dict[str, PromocodeValue]:
+        return await self._repo.values_by_key(promocode_id, keys, lock=lock)
+
+    async def allocated_values(
+        self, promocode_id: str, customers: Sequence[str]
+    ) -> dict[str, PromocodeValue]:
+        return await self._repo.allocated_values(promocode_id, customers)
+
+    async def available_values(
+        self, promocode_id: str, count: int, *, lock: bool
+    ) -> list[tuple[int, str]]:
+        return await self._repo.available_values(promocode_id, count, lock=lock)
+
+    # -- the commit ---------------------------------------------------------------------------
+
+    async def write(self, batch: BatchWrite) -> None:
+        """Apply a plan: counters (guarded), redemptions, code values, audience members and
+        grants. The CHECK constraints are the backstop; ``CounterOverrun`` rolls back."""
+        repo = self._repo
+        pid = batch.promotion_id
+        promotion_wide: dict[CounterId, tuple[int, int]] = {}
+        per_customer: dict[CounterId, tuple[int, int]] = {}
+        for counter, delta in batch.counters.items():
+            if counter[0].startswith(f"{pid}:cap:") or counter[0].startswith(f"{pid}:budget:"):
+                promotion_wide[counter] = delta
+            else:
+                per_customer[counter] = delta
+        hot = {c: d for c, d in promotion_wide.items() if d[0]}
+        all_counters = {**hot, **per_customer}
+        small = repo.is_postgres and len(all_counters) <= SMALL_UPSERT
+        # The promotion-wide rows are locked from the locking read to COMMIT, so the round
+        # trips in between bound single-customer commit throughput. PostgreSQL, few counters,
+        # no promocode: every write of the commit in one statement (at the end); with a
+        # promocode, all counters in one statement here.
+        deferred = small and batch.promocode_id is None
+        if deferred:
+            pass
+        elif small:
+            await repo.consume_all_guarded(all_counters)
+        else:
+            for counter, (amount, limit) in sorted(hot.items()):
+                await repo.consume_guarded(counter, amount, limit)
+            if per_customer:
+                await repo.consume_many(per_customer)
+        if batch.redemptions and batch.promocode_id is not None:
+            await repo.add_redemptions(batch.promocode_id, batch.redemptions)
+        for value_id, customer in batch.redeemed:
+            await repo.redeem(value_id, customer, batch.now)
+        if batch.allocations:
+            await repo.allocate(batch.allocations, batch.now)
+        rows, members = batch.grants, batch.members
+        if deferred:
+            if rows:
+                await repo.write_all(all_counters, rows, members)
+            else:
+                await repo.consume_all_guarded(all_counters)
+                await repo.insert_grants_and_members(rows, members)
+            return
+        if repo.is_postgres:
+            await repo.insert_grants_and_members(rows, members)
+            return
+        if members:
+            await repo.add_members(members)
+        if rows:
+            await repo.insert_grants(rows)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from openpromo.auth.principal import Principal
 from openpromo.db import Database
-from openpromo.grant.service import grant_service
+from openpromo.ledger.service import grant_service
 from tests.conftest import TenantFixture
 from tests.validation.factory import ctx, setup_world
 from tests.validation.test_windows_in_validation import run

@@ -1,0 +1,92 @@
+"""The tenant chokepoint: the one place a statement is scoped to a tenant.
+
+Every repository of tenant-owned rows (a table with a ``tenant_id`` column) subclasses
+``TenantScopedRepository`` and builds its statements through it:
+
+* ``self._select(*entities)`` — ``select(...)`` with ``tenant_id = :tenant`` added for every
+  tenant-owned table its columns come from;
+* ``self._update(Model)`` / ``self._delete(Model)`` — the same for the one table changed;
+* ``self.owns(Model)`` — the filter itself, for a table a statement reaches otherwise (a join,
+  an ``EXISTS`` subquery, the ``WHERE`` of an upsert);
+* ``tenant_bound(Model)`` — for statements built once at import time (the validation hot path
+  reuses them): the filter with a ``:tenant_id`` parameter, which ``self.params()`` fills.
+
+Raw SQL strings name ``tenant_id`` themselves (and take ``self.tenant_id`` as a parameter).
+``tests/lint_tenant.py`` (run by ``.ci/run`` and the test suite) fails when a repository
+compares a ``tenant_id`` by hand or queries a tenant-owned table without one of the above; the
+few queries that are cross-tenant on purpose (authentication by key hash, the scheduler's scans,
+housekeeping) carry a ``# cross-tenant: <why>`` comment that the lint requires.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, overload
+
+from sqlalchemy import Delete, Select, Table, Update, bindparam, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+T = TypeVar("T")
+
+
+def _table(entity: Any) -> Any:
+    table = getattr(entity, "__table__", None)
+    return table if table is not None else entity
+
+
+def _tenant_column(entity: Any) -> Any:
+    """A model's, a table's or a table's column collection's ``tenant_id``."""
+    source = _table(entity)
+    columns = source.c if hasattr(source, "c") else source
+    column = columns.get("tenant_id")
+    if column is None:
+        raise TypeError(f"{entity!r} is not tenant-owned (no tenant_id column)")
+    return column
+
+
+def tenant_bound(entity: Any) -> ColumnElement[bool]:
+    """``tenant_id = :tenant_id`` for a statement built once and run with ``params()``."""
+    result: ColumnElement[bool] = _tenant_column(entity) == bindparam("tenant_id")
+    return result
+
+
+class TenantScopedRepository:
+    """Base of every repository of tenant-owned rows: constructed with the tenant, it adds the
+    tenant filter to every statement it builds."""
+
+    def __init__(self, session: AsyncSession, tenant_id: str) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+
+    def owns(self, entity: Any) -> ColumnElement[bool]:
+        """``entity.tenant_id = <this tenant>``."""
+        result: ColumnElement[bool] = _tenant_column(entity) == self.tenant_id
+        return result
+
+    def params(self, **params: Any) -> dict[str, Any]:
+        """Parameters of a ``tenant_bound`` statement: ``params`` and this tenant."""
+        params["tenant_id"] = self.tenant_id
+        return params
+
+    @overload
+    def _select(self, entity: type[T], /) -> Select[T]: ...
+
+    @overload
+    def _select(self, *entities: Any) -> Select[Any]: ...
+
+    def _select(self, *entities: Any) -> Select[Any]:
+        """``select(*entities)`` scoped to this tenant on every tenant-owned table the
+        columns come from."""
+        statement: Select[Any] = select(*entities)
+        seen: set[Any] = set()
+        for source in statement.columns_clause_froms:
+            if isinstance(source, Table) and "tenant_id" in source.c and source not in seen:
+                seen.add(source)
+                statement = statement.where(source.c.tenant_id == self.tenant_id)
+        return statement
+
+    def _update(self, entity: Any) -> Update:
+        return update(entity).where(self.owns(entity))
+
+    def _delete(self, entity: Any) -> Delete:
+        return delete(entity).where(self.owns(entity))
