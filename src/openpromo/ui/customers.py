@@ -16,6 +16,7 @@ from openpromo.errors import NotFound, OpenPromoError, unprocessable
 from openpromo.grant.service import grant_service
 from openpromo.kit.pagination import DEFAULT_LIMIT
 from openpromo.ui.context import Admin, FormErrors, UiContext, Viewer, parse_as, parse_json
+from openpromo.ui.explain import GrantNames
 from openpromo.ui.render import redirect, render
 
 router = APIRouter(prefix="/ui/customers", include_in_schema=False)
@@ -53,9 +54,25 @@ async def _list_page(
     )
 
 
+SUGGESTIONS = 20
+
+
 @router.get("")
-async def customers(ctx: Viewer, q: str | None = None, cursor: str | None = None) -> Response:
+async def customers(
+    ctx: Viewer,
+    q: str | None = None,
+    cursor: str | None = None,
+    suggest: str | None = None,
+    customer_id: str | None = None,
+) -> Response:
     q = (q or "").strip()
+    if suggest:
+        # A customer picker's datalist: the ids that start with what was typed.
+        prefix = (customer_id or q).strip()
+        found = await customer_service.list(
+            ctx.session, ctx.principal, limit=SUGGESTIONS, cursor=None, q=prefix or None
+        )
+        return render(ctx.request, "customers/_suggestions.html", ctx, customers=found.items)
     if q and not cursor:
         try:
             await customer_service.get(ctx.session, ctx.principal, q)
@@ -144,6 +161,7 @@ async def _page(
         errors=errors,
         customer=customer,
         grants=grants.items,
+        names=await GrantNames.of(ctx.session, ctx.principal, grants.items),
         editor=submitted if submitted is not None else "{}",
     )
 
