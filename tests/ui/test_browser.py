@@ -121,7 +121,9 @@ async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database
     await expect(page.locator("#sim-eligible")).to_have_text("eligible")
     await expect(page.locator("#sim-tier")).to_have_text("High depositors")
     await expect(page.locator("#sim-rewards")).to_contain_text("20 free spins")
-    await expect(page.locator("#sim-trace")).to_contain_text("“High depositors”: its conditions hold")
+    await expect(page.locator("#sim-trace")).to_contain_text(
+        "“High depositors”: its conditions hold"
+    )
     await page.fill("#simulator-form input[name='session.deposit_amount']", "50")
     await page.click("#simulator-form button:has-text('Simulate')")
     await expect(page.locator("#sim-eligible")).to_have_text("not eligible")
