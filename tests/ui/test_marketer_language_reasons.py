@@ -18,6 +18,7 @@ import pytest
 from openpromo.db import Database
 from openpromo.ui.explain import REASON_WORDS
 from tests.conftest import make_tenant
+from tests.ui.axe import assert_accessible
 from tests.ui.browser import BROWSER_ONLY, Page, expect, log_in
 from tests.ui.conftest import make_user
 
@@ -242,6 +243,7 @@ async def test_the_simulator_takes_a_form_and_explains_in_words(page: Page, shop
     await expect(page.locator("#sim-rewards")).to_have_text("25.00 EUR")
     grants = await shop.api.get("/v1/grants")
     assert grants.json()["items"] == []  # the simulator never grants
+    await assert_accessible(page)  # with a result shown and the disclosures open
 
 
 @BROWSER_ONLY
@@ -288,6 +290,7 @@ async def test_validate_one_customer_from_a_form_and_many_from_json(page: Page, 
         "The customer fits none of the tiers."
     )
     await expect(rows.nth(1).locator(".reason-code")).to_have_text("no_tier_matched")
+    await assert_accessible(page)
 
 
 async def _commit(shop: Shop, *customers: str) -> None:
