@@ -356,6 +356,13 @@ async def test_grants_and_customer_pages_show_names_and_filter_by_picker(
     await expect(rows).to_have_count(1)
     await expect(rows.nth(0)).to_contain_text("bert-1")
 
+    # A campaign's page opens the simulator with the campaign picked by name.
+    await page.goto(f"/ui/campaigns/{shop.campaign_id}")
+    await page.click("#campaign-simulate")
+    await expect(
+        page.locator("#simulator-form select[name=campaign_id] option:checked")
+    ).to_have_text("October mailing")
+
     # The customer's page names the same things.
     await page.goto("/ui/customers/anna-2")
     grant = page.locator("#customer-grants tbody tr")

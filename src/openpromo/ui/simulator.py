@@ -90,9 +90,16 @@ async def simulator(
     promotion_id: str | None = None,
     promocode_id: str | None = None,
     customer_id: str | None = None,
+    campaign_id: str | None = None,
 ) -> Response:
     target = f"promocode:{promocode_id}" if promocode_id else f"promotion:{promotion_id or ''}"
-    values = {"target": target, "customer_id": customer_id or "", "session": "", "customer": ""}
+    values = {
+        "target": target,
+        "customer_id": customer_id or "",
+        "campaign_id": campaign_id or "",
+        "session": "",
+        "customer": "",
+    }
     return await _page(ctx, values)
 
 
