@@ -253,6 +253,10 @@ async def test_validate_one_customer_from_a_form_and_many_from_json(page: Page, 
     # One customer is the default way, and the JSON box is out of sight until chosen.
     await expect(page.locator("#mode-form")).to_be_checked()
     await expect(form.locator("textarea[name=contexts]")).to_be_hidden()
+    # Without a customer id: said next to the customer id, nothing validated.
+    await form.locator("button:has-text('Validate')").click()
+    await expect(form.locator('em.error[data-field="customer_id"]')).to_be_visible()
+    await expect(page.locator("#validate-results")).to_have_count(0)
     await form.locator("input[name=customer_id]").fill("bert-1")
     await form.locator("input[name='session.deposit_amount']").fill("120")
     await form.locator("select[name='session.channel']").select_option("android")

@@ -111,8 +111,18 @@ async def simulate(ctx: Viewer) -> Response:  # a dry run: read-only, never queu
             result = await _run(ctx, form)
             results = await _worded(ctx, result)
     except OpenPromoError as exc:
-        return await _page(ctx, form, errors=FormErrors.of(exc))
+        return await _page(ctx, form, errors=one_customer_errors(exc))
     return await _page(ctx, form, results=results)
+
+
+def one_customer_errors(exc: OpenPromoError) -> FormErrors:
+    """A refusal of a one-customer form: the context's fields (``contexts.0.customer_id``)
+    named as the form's inputs (``customer_id``), so each message sits next to its input."""
+    errors = FormErrors.of(exc)
+    errors.fields = {
+        name.removeprefix("contexts.0."): msg for name, msg in (errors.fields or {}).items()
+    }
+    return errors
 
 
 async def one_context(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,13 @@ from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, parse, read_form
 from openpromo.ui.explain import RewardLabels
 from openpromo.ui.render import render
-from openpromo.ui.simulator import form_target, one_context, run_validation, target_choices
+from openpromo.ui.simulator import (
+    form_target,
+    one_context,
+    one_customer_errors,
+    run_validation,
+    target_choices,
+)
 from openpromo.validation.coalescing import validation_unit_of_work
 from openpromo.validation.schemas import MAX_CONTEXTS, ValidateRequest
 
@@ -110,7 +116,8 @@ async def validate_customers(ctx: Viewer) -> Response:
             async with ctx.attempt():
                 result = await run_validation(ctx, ctx.session, target, body)
     except OpenPromoError as exc:
-        return await _page(ctx, values, errors=FormErrors.of(exc))
+        errors = one_customer_errors(exc) if mode == "form" else FormErrors.of(exc)
+        return await _page(ctx, values, errors=errors)
     return await _page(ctx, values, result=result)
 
 
