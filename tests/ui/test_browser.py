@@ -116,13 +116,15 @@ async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database
     # The simulator (an HTMX request: the result replaces its panel only).
     await page.click("a:has-text('Simulate')")
     await page.fill("#simulator-form input[name=customer_id]", "c-1")
-    await page.fill("#simulator-form textarea[name=session]", '{"deposit_amount": "150"}')
+    await page.fill("#simulator-form input[name='session.deposit_amount']", "150")
     await page.click("#simulator-form button:has-text('Simulate')")
     await expect(page.locator("#sim-eligible")).to_have_text("eligible")
     await expect(page.locator("#sim-tier")).to_have_text("High depositors")
-    await expect(page.locator("#sim-rewards")).to_contain_text("20 free_spins")
-    await expect(page.locator("#sim-trace")).to_contain_text("high")
-    await page.fill("#simulator-form textarea[name=session]", '{"deposit_amount": "50"}')
+    await expect(page.locator("#sim-rewards")).to_contain_text("20 free spins")
+    await expect(page.locator("#sim-trace")).to_contain_text(
+        "“High depositors”: its conditions hold"
+    )
+    await page.fill("#simulator-form input[name='session.deposit_amount']", "50")
     await page.click("#simulator-form button:has-text('Simulate')")
     await expect(page.locator("#sim-eligible")).to_have_text("not eligible")
     await expect(page.locator("#sim-reasons")).to_contain_text("no_tier_matched")
@@ -131,6 +133,7 @@ async def test_promotion_tiers_activate_simulate_and_upload(page: Page, database
     # ledger, where the grant is reversed (after its own dialog).
     await page.goto("/ui/validate")
     await page.select_option("#validate-form select[name=target]", label="Welcome bonus (active)")
+    await page.check("#mode-bulk")
     await page.fill(
         "#validate-form textarea[name=contexts]",
         '{"customer_id": "b-1", "session": {"deposit_amount": "150"}}\n'

@@ -149,7 +149,7 @@ async def test_promotion_flow_create_tiers_activate_simulate(
         assert result.status_code == 200
         assert 'id="sim-eligible">eligible<' in result.text
         assert "High depositors" in result.text
-        assert "<strong>20</strong> spins" in result.text
+        assert "<strong>20 free spins</strong>" in result.text
         assert 'id="sim-trace"' in result.text
         low = await http.post(
             "/ui/simulator",

@@ -182,7 +182,7 @@ async def test_simulate_runs_the_draft_without_storing_it(
 
         stored_answer = await run(before["tiers"], "80")
         assert '<strong id="sim-tier">none</strong>' in stored_answer
-        assert "session.deposit_amount is 80, which is not “is at least 100”" in stored_answer
+        assert "Deposit amount is 80, the rule is “at least 100”" in stored_answer
         draft_answer = await run(draft, "80")
         assert '<strong id="sim-tier">Gold</strong>' in draft_answer
         assert "8.00 EUR" in draft_answer

@@ -731,9 +731,9 @@ async def test_the_simulator_runs_the_unsaved_draft_and_stores_nothing(
     await page.fill('#sim-form input[name="session.deposit_amount"]', "80")
     await page.click("#sim-run")
     await expect(page.locator("#sim-tier")).to_have_text("Small")
-    await expect(page.locator("#sim-rewards")).to_have_text("5 spins")
+    await expect(page.locator("#sim-rewards")).to_have_text("5 free spins")
     await expect(page.locator("#sim-trace")).to_contain_text(
-        "session.deposit_amount is 80, which is not “is at least 100”: tier 1 “Gold” skipped."
+        "Deposit amount is 80, the rule is “at least 100”: tier 1 “Gold” skipped."
     )
     await expect(page.locator("#sim-trace")).to_contain_text("Tier 2 “Small”: its conditions hold")
 

@@ -54,7 +54,7 @@ async def test_a_viewer_runs_a_dry_run_and_may_not_commit(
         assert 'id="validate-eligible">2<' in dry.text
         assert 'id="validate-ineligible">1<' in dry.text
         assert "Dry run" in dry.text and "no_tier_matched" in dry.text
-        assert "<strong>40</strong> spins" in dry.text
+        assert "<strong>40 spins</strong>" in dry.text
         refused = await http.post(
             "/ui/validate",
             data={

@@ -16,6 +16,8 @@ from openpromo.errors import NotFound, OpenPromoError, unprocessable
 from openpromo.kit.pagination import DEFAULT_LIMIT
 from openpromo.ledger.service import grant_service
 from openpromo.ui.context import Admin, FormErrors, UiContext, Viewer, parse_as, parse_json
+from openpromo.ui.explain import GrantNames
+from openpromo.ui.property_inputs import form_values, schema_properties
 from openpromo.ui.render import redirect, render
 
 router = APIRouter(prefix="/ui/customers", include_in_schema=False)
@@ -53,9 +55,25 @@ async def _list_page(
     )
 
 
+SUGGESTIONS = 20
+
+
 @router.get("")
-async def customers(ctx: Viewer, q: str | None = None, cursor: str | None = None) -> Response:
+async def customers(
+    ctx: Viewer,
+    q: str | None = None,
+    cursor: str | None = None,
+    suggest: str | None = None,
+    customer_id: str | None = None,
+) -> Response:
     q = (q or "").strip()
+    if suggest:
+        # A customer picker's datalist: the ids that start with what was typed.
+        prefix = (customer_id or q).strip()
+        found = await customer_service.list(
+            ctx.session, ctx.principal, limit=SUGGESTIONS, cursor=None, q=prefix or None
+        )
+        return render(ctx.request, "customers/_suggestions.html", ctx, customers=found.items)
     if q and not cursor:
         try:
             await customer_service.get(ctx.session, ctx.principal, q)
@@ -122,7 +140,7 @@ async def import_customers(ctx: Admin) -> Response:
 async def _page(
     ctx: UiContext,
     customer_id: str,
-    submitted: str | None = None,
+    submitted: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
 ) -> Response:
     grants = await grant_service.list(
@@ -144,7 +162,9 @@ async def _page(
         errors=errors,
         customer=customer,
         grants=grants.items,
-        editor=submitted if submitted is not None else "{}",
+        names=await GrantNames.of(ctx.session, ctx.principal, grants.items),
+        customer_properties=await schema_properties(ctx.session, ctx.tenant_id, ["customer"]),
+        values=submitted or {},
     )
 
 
@@ -155,14 +175,22 @@ async def customer_page(customer_id: str, ctx: Viewer) -> Response:
 
 @router.post("/{customer_id:path}/properties")
 async def put_customer_properties(customer_id: str, ctx: Admin) -> Response:
-    text = str((await ctx.request.form()).get("properties") or "")
+    """The values filled in the schema-built form, over those of the JSON field (the
+    advanced way, and the only one to remove a value: ``null``); an empty input leaves the
+    stored value as it is."""
+    form = await ctx.form_fields()
     try:
         async with ctx.attempt():
             loc = ("body", "properties")
+            text = str(form.get("properties") or "")
             values: dict[str, Any] = parse_as(dict[str, Any], parse_json(text, loc) or {}, loc)
+            properties = await schema_properties(ctx.session, ctx.tenant_id, ["customer"])
+            values.update(form_values(form, properties, "customer", ctx.zone))
+            if not values:
+                raise unprocessable(loc, "fill in at least one value to save", "missing")
             await customer_service.put(ctx.session, ctx.principal, customer_id, values)
     except OpenPromoError as exc:
-        return await _page(ctx, customer_id, text, FormErrors.of(exc))
+        return await _page(ctx, customer_id, form, FormErrors.of(exc))
     return redirect(ctx.request, f"/ui/customers/{customer_id}", "Properties saved.")
 
 

@@ -1,9 +1,14 @@
 """The grants ledger: every grant of the tenant, filtered like ``GET /v1/grants`` (promotion,
 promocode, customer, campaign, status, creation dates), newest last, with ``Reverse`` for
-admins (``POST /v1/grants/{id}/reverse``)."""
+admins (``POST /v1/grants/{id}/reverse``).
+
+Filters are pickers: promotions, promocodes and campaigns by name (selects), the customer id
+with suggestions by prefix. Rows name the promotion, tier, promocode, campaign and reward
+type (``explain.GrantNames``); ids stay in the links."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -11,17 +16,21 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from openpromo.campaign.service import campaign_service
-from openpromo.errors import OpenPromoError
+from openpromo.errors import NotFound, OpenPromoError
 from openpromo.kit.pagination import DEFAULT_LIMIT
 from openpromo.ledger.service import grant_service
+from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import Admin, FormErrors, Viewer, parse_moment
+from openpromo.ui.explain import GrantNames
 from openpromo.ui.render import redirect, render
 
 router = APIRouter(prefix="/ui/grants", include_in_schema=False)
 NAV = {"/ui/grants": "viewer"}
 
 STATUSES = ("granted", "reversed")
+# The promocode filter lists this many promocodes by name (a filtered one is always shown).
+PICKER_LIMIT = 200
 ID_FILTERS = ("promotion_id", "promocode_id", "customer_id", "campaign_id")
 FILTERS = (*ID_FILTERS, "status", "since", "until")
 
@@ -58,6 +67,23 @@ async def grants(
     )
     promotions = await promotion_service.list_all(ctx.session, ctx.tenant_id)
     campaigns = await campaign_service.list(ctx.session, ctx.principal, limit=200, cursor=None)
+    # Promocodes as listed (schemas) and, maybe, the one filtered on (a model): id and name.
+    promocodes: list[Any] = list(
+        (
+            await promocode_service.list(
+                ctx.session, ctx.principal, limit=PICKER_LIMIT, cursor=None, include_hidden=True
+            )
+        ).items
+    )
+    chosen = filters["promocode_id"]
+    if chosen and all(p.id != chosen for p in promocodes):
+        # An unknown id filters to nothing; the list says so.
+        with suppress(NotFound):
+            promocodes = [
+                *promocodes,
+                await promocode_service.get(ctx.session, ctx.principal, chosen),
+            ]
+    names = await GrantNames.of(ctx.session, ctx.principal, page.items)
     values = {name: filters[name] or "" for name in ID_FILTERS}
     values.update(status=filters["status"] or "", since=since or "", until=until or "")
     return render(
@@ -70,9 +96,9 @@ async def grants(
         values=values,
         statuses=STATUSES,
         promotions=promotions,
-        promotion_names={p.id: p.name for p in promotions},
         campaigns=campaigns.items,
-        campaign_names={c.id: c.name for c in campaigns.items},
+        promocodes=promocodes,
+        names=names,
         back=urlencode({k: v for k, v in values.items() if v}),
     )
 

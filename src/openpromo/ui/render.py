@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from openpromo.errors import OpenPromoError
 from openpromo.ui.context import FormErrors, UiContext
+from openpromo.ui.explain import REASON_WORDS
 from openpromo.ui.session import COOKIE_NAME, SESSION_SECONDS, UiSession, encode_session
 
 UI_DIR = Path(__file__).parent
@@ -76,6 +77,7 @@ def nav_links(ctx: UiContext | None) -> list[str]:
 templates.env.filters["when"] = _when
 templates.env.filters["to_json"] = _to_json
 templates.env.globals["query"] = _query
+templates.env.globals["reason_words"] = REASON_WORDS
 
 
 def render(

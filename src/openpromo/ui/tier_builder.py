@@ -16,22 +16,21 @@ reward constraints apply as they stand now. It answers an HTML fragment (HTMX).
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from openpromo.customer.service import customer_service
-from openpromo.errors import OpenPromoError, unprocessable
+from openpromo.errors import OpenPromoError
 from openpromo.models import Promotion
 from openpromo.promotion.schemas import TiersUpdate
 from openpromo.promotion.service import promotion_service
 from openpromo.reward_type.service import reward_type_service
 from openpromo.rules import BUILTIN_CONTEXT_TYPES
-from openpromo.schema.service import definition_out, schema_service
 from openpromo.ui.context import Editor, FormErrors, UiContext, Viewer, parse, parse_json
+from openpromo.ui.explain import RewardLabels, readable
+from openpromo.ui.property_inputs import form_values, schema_properties, simulate_at
 from openpromo.ui.render import redirect, render
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, request_seed, validation_service
@@ -48,27 +47,6 @@ CONTEXT_DESCRIPTIONS = {
 }
 CONTEXT_BOUNDS = {"context.weekday": ("1", "7"), "context.hour": ("0", "23")}
 
-# What each reason code means, in the words of a marketer (SPEC §7's closed list).
-REASONS = {
-    "promotion_not_active": "The promotion is not active, so real validations give nothing.",
-    "promocode_hidden": "The promocode is hidden.",
-    "promocode_unassigned": "The promocode is not assigned to a promotion.",
-    "campaign_not_linked": "The promocode needs one of its linked campaigns.",
-    "invalid_context": "Some of the values given for this customer are not valid.",
-    "outside_validity_window": "The reward can't be granted at this time (validity window).",
-    "no_tier_matched": "The customer fits none of the tiers.",
-    "below_minimum_reward": "The reward is below the reward type's minimum, so it is not given.",
-    "customer_limit_reached": "The customer has reached a per-customer limit.",
-    "already_redeemed_by_customer": "The customer has already used this promocode.",
-    "max_redemptions_reached": "The promocode has been used as often as allowed.",
-    "audience_cap_reached": "The promotion has reached its audience cap.",
-    "budget_exhausted": "The reward budget is used up.",
-    "code_not_found": "No promocode has this value.",
-    "code_already_redeemed": "This code value has already been used.",
-    "code_allocated_to_other_customer": "This code value belongs to another customer.",
-    "pool_exhausted": "The promocode's pool of values is empty.",
-}
-
 
 def tiers_locked(promotion: Promotion) -> bool:
     return promotion.status != "draft" or promotion.first_activated_at is not None
@@ -76,11 +54,7 @@ def tiers_locked(promotion: Promotion) -> bool:
 
 async def _catalog(ctx: UiContext) -> dict[str, Any]:
     """The tenant's properties (schemas + built-in context) and reward types, for the script."""
-    properties: list[dict[str, Any]] = []
-    for scope in SCOPES:
-        for definition in await schema_service.definitions(ctx.session, ctx.tenant_id, scope):
-            out = definition_out(definition).model_dump(mode="json")
-            properties.append({"ref": f"{scope}.{definition.key}", "scope": scope, **out})
+    properties = await schema_properties(ctx.session, ctx.tenant_id, SCOPES)
     for ref, ptype in BUILTIN_CONTEXT_TYPES.items():
         low, high = CONTEXT_BOUNDS.get(ref, (None, None))
         properties.append(
@@ -186,59 +160,13 @@ def _not_saved(exc: OpenPromoError) -> FormErrors:
 # --- The draft simulator ------------------------------------------------------------------
 
 
-def _typed(ptype: str, raw: str, tz: ZoneInfo) -> Any:
-    """A simulator input as the validation API takes it (the API checks it against the
-    schema; a bad value comes back as an ``invalid_context`` reason naming the field)."""
-    if ptype == "string_list":
-        return [line.strip() for line in raw.splitlines() if line.strip()]
-    if ptype == "boolean":
-        return {"true": True, "false": False}.get(raw, raw)
-    if ptype == "datetime":
-        return _local_moment(raw, tz) or raw
-    return raw
-
-
-def _local_moment(raw: str, tz: ZoneInfo) -> str | None:
-    """A ``datetime-local`` input read as wall time in the tenant's timezone."""
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.isoformat()
-
-
-def _simulate_at(raw: str, tz: ZoneInfo) -> datetime | None:
-    """The simulator's "simulate at" (tenant wall time), or ``None`` for now."""
-    if not raw:
-        return None
-    moment = _local_moment(raw, tz)
-    if moment is None:
-        raise unprocessable(("body", "at"), f"'{raw}' is not a date and time")
-    return datetime.fromisoformat(moment)
-
-
-def _values(
-    form: dict[str, Any], properties: list[dict[str, Any]], scope: str, tz: ZoneInfo
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for prop in properties:
-        if prop["scope"] != scope:
-            continue
-        raw = str(form.get(f"{scope}.{prop['key']}", "")).strip()
-        if raw:
-            values[prop["key"]] = _typed(prop["type"], raw, tz)
-    return values
-
-
 @router.post("/{promotion_id}/edit/tiers/simulate")
 async def simulate_draft(promotion_id: str, ctx: Viewer) -> Response:
     """A dry run of the draft tiers for one customer (read-only: nothing is stored)."""
     form = await ctx.form_fields()
     promotion = await promotion_service.get(ctx.session, ctx.principal, promotion_id)
     catalog = await _catalog(ctx)
-    tz = ZoneInfo(ctx.tenant.timezone)
+    tz = ctx.zone
     result: dict[str, Any] | None = None
     errors: FormErrors | None = None
     draft: list[Any] = []
@@ -246,15 +174,15 @@ async def simulate_draft(promotion_id: str, ctx: Viewer) -> Response:
         async with ctx.attempt():
             raw = parse_json(str(form.get("tiers", "")), ("body", "tiers"))
             draft = parse(TiersUpdate, {"tiers": raw if raw is not None else []}).tiers
-            now = _simulate_at(str(form.get("at", "")).strip(), tz)
+            now = simulate_at(str(form.get("at", "")).strip(), tz)
             body = parse(
                 ValidateRequest,
                 {
                     "contexts": [
                         {
                             "customer_id": str(form.get("customer_id", "")).strip(),
-                            "session": _values(form, catalog["properties"], "session", tz),
-                            "customer": _values(form, catalog["properties"], "customer", tz),
+                            "session": form_values(form, catalog["properties"], "session", tz),
+                            "customer": form_values(form, catalog["properties"], "customer", tz),
                         }
                     ],
                     "commit": False,
@@ -279,7 +207,11 @@ async def simulate_draft(promotion_id: str, ctx: Viewer) -> Response:
         ctx,
         errors=errors,
         promotion=promotion,
-        result=_readable(result, draft, catalog) if result else None,
+        result=readable(
+            result["results"][0], draft, await RewardLabels.load(ctx.session, ctx.tenant_id)
+        )
+        if result
+        else None,
         draft_errors=json.dumps(
             {
                 k: v
@@ -287,100 +219,4 @@ async def simulate_draft(promotion_id: str, ctx: Viewer) -> Response:
                 if k.startswith("tiers")
             }
         ),
-        reasons=REASONS,
     )
-
-
-_OP_WORDS = {
-    "eq": "is",
-    "ne": "is not",
-    "gt": "is more than",
-    "gte": "is at least",
-    "lt": "is less than",
-    "lte": "is at most",
-    "between": "is between",
-    "in": "is one of",
-    "not_in": "is not one of",
-    "contains": "contains",
-    "contains_any": "includes any of",
-    "contains_all": "includes all of",
-    "starts_with": "starts with",
-    "ends_with": "ends with",
-    "is_empty": "is empty",
-    "exists": "is set",
-    "missing": "is not set",
-}
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "not set"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) or "an empty list"
-    return str(value)
-
-
-def _expected(op: str, expected: Any) -> str:
-    if op in ("exists", "missing", "is_empty"):
-        return _OP_WORDS[op]
-    if op == "between" and isinstance(expected, list) and len(expected) == 2:
-        return f"is between {_show(expected[0])} and {_show(expected[1])}"
-    return f"{_OP_WORDS.get(op, op)} {_show(expected)}"
-
-
-def _readable(result: dict[str, Any], draft: list[Any], catalog: dict[str, Any]) -> dict[str, Any]:
-    """The dry run's first result with words for the template: reward labels, reason
-    meanings and one sentence per tier tried."""
-    out = dict(result["results"][0])
-    labels = {r["key"]: r for r in catalog["rewardTypes"]}
-    out["reward_lines"] = [
-        f"{w['value']} {labels[w['reward_type']]['unit']}"
-        if w["reward_type"] in labels
-        else f"{w['value']} {w['reward_type']}"
-        for w in out.get("rewards", [])
-    ]
-    names = {
-        str(t.get("id")): t.get("name") or t.get("id")
-        for t in draft
-        if isinstance(t, dict) and t.get("id")
-    }
-    lines: list[dict[str, Any]] = []
-    tried: set[str] = set()
-    for index, step in enumerate(out.get("trace") or []):
-        tier_id = step["tier_id"]
-        tried.add(tier_id)
-        name = names.get(tier_id) or tier_id
-        leaf = step.get("failed_leaf")
-        if step["matched"]:
-            text = f"Tier {index + 1} “{name}”: its conditions hold, so it is chosen."
-        elif leaf is None:
-            text = f"Tier {index + 1} “{name}” skipped."
-        else:
-            actual = _show(leaf.get("actual"))
-            rule = _expected(leaf["op"], leaf.get("expected"))
-            if leaf.get("negated"):
-                why = f"{leaf['property']} is {actual}: it {rule}, and the rule says NOT"
-            else:
-                why = f"{leaf['property']} is {actual}, which is not “{rule}”"
-            text = f"{why}: tier {index + 1} “{name}” skipped."
-        lines.append(
-            {
-                "text": text,
-                "matched": step["matched"],
-                "path": ".".join(str(p) for p in (leaf or {}).get("path", [])),
-            }
-        )
-    for index, tier in enumerate(draft):
-        if isinstance(tier, dict) and str(tier.get("id")) not in tried and out.get("trace"):
-            name = tier.get("name") or tier.get("id") or f"tier {index + 1}"
-            lines.append(
-                {
-                    "text": f"Tier {index + 1} “{name}” not tried: an earlier tier won.",
-                    "matched": False,
-                    "path": "",
-                }
-            )
-    out["trace_lines"] = lines
-    return out

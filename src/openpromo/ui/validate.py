@@ -1,8 +1,12 @@
-"""Validate many customers at once: the UI of ``POST …/validate-customers``.
+"""Validate customers: the UI of ``POST …/validate-customers``.
 
-Up to 10,000 contexts, written as the API takes them (one JSON object per line, or a JSON
-array), typed in or uploaded as a file, against a promotion or a promocode, optionally naming
-a campaign. Every role may run it as a dry run (nothing is granted, consumed or allocated);
+Two ways to give the customers (``mode``): **one customer** in a form built from the
+tenant's schemas (customer id with suggestions, the session values, the customer's property
+overrides, a code value and a reference: ``simulator.one_context``), or **many** — up to
+10,000 contexts written as the API takes them (one JSON object per line, or a JSON array),
+pasted or uploaded as a file. A POST without ``mode`` is read as many (the form's original
+shape). Either runs against a promotion or a promocode, optionally naming a campaign.
+Every role may run it as a dry run (nothing is granted, consumed or allocated);
 admins may commit it, which grants exactly as the API does (same service, same limits).
 The simulator is the one-customer view of the same call, with the trace.
 """
@@ -16,12 +20,18 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
-from openpromo.campaign.service import campaign_service
 from openpromo.db import validation_unit_of_work
 from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, parse, read_form
+from openpromo.ui.explain import RewardLabels
 from openpromo.ui.render import render
-from openpromo.ui.simulator import form_target, run_validation, target_choices
+from openpromo.ui.simulator import (
+    form_target,
+    one_context,
+    one_customer_errors,
+    run_validation,
+    target_choices,
+)
 from openpromo.validation.schemas import MAX_CONTEXTS, ValidateRequest
 
 router = APIRouter(prefix="/ui/validate", include_in_schema=False)
@@ -42,7 +52,6 @@ async def _page(
     result: dict[str, Any] | None = None,
     errors: FormErrors | None = None,
 ) -> Response:
-    campaigns = await campaign_service.list(ctx.session, ctx.principal, limit=200, cursor=None)
     return render(
         ctx.request,
         "validate/page.html",
@@ -53,7 +62,7 @@ async def _page(
         result=result,
         shown=SHOWN_RESULTS,
         max_contexts=MAX_CONTEXTS,
-        campaigns=campaigns.items,
+        rewards=await RewardLabels.load(ctx.session, ctx.tenant_id),
         **await target_choices(ctx),
     )
 
@@ -63,7 +72,7 @@ async def validate_page(
     ctx: Viewer, promotion_id: str | None = None, promocode_id: str | None = None
 ) -> Response:
     target = f"promocode:{promocode_id}" if promocode_id else f"promotion:{promotion_id or ''}"
-    return await _page(ctx, {"target": target, "contexts": "", "campaign_id": ""})
+    return await _page(ctx, {"target": target, "contexts": "", "campaign_id": "", "mode": "form"})
 
 
 @router.post("")
@@ -78,14 +87,19 @@ async def validate_customers(ctx: Viewer) -> Response:
     target_value = str(form.get("target") or "")
     campaign_id = str(form.get("campaign_id") or "")
     typed = str(form.get("contexts") or "")
-    values = {
+    mode = "form" if form.get("mode") == "form" else "bulk"
+    values: dict[str, Any] = {
+        **{k: v for k, v in form.items() if isinstance(v, str)},
         "target": target_value,
         "campaign_id": campaign_id,
         "contexts": typed,
         "commit": commit,
+        "mode": mode,
     }
     try:
-        if isinstance(upload, UploadFile) and upload.filename:
+        if mode == "form":
+            contexts = [await one_context(ctx, values)]
+        elif isinstance(upload, UploadFile) and upload.filename:
             contexts = read_contexts(_decoded(await _read_limited(upload)), ("body", "file"))
         else:
             contexts = read_contexts(typed, CONTEXTS_LOC)
@@ -102,7 +116,8 @@ async def validate_customers(ctx: Viewer) -> Response:
             async with ctx.attempt():
                 result = await run_validation(ctx, ctx.session, target, body)
     except OpenPromoError as exc:
-        return await _page(ctx, values, errors=FormErrors.of(exc))
+        errors = one_customer_errors(exc) if mode == "form" else FormErrors.of(exc)
+        return await _page(ctx, values, errors=errors)
     return await _page(ctx, values, result=result)
 
 
