@@ -314,7 +314,7 @@ async def test_customer_sync_config_and_run_now(
             data={"config": '{"enabled": true, "mode": "merge"}', "csrf_token": csrf_of(http)},
         )
         assert bad.status_code == 422
-        assert "<code>mode</code>" in bad.text
+        assert '<li data-field="mode"><strong>Mode</strong>: choose one of the options' in bad.text
         config = {
             "enabled": False,
             "source": {"kind": "file", "path": str(source), "format": "csv"},
