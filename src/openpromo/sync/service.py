@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.audit.service import audit_service
@@ -75,6 +75,12 @@ def describe_source_error(exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, UnicodeDecodeError):
         return f"the file is not UTF-8 text ({exc.reason})"
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        # The database's own message, without SQLAlchemy's wrapping and the statement.
+        answer = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
+        return f"the database answered: {answer}"[:2_000]
+    if isinstance(exc, OSError):
+        return f"cannot connect: {exc.strerror or exc}"[:2_000]
     first = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {first}"[:2_000]
 

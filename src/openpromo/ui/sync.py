@@ -40,7 +40,8 @@ def _split_password(url: str) -> tuple[str, bool]:
         return url, False
     if parsed.password is None:
         return url, False
-    return parsed.set(password=None).render_as_string(hide_password=False), True
+    # ``set(password=None)`` keeps the password; a URL is a named tuple.
+    return parsed._replace(password=None).render_as_string(hide_password=False), True
 
 
 def _form_values(config: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +107,16 @@ def _config_of(form: Any, has_password: bool) -> dict[str, Any]:
 def _relabel(errors: FormErrors) -> FormErrors:
     """Field names of the API's object → the form's (``source.url`` is ``sql_url`` or
     ``file_url`` depending on the kind; ``schedule.time`` is ``time``)."""
-    renames = {"schedule.time": "time", "source.query": "query", "source.path": "path"}
+    renames = {
+        "schedule.time": "time",
+        "source.query": "query",
+        "source.path": "path",
+        "source.sql.url": "sql_url",
+        "source.sql.query": "query",
+        "source.file.url": "file_url",
+        "source.file.path": "path",
+        "source.file.format": "format",
+    }
     fields: dict[str, str] = {}
     for name, message in (errors.fields or {}).items():
         if name == "source.url":
@@ -215,8 +225,11 @@ async def test_sync_source(ctx: AdminRead) -> Response:
                 section="test",
                 test=SourceTest(ok=False, message="Choose a source to test first."),
             )
-        model = SqlSource if source["kind"] == "sql" else FileSource
-        checked = parse(model, source, ("body", "source"))
+        checked: SqlSource | FileSource = (
+            parse(SqlSource, source, ("body", "source"))
+            if source["kind"] == "sql"
+            else parse(FileSource, source, ("body", "source"))
+        )
         test = await sync_service.test_source(
             ctx.session, ctx.principal, checked, properties=config["properties"]
         )

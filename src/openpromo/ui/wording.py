@@ -154,6 +154,11 @@ _IN_CONTEXT: Final = {
     ("per_customer", "window"): "per-customer window",
     ("schedule", "time"): "sync time",
     ("source", "url"): "source URL",
+    ("sql", "url"): "database URL",
+    ("sql", "query"): "SQL query",
+    ("file", "url"): "file's web address",
+    ("file", "path"): "file path",
+    ("file", "format"): "file format",
     ("source", "query"): "SQL query",
     ("source", "path"): "file path",
 }
