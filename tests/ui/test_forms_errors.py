@@ -44,9 +44,9 @@ async def test_reward_type_form_errors_in_plain_words(page: Page, database: Data
         "use lower-case letters, digits and “_”, starting with a letter (at most 64)"
     )
     # Next to the field: in the same labelled control as the input.
-    await expect(
-        form.locator('label.field.invalid:has(em[data-field="key"]) input')
-    ).to_have_value("Bad Key")
+    await expect(form.locator('label.field.invalid:has(em[data-field="key"]) input')).to_have_value(
+        "Bad Key"
+    )
     banner = await _assert_plain(page)
     assert banner.startswith("Key: use lower-case letters"), banner
     # Fixed key, the constraint still wrong: the number is asked for in words.
@@ -59,9 +59,7 @@ async def test_reward_type_form_errors_in_plain_words(page: Page, database: Data
     assert banner.startswith("The minimum value must be a number"), banner
 
 
-async def test_generate_and_promotion_errors_in_plain_words(
-    page: Page, database: Database
-) -> None:
+async def test_generate_and_promotion_errors_in_plain_words(page: Page, database: Database) -> None:
     admin = await new_admin(database, "Words codes")
     await log_in(page, admin)
     await page.goto("/ui/promocodes")
@@ -105,9 +103,9 @@ def test_the_shared_wording() -> None:
         "contains characters that are not allowed here"
     )
     assert plain("a promocode value must be unique") == "a promocode value must be unique"
-    assert (
-        sentence(("body", "budgets", "reward_budgets", 0, "limit"), "Input should be greater than 0")
-        == "The budget must be greater than 0"
+    budget = ("body", "budgets", "reward_budgets", 0, "limit")
+    assert sentence(budget, "Input should be greater than 0") == (
+        "The budget must be greater than 0"
     )
     assert sentence(("body", "name"), "Field required") == "Fill in the name"
     assert sentence(("body", "source"), "an enabled synchronisation needs a source") == (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpromo.db import Database
 from openpromo.models import CustomerSyncConfig
-from openpromo.schema.schemas import PropertyDefinitionIn
+from openpromo.schema.schemas import PropertyDefinitionPut
 from openpromo.schema.service import schema_service
 from openpromo.sync.repository import SyncConfigRepository
 from openpromo.sync.service import sync_service
@@ -31,7 +31,7 @@ async def _admin_with_schema(database: Database) -> tuple[UiUser, TenantFixture]
                 tenant.principal,
                 "customer",
                 key,
-                PropertyDefinitionIn(key=key, type=type_, allowed_values=allowed),
+                PropertyDefinitionPut(type=type_, allowed_values=allowed),
             )
     return await make_user(database, tenant.id, "admin"), tenant
 
@@ -185,9 +185,7 @@ async def test_sync_errors_next_to_fields_and_without_javascript(
         await expect(form.locator('em[data-field="sql_url"]')).to_have_text(
             "required: fill this in"
         )
-        await expect(form.locator('em[data-field="query"]')).to_have_text(
-            "required: fill this in"
-        )
+        await expect(form.locator('em[data-field="query"]')).to_have_text("required: fill this in")
         banner = await page.locator(".alert").first.inner_text()
         assert banner.startswith("Fill in the database URL. And 1 more problem")
         for developer in ("body.", "Value error", "Field required", "String should"):

@@ -24,7 +24,7 @@ from openpromo.promocode.schemas import (
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import Editor, FormErrors, UiContext, Viewer, parse, present
-from openpromo.ui.render import redirect, render, submit_form
+from openpromo.ui.render import redirect, render, submit_form, templates
 
 router = APIRouter(prefix="/ui/promocodes", include_in_schema=False)
 NAV = {"/ui/promocodes": "viewer"}
@@ -36,6 +36,8 @@ TYPE_HELP = {
     "single_use": "one value, redeemed once",
     "bulk": "a pool of unique values, one per customer",
 }
+# Promocode types in words, wherever a page names one (promotion pages too).
+templates.env.globals["promocode_type_labels"] = TYPE_LABELS
 # The create form's fields that apply to each type (the others are ignored: the browser hides
 # them, and a form sent without JavaScript may carry them filled in).
 TYPE_FIELDS = {
@@ -82,7 +84,6 @@ async def _list_page(
         page=page,
         promotions=promotions,
         types=TYPES,
-        type_labels=TYPE_LABELS,
         type_help=TYPE_HELP,
         params=params,
         values=values or {"type": "shared"},
@@ -171,7 +172,6 @@ async def _page(
         campaigns=campaigns.items,
         campaign_names={c.id: c.name for c in campaigns.items},
         types=TYPES,
-        type_labels=TYPE_LABELS,
         report=report,
         filters={"q": prefix or "", "value_status": status or ""},
     )
