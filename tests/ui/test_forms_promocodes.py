@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from openpromo.db import Database
 from openpromo.promocode.service import promocode_service
-from tests.ui.browser import BROWSER_ONLY, Browser, Page, expect, log_in, new_admin
+from tests.conftest import make_tenant
+from tests.ui.browser import BROWSER_ONLY, Page, expect, log_in, new_admin
+from tests.ui.conftest import make_user
 
 pytestmark = BROWSER_ONLY
 
@@ -70,50 +72,40 @@ async def test_the_create_form_shows_the_chosen_types_fields(
 
 
 async def test_the_create_form_without_javascript(
-    browser: Browser, server_url: str, database: Database
+    page_without_js: Page, database: Database
 ) -> None:
-    admin = await new_admin(database, "No-JS codes")
-    context = await browser.new_context(base_url=server_url, java_script_enabled=False)
-    page = await context.new_page()
-    try:
-        await log_in(page, admin)
-        await page.goto("/ui/promocodes")
-        form = page.locator("#promocode-create")
-        for name in FIELDS:  # every field, each labelled with the types it applies to
-            await expect(form.locator(f"input[name={name}]")).to_be_visible()
-        await expect(form).to_contain_text("(shared and single-use codes)")
-        await expect(form).to_contain_text("(bulk codes)")
-        # Fields of other types filled in are ignored, not refused.
-        await form.locator("input[name=name]").fill("One-off")
-        await form.locator("select[name=type]").select_option("single_use")
-        await form.locator("input[name=value]").fill("ONE-OFF-1")
-        await form.locator("input[name=max_redemptions]").fill("5")
-        await form.locator("input[name=fallback_value]").fill("NOPE")
-        await form.locator("button:has-text('Create promocode')").click()
-        await expect(page.locator("h1")).to_contain_text("One-off")
-        async with database.unit_of_work(write=False) as session:
-            from openpromo.user.repository import find_user_by_email
-
-            user = await find_user_by_email(session, admin.email)
-            assert user is not None
-            from openpromo.user.service import principal_for
-
-            codes = await promocode_service.list(
-                session,
-                principal_for(user),
-                limit=10,
-                cursor=None,
-                type_=None,
-                include_hidden=True,
-                hidden=None,
-                search=None,
-            )
-        (code,) = codes.items
-        assert (code.type, code.value, code.max_redemptions, code.fallback_value) == (
-            "single_use",
-            "ONE-OFF-1",
-            1,  # single use: one redemption in total, not the 5 typed for shared codes
-            None,
+    page = page_without_js
+    tenant = await make_tenant(database, "No-JS codes")
+    await log_in(page, await make_user(database, tenant.id, "admin"))
+    await page.goto("/ui/promocodes")
+    form = page.locator("#promocode-create")
+    for name in FIELDS:  # every field, each labelled with the types it applies to
+        await expect(form.locator(f"input[name={name}]")).to_be_visible()
+    await expect(form).to_contain_text("(shared and single-use codes)")
+    await expect(form).to_contain_text("(bulk codes)")
+    # Fields of other types filled in are ignored, not refused.
+    await form.locator("input[name=name]").fill("One-off")
+    await form.locator("select[name=type]").select_option("single_use")
+    await form.locator("input[name=value]").fill("ONE-OFF-1")
+    await form.locator("input[name=max_redemptions]").fill("5")
+    await form.locator("input[name=fallback_value]").fill("NOPE")
+    await form.locator("button:has-text('Create promocode')").click()
+    await expect(page.locator("h1")).to_contain_text("One-off")
+    async with database.unit_of_work(write=False) as session:
+        codes = await promocode_service.list(
+            session,
+            tenant.principal,
+            limit=10,
+            cursor=None,
+            type_=None,
+            include_hidden=True,
+            hidden=None,
+            search=None,
         )
-    finally:
-        await context.close()
+    (code,) = codes.items
+    assert (code.type, code.value, code.max_redemptions, code.fallback_value) == (
+        "single_use",
+        "ONE-OFF-1",
+        1,  # single use: one redemption in total, not the 5 typed for shared codes
+        None,
+    )

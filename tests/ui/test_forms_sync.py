@@ -13,7 +13,7 @@ from openpromo.schema.service import schema_service
 from openpromo.sync.repository import SyncConfigRepository
 from openpromo.sync.service import sync_service
 from tests.conftest import TenantFixture, make_tenant
-from tests.ui.browser import BROWSER_ONLY, Browser, Page, expect, log_in
+from tests.ui.browser import BROWSER_ONLY, Page, expect, log_in
 from tests.ui.conftest import UiUser, make_user
 
 pytestmark = BROWSER_ONLY
@@ -158,49 +158,43 @@ async def test_sqlite_source_tested_and_password_never_shown(
 
 
 async def test_sync_errors_next_to_fields_and_without_javascript(
-    browser: Browser, server_url: str, database: Database, tmp_path: Path
+    page_without_js: Page, database: Database, tmp_path: Path
 ) -> None:
     admin, tenant = await _admin_with_schema(database)
-    context = await browser.new_context(base_url=server_url, java_script_enabled=False)
-    page = await context.new_page()
-    try:
-        await log_in(page, admin)
-        await page.goto("/ui/sync")
-        form = page.locator("#sync-config")
-        # Without JavaScript every kind's fields are shown, each saying what it is for.
-        await expect(form.locator("input[name=sql_url]")).to_be_visible()
-        await expect(form.locator("input[name=path]")).to_be_visible()
-        await expect(form).to_contain_text("(for “A file”)")
-        # An enabled sync without a source; a database without its URL and query.
-        await form.locator("input[name=enabled]").check()
-        await page.click("#sync-config button:has-text('Save')")
-        await expect(form.locator('em[data-field="source"]')).to_have_text(
-            "an enabled synchronisation needs a source"
-        )
-        await expect(page.locator(".alert").first).to_contain_text(
-            "An enabled synchronisation needs a source."
-        )
-        await form.locator("input[name=kind][value=sql]").check()
-        await page.click("#sync-config button:has-text('Save')")
-        await expect(form.locator('em[data-field="sql_url"]')).to_have_text(
-            "required: fill this in"
-        )
-        await expect(form.locator('em[data-field="query"]')).to_have_text("required: fill this in")
-        banner = await page.locator(".alert").first.inner_text()
-        assert banner.startswith("Fill in the database URL. And 1 more problem")
-        for developer in ("body.", "Value error", "Field required", "String should"):
-            assert developer not in banner
-        # The chosen kind decides: a file source saved with a URL typed in the SQL box too.
-        source = tmp_path / "c.ndjson"
-        source.write_text('{"customer_id": "n-1", "ltv": "4"}\n')
-        await form.locator("input[name=kind][value=file]").check()
-        await form.locator("input[name=path]").fill(str(source))
-        await form.locator("select[name=format]").select_option("ndjson")
-        await form.locator("input[name=sql_url]").fill("sqlite:///ignored.db")
-        await page.click("#sync-config button:has-text('Save')")
-        await expect(page.locator(".flash")).to_contain_text("Synchronisation saved.")
-        stored = await _stored(database, tenant.id)
-        assert stored is not None
-        assert stored.source == {"kind": "file", "path": str(source), "format": "ndjson"}
-    finally:
-        await context.close()
+    page = page_without_js
+    await log_in(page, admin)
+    await page.goto("/ui/sync")
+    form = page.locator("#sync-config")
+    # Without JavaScript every kind's fields are shown, each saying what it is for.
+    await expect(form.locator("input[name=sql_url]")).to_be_visible()
+    await expect(form.locator("input[name=path]")).to_be_visible()
+    await expect(form).to_contain_text("(for “A file”)")
+    # An enabled sync without a source; a database without its URL and query.
+    await form.locator("input[name=enabled]").check()
+    await page.click("#sync-config button:has-text('Save')")
+    await expect(form.locator('em[data-field="source"]')).to_have_text(
+        "an enabled synchronisation needs a source"
+    )
+    await expect(page.locator(".alert").first).to_contain_text(
+        "An enabled synchronisation needs a source."
+    )
+    await form.locator("input[name=kind][value=sql]").check()
+    await page.click("#sync-config button:has-text('Save')")
+    await expect(form.locator('em[data-field="sql_url"]')).to_have_text("required: fill this in")
+    await expect(form.locator('em[data-field="query"]')).to_have_text("required: fill this in")
+    banner = await page.locator(".alert").first.inner_text()
+    assert banner.startswith("Fill in the database URL. And 1 more problem")
+    for developer in ("body.", "Value error", "Field required", "String should"):
+        assert developer not in banner
+    # The chosen kind decides: a file source saved with a URL typed in the SQL box too.
+    source = tmp_path / "c.ndjson"
+    source.write_text('{"customer_id": "n-1", "ltv": "4"}\n')
+    await form.locator("input[name=kind][value=file]").check()
+    await form.locator("input[name=path]").fill(str(source))
+    await form.locator("select[name=format]").select_option("ndjson")
+    await form.locator("input[name=sql_url]").fill("sqlite:///ignored.db")
+    await page.click("#sync-config button:has-text('Save')")
+    await expect(page.locator(".flash")).to_contain_text("Synchronisation saved.")
+    stored = await _stored(database, tenant.id)
+    assert stored is not None
+    assert stored.source == {"kind": "file", "path": str(source), "format": "ndjson"}
