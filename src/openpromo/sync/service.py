@@ -301,8 +301,9 @@ class SyncService:
             if doc["kind"] == "sql":
                 await feed_sql(processor, doc["url"], doc["query"], limit=rows)
             else:
-                # The header and the first rows (a few spare lines for blank ones).
-                chunks = first_lines(file_chunks(doc.get("path"), doc.get("url")), rows + 1)
+                # The first rows, and a CSV's header row.
+                lines = rows + 1 if doc["format"] == "csv" else rows
+                chunks = first_lines(file_chunks(doc.get("path"), doc.get("url")), lines)
                 await feed(chunks, doc["format"], processor)
             await processor.flush()
         except Exception as exc:  # whatever the source or its driver raise: the reason
