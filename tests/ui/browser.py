@@ -106,6 +106,16 @@ async def page(browser: Browser, server_url: str) -> AsyncIterator[Page]:
     await context.close()
 
 
+@pytest.fixture
+async def page_without_js(browser: Browser, server_url: str) -> AsyncIterator[Page]:
+    """Like ``page`` with JavaScript switched off: forms must work without it."""
+    context = await browser.new_context(base_url=server_url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    tab = await context.new_page()
+    yield tab
+    await context.close()
+
+
 async def new_admin(database: Database, name: str = "Browser tenant") -> UiUser:
     tenant = await make_tenant(database, name)
     return await make_user(database, tenant.id, "admin")

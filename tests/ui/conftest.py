@@ -80,4 +80,4 @@ def field_error(html_text: str, field: str) -> str | None:
 
 
 # The browser fixtures (server process, Chromium, page) for every browser test module.
-from tests.ui.browser import browser, page, server_url  # noqa: E402, F401
+from tests.ui.browser import browser, page, page_without_js, server_url  # noqa: E402, F401

@@ -65,7 +65,8 @@ async def test_promotion_flow_create_tiers_activate_simulate(
         await _catalog(ui_app, http)
         missing = await http.post("/ui/promotions", data={"name": "", "csrf_token": csrf_of(http)})
         assert missing.status_code == 422
-        assert field_error(missing.text, "name") == "Field required"
+        assert field_error(missing.text, "name") == "required: fill this in"
+        assert "<strong>Fill in the name.</strong>" in missing.text
         created = await http.post(
             "/ui/promotions",
             data={"name": "Welcome", "code": "WELCOME", "csrf_token": csrf_of(http)},
@@ -630,7 +631,7 @@ async def test_customer_import_without_a_file_is_a_form_error(
         "/ui/customers/import", data={"csrf_token": csrf_of(http)}, headers=HTMX
     )
     assert fragment.status_code == 200  # htmx swaps only successful answers
-    assert '<div class="alert" role="alert"><strong>choose a file to import' in fragment.text
+    assert '<div class="alert" role="alert"><strong>Choose a file to import.' in fragment.text
     assert (await client.get("/v1/customers")).json()["items"] == []
 
 

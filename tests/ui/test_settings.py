@@ -79,9 +79,10 @@ async def test_reward_type_create_edit_image_and_delete(
             data={"key": "Bad Key", "name": "X", "category": "unit", "csrf_token": csrf_of(http)},
         )
         assert bad.status_code == 422
-        assert (
-            field_error(bad.text, "key") == "String should match pattern '^[a-z][a-z0-9_]{0,63}$'"
+        assert field_error(bad.text, "key") == (
+            "use lower-case letters, digits and “_”, starting with a letter (at most 64)"
         )
+        assert "should match pattern" not in bad.text and "{0,63}" not in bad.text
         bad_constraints = await http.post(
             "/ui/settings/reward-types/new",
             data={
@@ -313,7 +314,7 @@ async def test_customer_sync_config_and_run_now(
             data={"config": '{"enabled": true, "mode": "merge"}', "csrf_token": csrf_of(http)},
         )
         assert bad.status_code == 422
-        assert "<code>mode</code>" in bad.text
+        assert '<li data-field="mode"><strong>Mode</strong>: choose one of the options' in bad.text
         config = {
             "enabled": False,
             "source": {"kind": "file", "path": str(source), "format": "csv"},

@@ -46,7 +46,7 @@ PAGES: list[ConsolePage] = [
     ConsolePage("customer schema", "/ui/settings/schemas/customer"),
     ConsolePage("session schema", "/ui/settings/schemas/session"),
     ConsolePage("promotion schema", "/ui/settings/schemas/promotion"),
-    ConsolePage("customer sync", "/ui/sync"),
+    ConsolePage("customer sync", "/ui/sync", "sync.png"),
     ConsolePage("users", "/ui/users", "users.png"),
     ConsolePage("API keys", "/ui/api-keys"),
     ConsolePage("audit log", "/ui/audit"),

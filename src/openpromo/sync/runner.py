@@ -25,12 +25,9 @@ from datetime import timedelta
 from typing import Any
 
 from openpromo.customer.ingest import (
-    BadHeader,
     Batch,
     IngestReport,
-    LineTooLong,
     RowProcessor,
-    coerce_db,
     feed,
     source_stamp,
 )
@@ -45,8 +42,8 @@ from openpromo.sync.repository import (
     SyncStagingRepository,
     find_run,
 )
-from openpromo.sync.service import sync_service
-from openpromo.sync.sources import SourceError, file_chunks, sql_rows
+from openpromo.sync.service import describe_source_error, sync_service
+from openpromo.sync.sources import SourceError, feed_sql, file_chunks
 
 logger = logging.getLogger("openpromo.sync")
 
@@ -143,14 +140,9 @@ async def execute_run(
 
 
 def _describe(exc: Exception) -> str:
-    if isinstance(exc, SourceError | LeaseLost | BadHeader | LineTooLong):
-        text = str(exc)
-    elif isinstance(exc, UnicodeDecodeError):
-        text = f"the file is not UTF-8 text ({exc.reason})"
-    else:
-        # Database drivers put the server's message first; keep it, not the traceback.
-        text = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-    return text[:MAX_ERROR_LENGTH]
+    if isinstance(exc, LeaseLost):
+        return str(exc)[:MAX_ERROR_LENGTH]
+    return describe_source_error(exc)[:MAX_ERROR_LENGTH]
 
 
 async def _fail(
@@ -208,7 +200,7 @@ async def _perform(
         replace_keys=plan.stored_keys if mode == "replace" else (),
     )
     if source["kind"] == "sql":
-        await _feed_sql(processor, source["url"], source["query"])
+        await feed_sql(processor, source["url"], source["query"])
     else:
         await feed(file_chunks(source.get("path"), source.get("url")), source["format"], processor)
     await processor.flush()
@@ -238,28 +230,6 @@ async def _perform(
         )
     if on_progress is not None:
         on_progress(report)
-
-
-async def _feed_sql(processor: RowProcessor, url: str, query: str) -> None:
-    types = processor.types
-    number = 0
-    checked = False
-    async for row in sql_rows(url, query):
-        number += 1
-        if not checked:
-            if "customer_id" not in row:
-                raise SourceError(
-                    "the query returns no customer_id column (columns: " + ", ".join(row) + ")"
-                )
-            checked = True
-        values: dict[str, Any] = {}
-        for column, value in row.items():
-            if column == "customer_id":
-                values[column] = value
-                continue
-            type_ = types.get(column)
-            values[column] = value if type_ is None else coerce_db(type_, value)
-        await processor.add_row(number, values)
 
 
 # -- in-process background execution --------------------------------------------------------

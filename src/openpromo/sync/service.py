@@ -7,15 +7,26 @@ one — which also starts scheduled runs and picks up queued ones).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.audit.service import audit_service
 from openpromo.auth.principal import Principal
+from openpromo.customer.ingest import (
+    BadHeader,
+    Batch,
+    IngestReport,
+    LineTooLong,
+    RowProcessor,
+    feed,
+)
+from openpromo.customer.service import customer_service
 from openpromo.errors import Conflict, FieldError, NotFound, Unprocessable
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
@@ -33,10 +44,45 @@ from openpromo.sync.repository import (
 )
 from openpromo.sync.schedule import next_daily_run
 from openpromo.sync.schemas import CustomerSyncConfigIn, FileSource, SqlSource
-from openpromo.sync.sources import SourceError, driver_is_async, parse_source_url
+from openpromo.sync.sources import (
+    SourceError,
+    driver_is_async,
+    feed_sql,
+    file_chunks,
+    first_lines,
+    parse_source_url,
+)
 from openpromo.tenant.service import tenant_service
 
 MASK = "***"
+SOURCE_TEST_ROWS = 5
+
+
+@dataclass
+class SourceTest:
+    """What trying a source found: whether it could be read, in words, and its first rows."""
+
+    ok: bool
+    message: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def describe_source_error(exc: Exception) -> str:
+    """Why a source could not be read, in one line (no traceback)."""
+    if isinstance(exc, SourceError | BadHeader | LineTooLong):
+        return str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return f"the file is not UTF-8 text ({exc.reason})"
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        # The database's own message, without SQLAlchemy's wrapping and the statement.
+        answer = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
+        return f"the database answered: {answer}"[:2_000]
+    if isinstance(exc, OSError):
+        return f"cannot connect: {exc.strerror or exc}"[:2_000]
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {first}"[:2_000]
 
 
 def mask_url(url: str) -> tuple[str, str | None]:
@@ -212,6 +258,68 @@ class SyncService:
             url = make_url(source["url"]).set(password=decrypt_secret(config.source_secret))
             source["url"] = url.render_as_string(hide_password=False)
         return source
+
+    async def test_source(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        source: SqlSource | FileSource,
+        *,
+        properties: Sequence[str] = (),
+        rows: int = SOURCE_TEST_ROWS,
+    ) -> SourceTest:
+        """Try ``source`` without importing anything: connect and read its first ``rows`` rows
+        (a file: open it and read its header and first rows), checking them against the
+        customer schema as a run would. A URL whose password is ``***`` uses the stored one.
+        A source that cannot be read is a ``SourceTest`` with ``ok`` false and the reason, not
+        an error; a source that is not valid configuration raises 422 like ``put_config``."""
+        config = await SyncConfigRepository(session, principal.tenant_id).get()
+        errors: list[FieldError] = []
+        doc: dict[str, Any] | None
+        if isinstance(source, SqlSource):
+            doc, secret = self._sql_source(source, config, errors)
+        else:
+            doc, secret = self._file_source(source, errors), None
+        if errors or doc is None:
+            raise Unprocessable(detail="; ".join(e.msg for e in errors), errors=errors)
+        if doc["kind"] == "sql" and secret is not None:
+            doc["url"] = make_url(doc["url"]).set(password=decrypt_secret(secret))
+            doc["url"] = doc["url"].render_as_string(hide_password=False)
+        plan = await customer_service.write_plan(
+            session, principal.tenant_id, synchronised=list(properties)
+        )
+        sample: list[dict[str, Any]] = []
+
+        async def keep(batch: Batch) -> None:
+            for customer_id, values in batch.items():
+                if len(sample) < rows:
+                    sample.append({"customer_id": customer_id, **values})
+
+        report = IngestReport()
+        processor = RowProcessor(plan.definitions, plan.stored_keys, sink=keep, report=report)
+        try:
+            if doc["kind"] == "sql":
+                await feed_sql(processor, doc["url"], doc["query"], limit=rows)
+            else:
+                # The first rows, and a CSV's header row.
+                lines = rows + 1 if doc["format"] == "csv" else rows
+                chunks = first_lines(file_chunks(doc.get("path"), doc.get("url")), lines)
+                await feed(chunks, doc["format"], processor)
+            await processor.flush()
+        except Exception as exc:  # whatever the source or its driver raise: the reason
+            return SourceTest(ok=False, message=describe_source_error(exc))
+        if report.rows_read == 0:
+            return SourceTest(ok=True, message="Connected, but the source has no rows yet.")
+        message = f"Connected: read {report.rows_read} row{'s' if report.rows_read > 1 else ''}"
+        if report.rows_rejected:
+            message += f", {report.rows_rejected} of them would be rejected"
+        return SourceTest(
+            ok=True,
+            message=message + ". Nothing was imported.",
+            rows=sample,
+            errors=[e.as_dict() for e in report.errors],
+            warnings=report.warnings,
+        )
 
     async def trigger_run(
         self, session: AsyncSession, principal: Principal, trigger: str = "manual"

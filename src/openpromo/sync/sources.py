@@ -13,7 +13,7 @@ cursor in partitions (``yield_per``), files are read and downloaded in chunks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from openpromo.customer.ingest import RowProcessor, coerce_db
 from openpromo.db import normalize_url
 
 PARTITION = 1_000
@@ -55,7 +56,7 @@ def _statement(query: str) -> Any:
     return text(query.replace(":", "\\:"))
 
 
-async def sql_rows(url: str, query: str) -> AsyncIterator[dict[str, Any]]:
+async def sql_rows(url: str, query: str) -> AsyncGenerator[dict[str, Any]]:
     """Rows of ``query`` as dicts, streamed."""
     parsed = parse_source_url(url)
     if driver_is_async(parsed):
@@ -100,7 +101,7 @@ async def _sync_sql_rows(url: URL, query: str) -> AsyncIterator[dict[str, Any]]:
         executor.shutdown(wait=False)
 
 
-async def file_chunks(path: str | None, url: str | None) -> AsyncIterator[bytes]:
+async def file_chunks(path: str | None, url: str | None) -> AsyncGenerator[bytes]:
     if path:
         async for chunk in _path_chunks(Path(path)):
             yield chunk
@@ -127,3 +128,54 @@ async def _path_chunks(path: Path) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         handle.close()
+
+
+async def feed_sql(
+    processor: RowProcessor, url: str, query: str, *, limit: int | None = None
+) -> None:
+    """The query's rows into ``processor`` (values typed by the customer schema); with
+    ``limit``, only the first rows (a connection test)."""
+    types = processor.types
+    number = 0
+    checked = False
+    rows = sql_rows(url, query)
+    try:
+        async for row in rows:
+            number += 1
+            if not checked:
+                if "customer_id" not in row:
+                    raise SourceError(
+                        "the query returns no customer_id column (columns: " + ", ".join(row) + ")"
+                    )
+                checked = True
+            values: dict[str, Any] = {}
+            for column, value in row.items():
+                if column == "customer_id":
+                    values[column] = value
+                    continue
+                type_ = types.get(column)
+                values[column] = value if type_ is None else coerce_db(type_, value)
+            await processor.add_row(number, values)
+            if limit is not None and number >= limit:
+                break
+    finally:
+        await rows.aclose()
+
+
+async def first_lines(chunks: AsyncGenerator[bytes], lines: int) -> AsyncIterator[bytes]:
+    """The chunks up to the end of line ``lines`` (a connection test reads no further)."""
+    seen = 0
+    try:
+        async for chunk in chunks:
+            count = chunk.count(b"\n")
+            if seen + count < lines:
+                seen += count
+                yield chunk
+                continue
+            end = -1
+            for _ in range(lines - seen):
+                end = chunk.index(b"\n", end + 1)
+            yield chunk[: end + 1]
+            return
+    finally:
+        await chunks.aclose()

@@ -28,6 +28,7 @@ from openpromo.db import get_database
 from openpromo.errors import FieldError, OpenPromoError, Unprocessable, unprocessable
 from openpromo.models import Tenant, User
 from openpromo.tenant.service import tenant_service
+from openpromo.ui import wording
 from openpromo.ui.session import (
     COOKIE_NAME,
     CSRF_FIELD,
@@ -181,24 +182,45 @@ class FormErrors:
     """A service error as a form shows it: the message on top, field messages next to fields.
 
     Field names are the error's ``loc`` without the leading ``body``, joined with dots
-    (``("body", "constraints", "min_value")`` → ``constraints.min_value``): the same messages
-    the API returns, placed where the user typed the value.
+    (``("body", "constraints", "min_value")`` → ``constraints.min_value``): the API's
+    messages, in the marketer's words (``ui.wording``), placed where the user typed the value.
+    The banner names the first problem in a sentence ("The budget must be greater than 0").
     """
 
     message: str = ""
     fields: dict[str, str] | None = None
     status: int = 422
+    labels: dict[str, str] | None = None
 
     @classmethod
     def of(cls, error: OpenPromoError) -> FormErrors:
         fields: dict[str, str] = {}
+        labels: dict[str, str] = {}
+        sentences: list[str] = []
         for field_error in error.errors:
             loc = list(field_error.loc)
             if loc and loc[0] in ("body", "query", "path"):
                 loc = loc[1:]
             name = ".".join(str(part) for part in loc)
-            fields.setdefault(name, field_error.msg)
-        return cls(message=error.detail, fields=fields, status=error.status)
+            if name not in fields:
+                fields[name] = wording.plain(field_error.msg)
+                labels[name] = wording.label(loc)
+                sentences.append(wording.sentence(loc, field_error.msg))
+        if sentences and error.status == 422:
+            message = sentences[0] + "."
+            if len(sentences) > 1:
+                more = len(sentences) - 1
+                message += (
+                    f" And {more} more problem{'s' if more > 1 else ''} (shown next to the fields)."
+                )
+        else:
+            message = wording.clean_detail(wording.plain(error.detail))
+        return cls(message=message, fields=fields, status=error.status, labels=labels)
+
+    def label(self, name: str, capital: bool = False) -> str:
+        """The field's name in words, for lists of problems."""
+        text = (self.labels or {}).get(name) or wording.label(name.split("."))
+        return text[:1].upper() + text[1:] if capital else text
 
     def get(self, name: str) -> str | None:
         """The message for a field, or for the first problem inside it (``tiers.0.rewards``)."""

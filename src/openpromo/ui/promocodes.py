@@ -24,12 +24,27 @@ from openpromo.promocode.schemas import (
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import Editor, FormErrors, UiContext, Viewer, parse, present
-from openpromo.ui.render import redirect, render, submit_form
+from openpromo.ui.render import redirect, render, submit_form, templates
 
 router = APIRouter(prefix="/ui/promocodes", include_in_schema=False)
 NAV = {"/ui/promocodes": "viewer"}
 
 TYPES = ("shared", "single_use", "bulk")
+TYPE_LABELS = {"shared": "Shared", "single_use": "Single use", "bulk": "Bulk"}
+TYPE_HELP = {
+    "shared": "one value, many customers",
+    "single_use": "one value, redeemed once",
+    "bulk": "a pool of unique values, one per customer",
+}
+# Promocode types in words, wherever a page names one (promotion pages too).
+templates.env.globals["promocode_type_labels"] = TYPE_LABELS
+# The create form's fields that apply to each type (the others are ignored: the browser hides
+# them, and a form sent without JavaScript may carry them filled in).
+TYPE_FIELDS = {
+    "shared": ("value", "max_redemptions", "once_per_customer"),
+    "single_use": ("value",),
+    "bulk": ("fallback_value",),
+}
 VALUE_STATUSES = ("available", "allocated", "redeemed")
 UPLOAD_CHUNK = 256 * 1024
 
@@ -69,6 +84,7 @@ async def _list_page(
         page=page,
         promotions=promotions,
         types=TYPES,
+        type_help=TYPE_HELP,
         params=params,
         values=values or {"type": "shared"},
     )
@@ -90,13 +106,16 @@ async def create_promocode(ctx: Editor) -> Response:
     form = await ctx.form_fields()
     try:
         async with ctx.attempt():
+            applies = TYPE_FIELDS.get(str(form.get("type") or ""), ())
             body: dict[str, Any] = present(
-                form, "name", "type", "value", "promotion_id", "max_redemptions", "fallback_value"
+                form,
+                "name",
+                "type",
+                "promotion_id",
+                *(f for f in applies if f != "once_per_customer"),
             )
-            if (once := _flag(form, "once_per_customer")) is not None and body.get(
-                "type"
-            ) == "shared":
-                body["once_per_customer"] = once
+            if "once_per_customer" in applies:
+                body["once_per_customer"] = bool(_flag(form, "once_per_customer"))
             body["hidden"] = bool(_flag(form, "hidden"))
             created = await promocode_service.create(
                 ctx.session, ctx.principal, parse(PromocodeCreate, body)

@@ -40,6 +40,7 @@ from openpromo.ui import describe
 from openpromo.ui.context import Editor, FormErrors, UiContext, Viewer, parse, parse_as
 from openpromo.ui.render import redirect, render
 from openpromo.ui.session import CSRF_FIELD
+from openpromo.ui.wording import plain
 
 router = APIRouter(prefix="/ui/promotions", include_in_schema=False)
 
@@ -64,53 +65,6 @@ def _next(step: str) -> str:
 
 def _step_url(promotion_id: str, step: str) -> str:
     return f"/ui/promotions/{promotion_id}/edit/{step}"
-
-
-# --- plain words for the API's messages ---------------------------------------------------
-
-_PLAIN: Final = [
-    (re.compile(r"^Field required$"), "required: fill this in"),
-    (re.compile(r"^Input should be a valid integer.*"), "must be a whole number"),
-    (re.compile(r"^Input should be a valid (decimal|number).*"), "must be a number"),
-    (re.compile(r"^Decimal input should be .*"), "must be a number"),
-    (re.compile(r"^Input should be a finite number$"), "must be a number"),
-    (re.compile(r"^Input should be a valid datetime.*"), "must be a date and time"),
-    (re.compile(r"^Input should have timezone info$"), "must be a date and time"),
-    (re.compile(r"^Input should be a valid date.*"), "must be a date"),
-    (re.compile(r"^Input should be 'day', 'week'.*"), "choose one of the windows"),
-    (re.compile(r"^Input should be '(reject|random)'.*"), "choose one of the options"),
-    (
-        re.compile(r"needs max_value, max_grants or both"),
-        "enter a max value, a max number of grants, or both",
-    ),
-    (re.compile(r"^String should have at least 1 character$"), "required: fill this in"),
-    (
-        re.compile(r"^String should match pattern '\^\[A-Za-z0-9\]\[A-Za-z0-9_\.\\-\]"),
-        "use only letters, digits, “_”, “-” and “.”, starting with a letter or digit",
-    ),
-    (
-        re.compile(r"^String should match pattern '\^\[A-Za-z0-9_-\]"),
-        "use only letters, digits, “_” and “-”",
-    ),
-    (re.compile(r"^String should match pattern .*"), "contains characters that are not allowed"),
-    (
-        re.compile(r"^String should have at most (\d+) characters?$"),
-        "must be at most {0} characters",
-    ),
-    (re.compile(r"^Value error, "), ""),
-    (re.compile(r"^Input should be "), "must be "),
-]
-
-
-def plain(message: str) -> str:
-    """The API's message in the words a form shows next to a field."""
-    for pattern, words in _PLAIN:
-        match = pattern.search(message)
-        if match:
-            if words == "" or words == "must be ":
-                return pattern.sub(words, message)
-            return words.format(*match.groups())
-    return message
 
 
 def _errors(exc: OpenPromoError) -> FormErrors:
