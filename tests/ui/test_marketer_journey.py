@@ -109,6 +109,7 @@ async def test_build_activate_and_validate_without_typing_json(page: Page, world
     # Validate four customers from the Validate page (a file of them), and commit.
     await page.goto("/ui/validate")
     await page.select_option("#validate-form select[name=target]", label="Winter boost (active)")
+    await page.check("#mode-bulk")  # many customers: a file of them
     await page.set_input_files(
         "#validate-form input[name=file]",
         FilePayload(name="customers.ndjson", mimeType="application/x-ndjson", buffer=_contexts()),
