@@ -16,7 +16,7 @@ from openpromo.ui import validate as validate_page
 from openpromo.ui.validate import read_contexts
 from openpromo.validation.service import ValidationService
 from tests.conftest import TenantFixture, is_postgres
-from tests.ui.conftest import csrf_of, logged_in, make_user
+from tests.ui.conftest import csrf_of, field_error, logged_in, make_user
 from tests.ui.world import active_promotion, catalog
 
 
@@ -264,3 +264,42 @@ async def test_dry_runs_do_not_wait_for_writers(
         )
     assert dry.status_code == 200 and 'id="validate-eligible">1<' in dry.text
     assert simulated.status_code == 200 and "eligible" in simulated.text
+
+
+async def test_one_customers_refused_values_are_shown_next_to_their_inputs(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    """The API fails only that customer (``invalid_context``, 200); the one-customer form puts
+    each of its field messages next to the input it names, and grants nothing."""
+    pid = await _promotion(client)
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        page = await http.post(
+            "/ui/validate",
+            data={
+                "target": f"promotion:{pid}",
+                "mode": "form",
+                "customer_id": "c-1",
+                "session.deposit_amount": "12,5 EUR",
+                "commit": "on",
+                "csrf_token": csrf_of(http),
+            },
+        )
+        assert page.status_code == 200, page.text
+        message = field_error(page.text, "session.deposit_amount")
+        assert message, page.text
+        assert "invalid_context" in page.text  # the result row still says why
+        assert "shown next to its field" in page.text
+        fine = await http.post(
+            "/ui/validate",
+            data={
+                "target": f"promotion:{pid}",
+                "mode": "form",
+                "customer_id": "c-2",
+                "session.deposit_amount": "150",
+                "csrf_token": csrf_of(http),
+            },
+        )
+        assert fine.status_code == 200
+        assert field_error(fine.text, "session.deposit_amount") is None
+    assert await _grants(client) == []

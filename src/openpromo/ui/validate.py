@@ -32,6 +32,7 @@ from openpromo.ui.simulator import (
     run_validation,
     target_choices,
 )
+from openpromo.ui.wording import plain
 from openpromo.validation.schemas import MAX_CONTEXTS, ValidateRequest
 
 router = APIRouter(prefix="/ui/validate", include_in_schema=False)
@@ -118,7 +119,32 @@ async def validate_customers(ctx: Viewer) -> Response:
     except OpenPromoError as exc:
         errors = one_customer_errors(exc) if mode == "form" else FormErrors.of(exc)
         return await _page(ctx, values, errors=errors)
+    if mode == "form":
+        return await _page(ctx, values, result=result, errors=refused_values(result))
     return await _page(ctx, values, result=result)
+
+
+def refused_values(result: dict[str, Any]) -> FormErrors | None:
+    """A one-customer run whose values were refused (reason ``invalid_context``): the API
+    answers 200 and fails only that customer, so its field messages
+    (``contexts.0.session.deposit_amount``) are placed next to the form's inputs
+    (``session.deposit_amount``), as a refused form would be, with the result still shown."""
+    fields: dict[str, str] = {}
+    for row in result.get("results", [])[:1]:
+        for reason in row.get("reasons", []):
+            if reason.get("code") != "invalid_context":
+                continue
+            for error in reason.get("errors") or []:
+                loc = [str(part) for part in error.get("loc", [])]
+                name = ".".join(loc[2:] if loc[:2] == ["contexts", "0"] else loc)
+                fields.setdefault(name, plain(str(error.get("msg", ""))))
+    if not fields:
+        return None
+    return FormErrors(
+        message="This customer's values were refused: each problem is shown next to its field.",
+        fields=fields,
+        status=200,
+    )
 
 
 async def _read_limited(upload: UploadFile) -> bytes:
