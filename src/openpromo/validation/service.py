@@ -15,6 +15,9 @@ One call reads as **load → plan → apply**:
 
 A dry run (``commit=false``) plans the same way against the values as they are now and writes
 nothing. The answer is shaped by ``validation.results``.
+
+Just over 600 lines, kept whole on purpose: load → plan → apply read top to bottom in one
+file is the point of the split (the helpers are ``evaluate``, ``state``, ``results``).
 """
 
 from __future__ import annotations
