@@ -9,7 +9,8 @@
 2. openapi-python-client (the version pinned in uv.lock) generates the package from it with
    ``clients/codegen/config.yaml`` and the templates in ``clients/codegen/templates/`` (the
    client's pyproject.toml and README.md), formatted by our own ruff;
-3. the result replaces ``clients/python/`` whole (or, with ``--check``, is compared with it).
+3. ``clients/python/`` is made to hold exactly the result, only differing files being written
+   (or, with ``--check``, it is compared with the result).
 
 Everything is generated in a temporary directory first: a failed run leaves clients/python/
 as it was. Any generator warning fails the run, except those about raw (non-JSON,
@@ -152,6 +153,25 @@ def compare_trees(committed: Path, fresh: Path, max_diff_lines: int = 40) -> lis
     return lines + diff[:max_diff_lines]
 
 
+def sync_tree(fresh: Path, target: Path) -> int:
+    """Make ``target`` hold exactly ``fresh``'s files, touching only those that differ."""
+    new, old = _files(fresh), _files(target) if target.exists() else {}
+    changed = 0
+    for name, path in new.items():
+        destination = target / name
+        if name not in old or old[name].read_bytes() != path.read_bytes():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            changed += 1
+    for name in old.keys() - new.keys():
+        (target / name).unlink()
+        changed += 1
+    for directory in sorted(target.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
+    return changed
+
+
 def stale_message(differences: list[str]) -> str:
     return (
         "clients/python/ does not match the app's OpenAPI (a change to the API, or a hand edit "
@@ -186,10 +206,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"{target} is up to date with the app's OpenAPI")
             return 0
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(fresh, target)
-    print(f"wrote {target} ({len(_files(target))} files)")
+        changed = sync_tree(fresh, target)
+    print(f"{target}: {changed} of {len(_files(target))} files written or removed")
     for note in notes:
         print(f"  not in the client (raw body): {note}")
     return 0
