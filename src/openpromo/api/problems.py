@@ -20,6 +20,9 @@ PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://openpromo.dev/problems/"
 
 
+ALWAYS_SENT = ("type", "title", "status", "detail", "code", "errors")
+
+
 class ProblemFieldError(BaseModel):
     loc: list[str | int]
     msg: str
@@ -29,9 +32,12 @@ class ProblemFieldError(BaseModel):
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
 
-    # Every answer carries `errors` (empty when no field is at fault): the published schema
-    # says so, and generated clients get a list, not an optional.
-    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+    # Every answer carries these, `errors` included (empty when no field is at fault; see
+    # problem_response): the published schema says so, so generated clients read a list, not
+    # an optional. Fields sent only by some answers stay optional.
+    model_config = ConfigDict(
+        json_schema_extra=lambda schema: schema.update(required=list(ALWAYS_SENT))
+    )
 
     type: str
     title: str
