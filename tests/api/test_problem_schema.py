@@ -28,7 +28,7 @@ def test_error_answers_are_published_as_problem_json_only(app: FastAPI) -> None:
 
 def test_the_problem_schema_requires_what_every_answer_carries(app: FastAPI) -> None:
     problem = app.openapi()["components"]["schemas"]["Problem"]
-    minimal = json.loads(problem_response(404, "not_found", "Not found", "no such thing").body)
+    minimal = json.loads(bytes(problem_response(404, "not_found", "Not found", "no such").body))
     assert sorted(problem["required"]) == sorted(minimal)
     assert problem["properties"]["errors"]["items"] == {
         "$ref": "#/components/schemas/ProblemFieldError"
