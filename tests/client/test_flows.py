@@ -192,6 +192,16 @@ async def test_catalog_promocode_validate_and_grants(api: AuthenticatedClient) -
         ("alice", "20", "high"),
         ("bob", "5", "low"),
     }
+    assert page.next_cursor is None  # always sent, null on the last page
+
+    first = parsed(await list_grants.asyncio_detailed(client=api, limit=1), PageGrant)
+    assert isinstance(first.next_cursor, str)
+    second = parsed(
+        await list_grants.asyncio_detailed(client=api, limit=1, cursor=first.next_cursor),
+        PageGrant,
+    )
+    assert [g.id for g in first.items + second.items] == [g.id for g in page.items]
+
     one = parsed(await get_grant.asyncio_detailed(page.items[0].id, client=api), Grant)
     assert (one.promocode_id, one.code, one.reward_type) == (promocode.id, "WELCOME", "spins")
     assert one.created_at.tzinfo is not None  # the model parsed the datetime
