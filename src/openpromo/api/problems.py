@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from openpromo.errors import OpenPromoError
+from openpromo.errors import CONFLICTS_SHOWN, OpenPromoError
 from openpromo.kit.pagination import InvalidCursor
 
 logger = logging.getLogger("openpromo.errors")
@@ -26,6 +26,21 @@ class ProblemFieldError(BaseModel):
     type: str
 
 
+class ProblemConflict(BaseModel):
+    """An object that causes a 409 (see ``Problem.conflicts``)."""
+
+    kind: str = Field(
+        description="promotion, promocode, campaign, reward_type, user, customer_sync_run, tenant"
+    )
+    id: str | None = Field(description="The id its URLs take (a reward type's key)")
+    code: str | None = Field(
+        default=None,
+        description="A promotion's code, the conflicting promocode value, a campaign's "
+        "external_id; null where the kind has none",
+    )
+    name: str | None = Field(default=None, description="Its display name")
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
 
@@ -35,6 +50,15 @@ class Problem(BaseModel):
     detail: str
     code: str
     errors: list[ProblemFieldError] = []
+    conflicts: list[ProblemConflict] | None = Field(
+        default=None,
+        description="409 only: the objects that cause the conflict, by id (the first "
+        f"{CONFLICTS_SHOWN}); empty when the conflict is with the object's own state",
+        max_length=CONFLICTS_SHOWN,
+    )
+    conflicts_total: int | None = Field(
+        default=None, description="409 only: how many objects cause the conflict in all"
+    )
 
 
 def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -33,11 +33,13 @@ from openpromo.auth.principal import Principal
 from openpromo.config import get_settings
 from openpromo.errors import (
     Conflict,
+    ConflictRef,
     FieldError,
     NotFound,
     OpenPromoError,
     PayloadTooLarge,
     Unprocessable,
+    names_of,
 )
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
@@ -104,6 +106,7 @@ def _duplicate(key: str) -> Conflict:
         detail=f"a reward type with key '{key}' already exists",
         code="reward_type_exists",
         errors=[FieldError(("body", "key"), f"'{key}' is already used", "duplicate_key")],
+        conflicts=[ConflictRef("reward_type", key)],
     )
 
 
@@ -280,14 +283,14 @@ class RewardTypeService:
             usages = await find_reward_type_usages(session, principal.tenant_id, key)
             if usages:
                 raise Conflict(
-                    detail=f"reward type '{key}' is used by promotions ({', '.join(usages)}); "
+                    detail=f"reward type '{key}' is used by promotions ({names_of(usages)}); "
                     f"its {', '.join(rescaling)} cannot change",
                     code="reward_type_in_use",
                     errors=[
                         FieldError(("body", field), "the reward type is in use", "in_use")
                         for field in rescaling
                     ],
-                    extra={"promotions": usages},
+                    conflicts=usages,
                 )
 
         for field in ("name", "display_name", "description", "rounding"):
@@ -340,7 +343,7 @@ class RewardTypeService:
                     "reward_type",
                     key,
                     before=before,
-                    after={**_snapshot(reward_type), "used_by": usages},
+                    after={**_snapshot(reward_type), "used_by": [ref.name for ref in usages]},
                 )
             return "archived"
         await repo.delete(reward_type)
