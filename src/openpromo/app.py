@@ -11,6 +11,12 @@ from fastapi.routing import APIRoute
 
 from openpromo import __version__
 from openpromo.api import ops
+from openpromo.api.limits import (
+    JSON_BODY_LIMIT,
+    ProblemBodyLimit,
+    annotate_openapi,
+    require_json,
+)
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
 from openpromo.api.problems import Problem, install_problem_handlers
 from openpromo.api.rate_limit import RateLimitMiddleware
@@ -94,11 +100,18 @@ def create_app() -> FastAPI:
         summary="Promotion engine: tiered rewards, exact budgets, promocodes at scale.",
         generate_unique_id_function=_operation_id,
         lifespan=_lifespan,
+        max_body_size=JSON_BODY_LIMIT,
     )
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     mount_ui(app)
+    require_json(app.routes)
+    # Every 413 as problem+json, the limiter's own plain-text answers included (outermost).
+    build_middleware_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: ProblemBodyLimit(  # type: ignore[method-assign]
+        build_middleware_stack(), JSON_BODY_LIMIT
+    )
     if settings.rate_limit:
         app.add_middleware(
             RateLimitMiddleware, limit=settings.rate_limit, redis_url=settings.redis_url
@@ -110,9 +123,13 @@ def create_app() -> FastAPI:
     def openapi() -> dict[str, object]:
         schema = original_openapi()
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault(
-            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        )
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        for name, definition in problem.pop("$defs", {}).items():
+            components.setdefault(name, definition)
+        components.setdefault("Problem", problem)
+        if not schema.get("x-body-limits-annotated"):
+            annotate_openapi(schema, app.routes, JSON_BODY_LIMIT)
+            schema["x-body-limits-annotated"] = True
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

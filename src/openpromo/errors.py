@@ -131,6 +131,13 @@ class PayloadTooLarge(OpenPromoError):
     title: str = "Payload too large"
 
 
+@dataclass
+class UnsupportedMediaType(OpenPromoError):
+    status: int = 415
+    code: str = "unsupported_media_type"
+    title: str = "Unsupported media type"
+
+
 def unprocessable(loc: Sequence[str | int], msg: str, type_: str = "value_error") -> Unprocessable:
     """Shortcut for the most common case: one bad field."""
     return Unprocessable(detail=msg, errors=[FieldError(tuple(loc), msg, type_)])

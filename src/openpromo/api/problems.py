@@ -10,9 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
+from openpromo.api.limits import too_large_problem
 from openpromo.errors import CONFLICTS_SHOWN, OpenPromoError
 from openpromo.kit.pagination import InvalidCursor
+from openpromo.kit.schema import CONTROL_MESSAGE, NO_CONTROL_PATTERN
 
 logger = logging.getLogger("openpromo.errors")
 
@@ -124,12 +127,23 @@ async def _on_openpromo_error(_request: Request, exc: Exception) -> JSONResponse
     )
 
 
+def _field_error(error: Any) -> dict[str, Any]:
+    """One pydantic error as ``{loc, msg, type}``. The bounded input types of
+    ``kit.schema`` say where inside a free-form JSON field the problem is (``ctx.at``, appended
+    to ``loc``), and the no-control-character pattern reads as what it means."""
+    loc = _clean_loc(error.get("loc", ()))
+    msg, type_ = error.get("msg", ""), error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if isinstance(ctx.get("at"), list):
+        loc += _clean_loc(ctx["at"])
+    if type_ == "string_pattern_mismatch" and ctx.get("pattern") == NO_CONTROL_PATTERN:
+        msg, type_ = CONTROL_MESSAGE, "control_character"
+    return {"loc": loc, "msg": msg, "type": type_}
+
+
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"loc": _clean_loc(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-        for e in exc.errors()
-    ]
+    errors = [_field_error(e) for e in exc.errors()]
     first = errors[0] if errors else None
     detail = (
         f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}" if first else "invalid input"
@@ -137,8 +151,22 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     return problem_response(422, "validation_error", "Unprocessable content", detail, errors)
 
 
-async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 413:  # the body limiter (api.limits), with the limit that applied
+        limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+        return JSONResponse(too_large_problem(limit), status_code=413, media_type=PROBLEM_JSON)
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        # FastAPI's answer when json.loads fails with something other than a decode error
+        # (an integer of more than 4,300 digits): malformed JSON, answered as such.
+        message = "the body is not valid JSON (or holds a number too long to read)"
+        return problem_response(
+            422,
+            "validation_error",
+            "Unprocessable content",
+            f"body: {message}",
+            [{"loc": ["body"], "msg": message, "type": "json_invalid"}],
+        )
     codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 401: "unauthorized"}
     code = codes.get(exc.status_code, f"http_{exc.status_code}")
     title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
@@ -36,9 +35,9 @@ from openpromo.errors import (
     ConflictRef,
     FieldError,
     NotFound,
-    OpenPromoError,
     PayloadTooLarge,
     Unprocessable,
+    UnsupportedMediaType,
     names_of,
 )
 from openpromo.kit.clock import utcnow
@@ -61,13 +60,6 @@ DEFAULT_DECIMALS = {"amount": 2, "unit": 0}
 
 IMAGE_TYPES: dict[str, str] = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WebP"}
 _CONTENT_TYPE_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
-
-
-@dataclass
-class UnsupportedMediaType(OpenPromoError):
-    status: int = 415
-    code: str = "unsupported_media_type"
-    title: str = "Unsupported media type"
 
 
 def sniff_image_type(data: bytes) -> str | None:
