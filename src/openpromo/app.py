@@ -15,7 +15,6 @@ from openpromo.api.limits import (
     JSON_BODY_LIMIT,
     ProblemBodyLimit,
     annotate_openapi,
-    require_json,
 )
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
 from openpromo.api.problems import Problem, install_problem_handlers
@@ -106,7 +105,6 @@ def create_app() -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     mount_ui(app)
-    require_json(app.routes)
     # Every 413 as problem+json, the limiter's own plain-text answers included (outermost).
     build_middleware_stack = app.build_middleware_stack
     app.build_middleware_stack = lambda: ProblemBodyLimit(  # type: ignore[method-assign]

@@ -59,9 +59,9 @@ def unbounded(schema: dict[str, Any]) -> list[str]:
             found.append(f"{where}: {kind} without maximum")
         if kind == "array" and "maxItems" not in node:
             found.append(f"{where}: array without maxItems")
-        if kind == "object" and node.get("additionalProperties") not in (None, False):
-            if "maxProperties" not in node:
-                found.append(f"{where}: object with free keys and no maxProperties")
+        free_keys = node.get("additionalProperties") not in (None, False)
+        if kind == "object" and free_keys and "maxProperties" not in node:
+            found.append(f"{where}: object with free keys and no maxProperties")
         if kind is None and not {"anyOf", "oneOf", "allOf", "enum", "const"} & set(node):
             found.append(f"{where}: any JSON value")
         for key, value in node.items():

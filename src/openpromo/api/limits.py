@@ -10,8 +10,8 @@ holds more than the limit. What this module adds:
 * ``ProblemBodyLimit``: the limiter answers some refusals itself in plain text (a body
   declared too large on a route that answered without reading it); this outermost wrapper
   turns every 413 into the API's problem+json;
-* ``require_json``: a JSON-body route refuses a body sent as another media type (or without
-  one) with 415 instead of trying to validate the bytes as JSON (a 422 that named nothing);
+* ``refused_media_type``: a JSON-body route answers a body sent as another media type (or
+  without one) with 415 naming the header, not a 422 that names nothing;
 * ``annotate_openapi``: each operation that takes a body says its limit
   (``x-body-limit-bytes``, a sentence in its description) and documents its 413 (and 415).
 """
@@ -23,7 +23,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -129,76 +129,39 @@ def unsupported_media_type(content_type: str | None) -> dict[str, Any]:
     }
 
 
-class RequireJSON:
-    """Around one JSON-body route: a non-empty body whose Content-Type is missing or not
-    JSON is answered 415 before anything is read."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        content_type: str | None = None
-        has_body = False
-        for name, value in scope.get("headers", ()):
-            if name == b"content-type":
-                content_type = value.decode("latin-1").strip().lower()
-            elif name == b"content-length":
-                has_body = value.strip() not in (b"0", b"")
-            elif name == b"transfer-encoding":
-                has_body = True
-        if has_body and (content_type is None or not is_json(content_type)):
-            body = json.dumps(unsupported_media_type(content_type)).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 415,
-                    "headers": [
-                        (b"content-type", PROBLEM_JSON),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
-            return
-        await self.app(scope, receive, send)
-
-
-def json_body_routes(routes: Iterable[Any]) -> list[APIRoute]:
-    """The API's routes whose body is a JSON model (uploads read the request themselves)."""
-    return [
-        route
-        for route in routes
-        if isinstance(route, APIRoute)
-        and route.path.startswith("/v1/")
-        and route.body_field is not None
-        and set(route.methods or ()) & BODY_METHODS
-    ]
-
-
-def require_json(routes: Iterable[Any]) -> None:
-    for route in json_body_routes(routes):
-        route.app = RequireJSON(route.app)
+def refused_media_type(
+    path: str, headers: Any, errors: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The 415 for a failed validation whose body was not JSON: an API route with a JSON body
+    model validates the raw bytes of a body sent as another media type (or none) and fails
+    at ``["body"]``; that is the wrong media type, not an invalid field."""
+    if not path.startswith("/v1/") or not any(e["loc"] == ["body"] for e in errors):
+        return None
+    content_type = headers.get("content-type")
+    has_body = headers.get("content-length", "0").strip() != "0" or "transfer-encoding" in headers
+    if has_body and (content_type is None or not is_json(content_type.strip().lower())):
+        return unsupported_media_type(content_type)
+    return None
 
 
 def annotate_openapi(schema: dict[str, Any], routes: Iterable[Any], default_limit: int) -> None:
     """Each operation that takes a body: its limit and its 413 (and 415 for JSON bodies)."""
-    json_routes = {id(route) for route in json_body_routes(routes)}
     problem = {"$ref": "#/components/schemas/Problem"}
-    for route in routes:
-        if not isinstance(route, APIRoute) or not set(route.methods or ()) & BODY_METHODS:
+    paths = schema.get("paths", {})
+    for context in iter_route_contexts(list(routes)):
+        route = context.original_route
+        methods = set(context.methods or ()) & BODY_METHODS
+        if not isinstance(route, APIRoute) or not methods:
             continue
-        for method in set(route.methods or ()) & BODY_METHODS:
-            operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+        limit = getattr(context, "max_body_size", None) or route.max_body_size or default_limit
+        for method in methods:
+            operation = paths.get(context.path_format or "", {}).get(method.lower())
             if operation is None or "requestBody" not in operation:
                 continue
-            limit = route.max_body_size or default_limit
             operation["x-body-limit-bytes"] = limit
             sentence = f"Request body limit: {_mib(limit)} ({limit} bytes); larger bodies: 413."
-            operation["description"] = (
-                f"{operation['description']}\n\n{sentence}"
-                if operation.get("description")
-                else sentence
-            )
+            description = operation.get("description")
+            operation["description"] = f"{description}\n\n{sentence}" if description else sentence
             responses = operation.setdefault("responses", {})
             responses.setdefault(
                 "413",
@@ -207,7 +170,7 @@ def annotate_openapi(schema: dict[str, Any], routes: Iterable[Any], default_limi
                     "content": {"application/problem+json": {"schema": problem}},
                 },
             )
-            if id(route) in json_routes:
+            if route.body_field is not None:
                 responses.setdefault(
                     "415",
                     {

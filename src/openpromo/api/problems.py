@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
-from openpromo.api.limits import too_large_problem
+from openpromo.api.limits import refused_media_type, too_large_problem
 from openpromo.errors import CONFLICTS_SHOWN, OpenPromoError
 from openpromo.kit.pagination import InvalidCursor
 from openpromo.kit.schema import CONTROL_MESSAGE, NO_CONTROL_PATTERN
@@ -72,6 +72,7 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found (or another tenant's)",
         409: "Conflict with the current state",
         413: "Payload too large",
+        415: "Unsupported media type; `errors[].loc` is the Content-Type header",
         422: "Invalid input; `errors[].loc` names each field",
         429: "Rate limited",
     }
@@ -87,6 +88,7 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 COMMON_ERRORS = _problem_responses(401, 403, 404, 422, 429)
 CONFLICT = _problem_responses(409)
+MEDIA_TYPE = _problem_responses(415)
 
 
 def problem_response(
@@ -141,9 +143,11 @@ def _field_error(error: Any) -> dict[str, Any]:
     return {"loc": loc, "msg": msg, "type": type_}
 
 
-async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_field_error(e) for e in exc.errors()]
+    if (media := refused_media_type(request.url.path, request.headers, errors)) is not None:
+        return JSONResponse(media, status_code=415, media_type=PROBLEM_JSON)
     first = errors[0] if errors else None
     detail = (
         f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}" if first else "invalid input"

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, AdminWrite, Cursor, Limit, Read, idempotent
 from openpromo.api.limits import UPLOAD_BODY_LIMIT
-from openpromo.api.problems import COMMON_ERRORS, CONFLICT
+from openpromo.api.problems import COMMON_ERRORS, CONFLICT, MEDIA_TYPE
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database
 from openpromo.errors import FieldError, UnsupportedMediaType, unprocessable
@@ -181,7 +181,7 @@ async def _read_upload(upload: UploadFile) -> AsyncIterator[bytes]:
     "/{promocode_id}/values",
     summary="Upload values to a bulk promocode (streamed text/CSV body or multipart file)",
     openapi_extra=_UPLOAD_BODY,
-    responses=CONFLICT,
+    responses={**CONFLICT, **MEDIA_TYPE},
     max_body_size=UPLOAD_BODY_LIMIT,
 )
 async def upload_promocode_values(
