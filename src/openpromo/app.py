@@ -13,6 +13,7 @@ from openpromo import __version__
 from openpromo.api import ops
 from openpromo.api.limits import (
     JSON_BODY_LIMIT,
+    ControlCharacterGuard,
     ProblemBodyLimit,
     annotate_openapi,
 )
@@ -114,6 +115,7 @@ def create_app() -> FastAPI:
         app.add_middleware(
             RateLimitMiddleware, limit=settings.rate_limit, redis_url=settings.redis_url
         )
+    app.add_middleware(ControlCharacterGuard)
     app.add_middleware(ObservabilityMiddleware)
     # Make the Problem schema part of components so error responses can reference it.
     original_openapi = app.openapi

@@ -12,6 +12,8 @@ holds more than the limit. What this module adds:
   turns every 413 into the API's problem+json;
 * ``refused_media_type``: a JSON-body route answers a body sent as another media type (or
   without one) with 415 naming the header, not a 422 that names nothing;
+* ``ControlCharacterGuard``: control characters in the path or the query string are a 422
+  before routing (they would reach SQL as text);
 * ``annotate_openapi``: each operation that takes a body says its limit
   (``x-body-limit-bytes``, a sentence in its description) and documents its 413 (and 415).
 """
@@ -20,12 +22,16 @@ from __future__ import annotations
 
 import email.message
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from openpromo.kit.schema import CONTROL_CHARACTERS, CONTROL_MESSAGE
 
 MIB = 1024 * 1024
 JSON_BODY_LIMIT = 1 * MIB  # every body, unless its route says otherwise (the app default)
@@ -178,3 +184,58 @@ def annotate_openapi(schema: dict[str, Any], routes: Iterable[Any], default_limi
                         "content": {"application/problem+json": {"schema": problem}},
                     },
                 )
+
+
+_CONTROL_IN_PATH = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
+def _control_problem(loc: list[str], where: str) -> dict[str, Any]:
+    detail = f"{where}: {CONTROL_MESSAGE}"
+    return {
+        "type": "https://openpromo.dev/problems/validation_error",
+        "title": "Unprocessable content",
+        "status": 422,
+        "detail": detail,
+        "code": "validation_error",
+        "errors": [{"loc": loc, "msg": CONTROL_MESSAGE, "type": "control_character"}],
+    }
+
+
+class ControlCharacterGuard:
+    """Path segments and query parameters with control characters (``%00``…) are answered
+    422 before routing: ids and filters reach SQL as text, which PostgreSQL refuses with NUL
+    in it (a 500 before). Body fields are checked by their models (``kit.schema.Text``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = self._problem(scope)
+            if problem is not None:
+                body = json.dumps(problem).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 422,
+                        "headers": [
+                            (b"content-type", PROBLEM_JSON),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _problem(scope: Scope) -> dict[str, Any] | None:
+        path: str = scope.get("path", "")
+        if _CONTROL_IN_PATH.search(path):
+            return _control_problem(["path"], "the path")
+        query: bytes = scope.get("query_string", b"")
+        if query and (b"%" in query or _CONTROL_IN_PATH.search(query.decode("latin-1"))):
+            for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+                if _CONTROL_IN_PATH.search(name) or _CONTROL_IN_PATH.search(value):
+                    return _control_problem(["query", name], f"query parameter {name!r}")
+        return None

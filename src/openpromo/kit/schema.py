@@ -112,7 +112,30 @@ def json_problem(value: Any, path: tuple[str | int, ...] = (), depth: int = 0) -
     return None
 
 
+def _plain_scalars(value: dict[str, Any]) -> bool:
+    """True when every key and value of a flat object is plainly fine: the fast path for
+    contexts' session and customer values (10,000 per call), ~0.5 µs for a few values."""
+    for key, item in value.items():
+        if len(key) > KEY_MAX_LENGTH or not key.isprintable():
+            return False
+        kind = type(item)
+        if kind is str:
+            if len(item) > TEXT_MAX_LENGTH or not item.isprintable():
+                return False
+        elif kind is int:
+            if not INT64_MIN <= item <= INT64_MAX:
+                return False
+        elif kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is not bool and item is not None:
+            return False  # a list or an object: walked in full
+    return True
+
+
 def _check_json(value: Any) -> Any:
+    if type(value) is dict and _plain_scalars(value):
+        return value
     found = json_problem(value)
     if found is not None:
         path, type_, message = found
