@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
-from openpromo.api.limits import refused_media_type, too_large_problem
+from openpromo.api.limits import is_json, refused_media_type, too_large_problem
 from openpromo.errors import CONFLICTS_SHOWN, OpenPromoError
 from openpromo.kit.pagination import InvalidCursor
 from openpromo.kit.schema import CONTROL_MESSAGE, NO_CONTROL_PATTERN
@@ -160,7 +160,11 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 413:  # the body limiter (api.limits), with the limit that applied
         limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
         return JSONResponse(too_large_problem(limit), status_code=413, media_type=PROBLEM_JSON)
-    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+    if (
+        exc.status_code == 400
+        and exc.detail == "There was an error parsing the body"
+        and is_json(request.headers.get("content-type", "").lower())
+    ):
         # FastAPI's answer when json.loads fails with something other than a decode error
         # (an integer of more than 4,300 digits): malformed JSON, answered as such.
         message = "the body is not valid JSON (or holds a number too long to read)"
