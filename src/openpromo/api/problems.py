@@ -62,6 +62,9 @@ class Problem(BaseModel):
     conflicts_total: int | None = Field(
         default=None, description="409 only: how many objects cause the conflict in all"
     )
+    limit_bytes: int | None = Field(
+        default=None, description="413 only: the body limit of the endpoint (docs/limits.md)"
+    )
 
 
 def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
