@@ -127,9 +127,7 @@ def create_app() -> FastAPI:
         for name, definition in problem.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault("Problem", problem)
-        if not schema.get("x-body-limits-annotated"):
-            annotate_openapi(schema, app.routes, JSON_BODY_LIMIT)
-            schema["x-body-limits-annotated"] = True
+        annotate_openapi(schema, app.routes, JSON_BODY_LIMIT)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

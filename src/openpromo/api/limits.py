@@ -164,6 +164,8 @@ def annotate_openapi(schema: dict[str, Any], routes: Iterable[Any], default_limi
             operation = paths.get(context.path_format or "", {}).get(method.lower())
             if operation is None or "requestBody" not in operation:
                 continue
+            if "x-body-limit-bytes" in operation:
+                continue  # annotated already (FastAPI caches the document)
             operation["x-body-limit-bytes"] = limit
             sentence = f"Request body limit: {_mib(limit)} ({limit} bytes); larger bodies: 413."
             description = operation.get("description")
