@@ -7,6 +7,7 @@ and the sync run conflict in tests/sync/test_runs.py.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import httpx
@@ -118,16 +119,13 @@ async def test_a_duplicate_reward_type_key_names_it(client: httpx.AsyncClient) -
 async def test_a_taken_email_names_the_user_of_this_tenant_only(
     client: httpx.AsyncClient, app: FastAPI, database: Database
 ) -> None:
-    user = await ok(
-        await client.post("/v1/users", json={"email": "ann@example.com", "role": "viewer"}), 201
-    )
-    again = await client.post("/v1/users", json={"email": "Ann@example.com", "role": "editor"})
+    email = f"ann-{secrets.token_hex(4)}@conflicts.example"  # e-mails are global: unique
+    user = await ok(await client.post("/v1/users", json={"email": email, "role": "viewer"}), 201)
+    again = await client.post("/v1/users", json={"email": email.upper(), "role": "editor"})
     assert named(again, "email_taken") == [("user", user["id"], None)]
     other = await make_tenant(database, "Other tenant")
     async with make_client(app, other.admin_key) as other_client:
-        elsewhere = await other_client.post(
-            "/v1/users", json={"email": "ann@example.com", "role": "viewer"}
-        )
+        elsewhere = await other_client.post("/v1/users", json={"email": email, "role": "viewer"})
     assert elsewhere.status_code == 409
     # Another tenant's user is counted, never named.
     assert (elsewhere.json()["conflicts"], elsewhere.json()["conflicts_total"]) == ([], 1)
