@@ -12,6 +12,12 @@ from fastapi.routing import APIRoute
 
 from openpromo import __version__
 from openpromo.api import ops
+from openpromo.api.limits import (
+    JSON_BODY_LIMIT,
+    ControlCharacterGuard,
+    ProblemBodyLimit,
+    annotate_openapi,
+)
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
 from openpromo.api.problems import install_problem_handlers, publish_problem_schema
 from openpromo.api.rate_limit import RateLimitMiddleware
@@ -95,22 +101,31 @@ def create_app() -> FastAPI:
         summary="Promotion engine: tiered rewards, exact budgets, promocodes at scale.",
         generate_unique_id_function=_operation_id,
         lifespan=_lifespan,
+        max_body_size=JSON_BODY_LIMIT,
     )
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
     mount_ui(app)
+    # Every 413 as problem+json, the limiter's own plain-text answers included (outermost).
+    build_middleware_stack = app.build_middleware_stack
+    app.build_middleware_stack = lambda: ProblemBodyLimit(  # type: ignore[method-assign]
+        build_middleware_stack(), JSON_BODY_LIMIT
+    )
     if settings.rate_limit:
         app.add_middleware(
             RateLimitMiddleware, limit=settings.rate_limit, redis_url=settings.redis_url
         )
+    app.add_middleware(ControlCharacterGuard)
     app.add_middleware(ObservabilityMiddleware)
     # Error answers are problem+json only, with the Problem schema in the components.
     original_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            publish_problem_schema(original_openapi())
+            schema = original_openapi()
+            publish_problem_schema(schema)
+            annotate_openapi(schema, app.routes, JSON_BODY_LIMIT)
         assert app.openapi_schema is not None
         return app.openapi_schema
 

@@ -46,11 +46,54 @@ class NotFound(OpenPromoError):
     title: str = "Not found"
 
 
+# A 409 names at most this many conflicting objects; ``conflicts_total`` counts them all.
+CONFLICTS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ConflictRef:
+    """Another object that causes a conflict: what kind it is, its id (the one its URLs take),
+    its code where it has one (a promotion's code, a promocode value, a campaign's external
+    id) and its display name, so a client can act on it (fetch, fix, archive) without
+    parsing ``detail``."""
+
+    kind: str
+    id: str | None
+    code: str | None = None
+    name: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.id, "code": self.code, "name": self.name}
+
+
+def names_of(refs: Sequence[ConflictRef], shown: int = 10) -> str:
+    """``"Welcome, Xmas"`` for a message (the first ``shown``, then ``"and N more"``)."""
+    names = [ref.name or ref.code or ref.id or "?" for ref in refs[:shown]]
+    more = len(refs) - shown
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
 @dataclass
 class Conflict(OpenPromoError):
+    """409. Every 409 body carries ``conflicts`` (the objects that cause it, first
+    ``CONFLICTS_SHOWN``; empty when the conflict is with the object's own state) and
+    ``conflicts_total``. An object of another tenant (an e-mail is unique across tenants) is
+    counted in ``conflicts_total`` but never named."""
+
     status: int = 409
     code: str = "conflict"
     title: str = "Conflict"
+    conflicts: Sequence[ConflictRef] = field(default_factory=list)
+    conflicts_total: int | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        total = len(self.conflicts) if self.conflicts_total is None else self.conflicts_total
+        self.extra = {
+            **self.extra,
+            "conflicts": [ref.as_dict() for ref in self.conflicts[:CONFLICTS_SHOWN]],
+            "conflicts_total": total,
+        }
 
 
 @dataclass
@@ -86,6 +129,13 @@ class PayloadTooLarge(OpenPromoError):
     status: int = 413
     code: str = "payload_too_large"
     title: str = "Payload too large"
+
+
+@dataclass
+class UnsupportedMediaType(OpenPromoError):
+    status: int = 415
+    code: str = "unsupported_media_type"
+    title: str = "Unsupported media type"
 
 
 def unprocessable(loc: Sequence[str | int], msg: str, type_: str = "value_error") -> Unprocessable:

@@ -127,6 +127,9 @@ async def test_a_second_run_is_refused_and_changes_nothing(
         with pytest.raises(DemoExists) as refused:
             await seed_demo(session, demo.tenant_name, now=NOW)
     assert demo.tenant_id in refused.value.detail
+    assert [(c["kind"], c["id"]) for c in refused.value.extra["conflicts"]] == [
+        ("tenant", demo.tenant_id)
+    ]
     async with database.unit_of_work(write=False) as session:
         assert len(await tenant_service.list_all(session)) == before
 

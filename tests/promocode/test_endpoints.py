@@ -99,7 +99,7 @@ async def test_create_shared_with_options_and_single_use_and_bulk(
             "not_applicable",
         ),
         ({"type": "shared", "value": "has space"}, ["body", "value"], "string_pattern_mismatch"),
-        ({"type": "shared", "value": "A" * 65}, ["body", "value"], "string_pattern_mismatch"),
+        ({"type": "shared", "value": "A" * 65}, ["body", "value"], "string_too_long"),
         (
             {"type": "shared", "value": "A", "max_redemptions": 0},
             ["body", "max_redemptions"],

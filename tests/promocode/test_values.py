@@ -193,7 +193,8 @@ async def test_upload_refuses_non_bulk_and_bad_content_type(client: httpx.AsyncC
         content=b'{"values": ["A"]}',
         headers={"Content-Type": "application/json"},
     )
-    assert response.status_code == 422
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
     assert response.json()["errors"][0]["loc"] == ["header", "content-type"]
 
 

@@ -12,6 +12,17 @@ from tests.promotion.conftest import HIGH_TIER, LOW_TIER, SCHEMAS, create, ok, r
 pytestmark = pytest.mark.usefixtures("catalog")
 
 
+def conflicts(response: httpx.Response) -> list[tuple[str, str, str, str]]:
+    """(kind, id, code, name) of each object the 409 names; its total must match."""
+    problem = response.json()
+    assert problem["conflicts_total"] == len(problem["conflicts"])
+    return [(c["kind"], c["id"], c["code"], c["name"]) for c in problem["conflicts"]]
+
+
+def ref(promotion: dict[str, Any]) -> tuple[str, str, str, str]:
+    return ("promotion", promotion["id"], promotion["code"], promotion["name"])
+
+
 def _without(scope: str, key: str) -> dict[str, Any]:
     return {"properties": [p for p in SCHEMAS[scope] if p["key"] != key]}
 
@@ -27,16 +38,16 @@ def _retyped(scope: str, key: str, type_: str) -> dict[str, Any]:
 async def test_a_property_used_in_a_tier_cannot_be_deleted_or_retyped(
     client: httpx.AsyncClient,
 ) -> None:
-    await ready(client, "Xmas")  # HIGH_TIER reads session.deposit_amount and customer.country
+    xmas = await ready(client, "Xmas")  # HIGH_TIER reads session.deposit_amount, customer.country
     deleted = await client.delete("/v1/schemas/session/properties/deposit_amount")
     assert deleted.status_code == 409
     assert deleted.json()["code"] == "property_in_use"
-    assert deleted.json()["promotions"] == ["Xmas"]
+    assert conflicts(deleted) == [ref(xmas)]
     retyped = await client.put(
         "/v1/schemas/customer", json=_retyped("customer", "country", "integer")
     )
     assert retyped.status_code == 409
-    assert retyped.json()["promotions"] == ["Xmas"]
+    assert conflicts(retyped) == [ref(xmas)]
     # An unused property of the same scope is free to go.
     await ok(await client.delete("/v1/schemas/session/properties/channel"), 204)
 
@@ -55,7 +66,7 @@ async def test_property_values_and_audience_selection_count_as_uses(
     )
     used = await client.delete("/v1/schemas/promotion/properties/ab_variant")
     assert used.status_code == 409
-    assert used.json()["promotions"] == ["Values"]
+    assert conflicts(used) == [ref(promotion)]
     used = await client.delete("/v1/schemas/customer/properties/ltv")
     assert used.status_code == 409
     # Once the promotion stops using them, they can go.
@@ -72,11 +83,11 @@ async def test_archived_promotions_do_not_pin_properties(client: httpx.AsyncClie
 
 
 async def test_every_using_promotion_is_named(client: httpx.AsyncClient) -> None:
-    await ready(client, "B promo")
-    await ready(client, "A promo")
+    b = await ready(client, "B promo")
+    a = await ready(client, "A promo")
     response = await client.delete("/v1/schemas/customer/properties/country")
     assert response.status_code == 409
-    assert response.json()["promotions"] == ["A promo", "B promo"]
+    assert conflicts(response) == [ref(a), ref(b)]
 
 
 @pytest.mark.parametrize("use", ["tier", "constraints", "budget"])

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.config import get_settings
 from openpromo.db import Database
+from openpromo.errors import ConflictRef
 from openpromo.reward_type.usage import (
     register_reward_type_usage_check,
     unregister_reward_type_usage_check,
@@ -40,8 +41,10 @@ async def used_by_promotions() -> AsyncIterator[list[str]]:
     """A fake usage check: every reward type is used by the promotions in the list."""
     names: list[str] = []
 
-    async def check(_session: AsyncSession, _tenant_id: str, key: str) -> list[str]:
-        return list(names) if key != "unused" else []
+    async def check(_session: AsyncSession, _tenant_id: str, key: str) -> list[ConflictRef]:
+        return [
+            ConflictRef("promotion", f"id-{n}", f"code-{n}", n) for n in names if key != "unused"
+        ]
 
     register_reward_type_usage_check(check)
     yield names
@@ -145,7 +148,7 @@ async def test_amounts_are_decimal_strings_never_floats(client: httpx.AsyncClien
     [
         ({"key": "Bad-Key"}, ["body", "key"], "string_pattern_mismatch"),
         ({"key": "1abc"}, ["body", "key"], "string_pattern_mismatch"),
-        ({"key": "a" * 65}, ["body", "key"], "string_pattern_mismatch"),
+        ({"key": "a" * 65}, ["body", "key"], "string_too_long"),
         ({"name": ""}, ["body", "name"], "string_too_short"),
         ({"category": "money"}, ["body", "category"], "literal_error"),
         ({"currency": "EURO"}, ["body", "currency"], "invalid_currency"),
@@ -453,7 +456,7 @@ async def test_rescaling_a_used_type_is_409(
         assert response.status_code == 409, response.text
         problem = response.json()
         assert problem["code"] == "reward_type_in_use"
-        assert problem["promotions"] == ["Welcome", "Xmas"]
+        assert [c["id"] for c in problem["conflicts"]] == ["id-Welcome", "id-Xmas"]
         assert problem["errors"][0]["loc"][0:2] == ["body", next(iter(change))]
     # Harmless changes stay possible while in use.
     response = await client.patch(

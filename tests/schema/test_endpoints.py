@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.db import Database
+from openpromo.errors import ConflictRef
 from openpromo.schema.usage import register_property_usage_check, unregister_property_usage_check
 from tests.conftest import key_with_role, make_client, make_tenant
 
@@ -127,8 +128,8 @@ async def used_properties() -> AsyncIterator[dict[str, list[str]]]:
     """A fake usage check: {"scope.key": [promotion names]}."""
     usages: dict[str, list[str]] = {}
 
-    async def check(_session: AsyncSession, _tenant_id: str, ref: str) -> list[str]:
-        return usages.get(ref, [])
+    async def check(_session: AsyncSession, _tenant_id: str, ref: str) -> list[ConflictRef]:
+        return [ConflictRef("promotion", f"id-{n}", f"code-{n}", n) for n in usages.get(ref, [])]
 
     register_property_usage_check(check)
     yield usages
@@ -382,7 +383,11 @@ async def test_used_property_cannot_be_deleted_or_retyped(
     assert deleted.status_code == 409
     problem = deleted.json()
     assert problem["code"] == "property_in_use"
-    assert problem["promotions"] == ["Welcome", "Xmas"]
+    assert [(c["kind"], c["id"], c["code"]) for c in problem["conflicts"]] == [
+        ("promotion", "id-Welcome", "code-Welcome"),
+        ("promotion", "id-Xmas", "code-Xmas"),
+    ]
+    assert problem["conflicts_total"] == 2
     assert problem["errors"][0]["loc"] == ["path", "key"]
     assert "Welcome, Xmas" in problem["detail"]
 
@@ -394,7 +399,7 @@ async def test_used_property_cannot_be_deleted_or_retyped(
         "/v1/schemas/session", json={"properties": [{"key": "channel", "type": "string"}]}
     )
     assert dropped.status_code == 409
-    assert dropped.json()["promotions"] == ["Welcome", "Xmas"]
+    assert [c["id"] for c in dropped.json()["conflicts"]] == ["id-Welcome", "id-Xmas"]
     assert dropped.json()["errors"][0]["loc"] == ["body", "properties"]
 
     retyped_in_scope = await client.put(

@@ -407,6 +407,9 @@ async def test_a_second_run_is_refused_while_one_runs(
     assert second.status_code == 409
     assert second.json()["code"] == "sync_run_in_progress"
     assert second.json()["run_id"] == first.json()["id"]
+    assert [(c["kind"], c["id"]) for c in second.json()["conflicts"]] == [
+        ("customer_sync_run", first.json()["id"])
+    ]
     gate.set()
     await runner.wait_for_background_runs()
     done = (await client.get(f"/v1/customer-sync/runs/{first.json()['id']}")).json()

@@ -8,11 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
-from openpromo.errors import OpenPromoError
+from openpromo.api.limits import is_json, refused_media_type, too_large_problem
+from openpromo.errors import CONFLICTS_SHOWN, OpenPromoError
 from openpromo.kit.pagination import InvalidCursor
+from openpromo.kit.schema import CONTROL_MESSAGE, NO_CONTROL_PATTERN
 
 logger = logging.getLogger("openpromo.errors")
 
@@ -27,6 +30,21 @@ class ProblemFieldError(BaseModel):
     loc: list[str | int]
     msg: str
     type: str
+
+
+class ProblemConflict(BaseModel):
+    """An object that causes a 409 (see ``Problem.conflicts``)."""
+
+    kind: str = Field(
+        description="promotion, promocode, campaign, reward_type, user, customer_sync_run, tenant"
+    )
+    id: str | None = Field(description="The id its URLs take (a reward type's key)")
+    code: str | None = Field(
+        default=None,
+        description="A promotion's code, the conflicting promocode value, a campaign's "
+        "external_id; null where the kind has none",
+    )
+    name: str | None = Field(default=None, description="Its display name")
 
 
 class Problem(BaseModel):
@@ -45,6 +63,18 @@ class Problem(BaseModel):
     detail: str
     code: str
     errors: list[ProblemFieldError] = []
+    conflicts: list[ProblemConflict] | None = Field(
+        default=None,
+        description="409 only: the objects that cause the conflict, by id (the first "
+        f"{CONFLICTS_SHOWN}); empty when the conflict is with the object's own state",
+        max_length=CONFLICTS_SHOWN,
+    )
+    conflicts_total: int | None = Field(
+        default=None, description="409 only: how many objects cause the conflict in all"
+    )
+    limit_bytes: int | None = Field(
+        default=None, description="413 only: the body limit of the endpoint (docs/limits.md)"
+    )
 
 
 def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -55,6 +85,7 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "Not found (or another tenant's)",
         409: "Conflict with the current state",
         413: "Payload too large",
+        415: "Unsupported media type; `errors[].loc` is the Content-Type header",
         422: "Invalid input; `errors[].loc` names each field",
         429: "Rate limited",
     }
@@ -70,6 +101,7 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 COMMON_ERRORS = _problem_responses(401, 403, 404, 422, 429)
 CONFLICT = _problem_responses(409)
+MEDIA_TYPE = _problem_responses(415)
 
 
 def problem_response(
@@ -110,12 +142,25 @@ async def _on_openpromo_error(_request: Request, exc: Exception) -> JSONResponse
     )
 
 
-async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+def _field_error(error: Any) -> dict[str, Any]:
+    """One pydantic error as ``{loc, msg, type}``. The bounded input types of
+    ``kit.schema`` say where inside a free-form JSON field the problem is (``ctx.at``, appended
+    to ``loc``), and the no-control-character pattern reads as what it means."""
+    loc = _clean_loc(error.get("loc", ()))
+    msg, type_ = error.get("msg", ""), error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if isinstance(ctx.get("at"), list):
+        loc += _clean_loc(ctx["at"])
+    if type_ == "string_pattern_mismatch" and ctx.get("pattern") == NO_CONTROL_PATTERN:
+        msg, type_ = CONTROL_MESSAGE, "control_character"
+    return {"loc": loc, "msg": msg, "type": type_}
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"loc": _clean_loc(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
-        for e in exc.errors()
-    ]
+    errors = [_field_error(e) for e in exc.errors()]
+    if (media := refused_media_type(request.url.path, request.headers, errors)) is not None:
+        return JSONResponse(media, status_code=415, media_type=PROBLEM_JSON)
     first = errors[0] if errors else None
     detail = (
         f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}" if first else "invalid input"
@@ -123,8 +168,26 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     return problem_response(422, "validation_error", "Unprocessable content", detail, errors)
 
 
-async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 413:  # the body limiter (api.limits), with the limit that applied
+        limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+        return JSONResponse(too_large_problem(limit), status_code=413, media_type=PROBLEM_JSON)
+    if (
+        exc.status_code == 400
+        and exc.detail == "There was an error parsing the body"
+        and is_json(request.headers.get("content-type", "").lower())
+    ):
+        # FastAPI's answer when json.loads fails with something other than a decode error
+        # (an integer of more than 4,300 digits): malformed JSON, answered as such.
+        message = "the body is not valid JSON (or holds a number too long to read)"
+        return problem_response(
+            422,
+            "validation_error",
+            "Unprocessable content",
+            f"body: {message}",
+            [{"loc": ["body"], "msg": message, "type": "json_invalid"}],
+        )
     codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 401: "unauthorized"}
     code = codes.get(exc.status_code, f"http_{exc.status_code}")
     title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")

@@ -5,11 +5,11 @@ from datetime import datetime
 from pydantic import Field
 
 from openpromo.auth.principal import Role
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, OutputModel, Text
 
 
 class ApiKeyCreate(InputModel):
-    name: str = Field(default="", max_length=200)
+    name: Text = Field(default="", max_length=200)
     role: Role
 
 

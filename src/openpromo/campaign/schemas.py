@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, OutputModel, Text
 
 CampaignStatus = Literal["draft", "active", "paused", "ended"]
 
@@ -23,14 +23,14 @@ class Campaign(OutputModel):
 
 
 class CampaignCreate(InputModel):
-    name: str = Field(min_length=1, max_length=200)
-    external_id: str | None = Field(
+    name: Text = Field(min_length=1, max_length=200)
+    external_id: Text | None = Field(
         default=None,
         min_length=1,
         max_length=200,
         description="The campaign's id in your own tools; unique in the tenant when set.",
     )
-    channel: str | None = Field(default=None, max_length=100, description="e.g. email, sms, push")
+    channel: Text | None = Field(default=None, max_length=100, description="e.g. email, sms, push")
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = Field(default=None, description="After starts_at.")
     status: CampaignStatus = Field(
@@ -44,9 +44,9 @@ class CampaignUpdate(InputModel):
     """Partial update; ``external_id``, ``channel``, ``starts_at`` and ``ends_at`` can be
     cleared with null."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    external_id: str | None = Field(default=None, min_length=1, max_length=200)
-    channel: str | None = Field(default=None, max_length=100)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    external_id: Text | None = Field(default=None, min_length=1, max_length=200)
+    channel: Text | None = Field(default=None, max_length=100)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
     status: CampaignStatus | None = None

@@ -13,7 +13,7 @@ from openpromo.auth.principal import Principal
 from openpromo.campaign.repository import CampaignRepository
 from openpromo.campaign.schemas import Campaign as CampaignOut
 from openpromo.campaign.schemas import CampaignCreate, CampaignUpdate
-from openpromo.errors import Conflict, FieldError, NotFound, unprocessable
+from openpromo.errors import Conflict, ConflictRef, FieldError, NotFound, unprocessable
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import Campaign
 
@@ -136,6 +136,10 @@ class CampaignService:
                 errors=[
                     FieldError(("body", "external_id"), "already used", "duplicate_external_id")
                 ],
+                conflicts=[ConflictRef("campaign", other.id, other.external_id, other.name)]
+                if other is not None
+                else [],
+                conflicts_total=1,
             ) from exc
 
 

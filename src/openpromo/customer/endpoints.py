@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
+from openpromo.api.limits import UPLOAD_BODY_LIMIT
 from openpromo.api.problems import COMMON_ERRORS
 from openpromo.customer.ingest import format_of
 from openpromo.customer.schemas import Customer, CustomerPut, CustomerPutResult, ImportReport
@@ -79,6 +80,7 @@ async def _read_upload(upload: UploadFile) -> AsyncIterator[bytes]:
     summary="Import customers from a streamed NDJSON or CSV file",
     response_model=ImportReport,
     openapi_extra=_IMPORT_BODY,
+    max_body_size=UPLOAD_BODY_LIMIT,
 )
 async def import_customers(
     request: Request,

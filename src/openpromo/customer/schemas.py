@@ -6,14 +6,16 @@ from typing import Any, Literal
 from pydantic import Field
 
 from openpromo.customer.ingest import IngestReport
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, JsonObject, OutputModel
+from openpromo.schema.schemas import MAX_PROPERTIES_PER_SCOPE
 
 
 class CustomerPut(InputModel):
-    properties: dict[str, Any] = Field(
+    properties: JsonObject = Field(
+        max_length=MAX_PROPERTIES_PER_SCOPE,
         description="Values to merge into the customer's stored values, by property key. "
         "`null` removes a value. Unknown keys are refused; customer-schema properties that "
-        "are not synchronised are reported in `not_synchronised` and not stored."
+        "are not synchronised are reported in `not_synchronised` and not stored.",
     )
 
 

@@ -40,7 +40,7 @@ from openpromo.auth.principal import Principal
 from openpromo.campaign.schemas import CampaignCreate
 from openpromo.campaign.service import campaign_service
 from openpromo.customer.service import customer_service
-from openpromo.errors import Conflict, FieldError
+from openpromo.errors import Conflict, ConflictRef, FieldError
 from openpromo.kit.clock import utcnow
 from openpromo.promocode.schemas import GenerateRequest, PromocodeCreate
 from openpromo.promocode.service import promocode_service
@@ -306,6 +306,7 @@ async def _refuse_existing(session: AsyncSession, name: str) -> None:
                 "seeded before; log in with the login printed then, or pass --tenant-name "
                 "to seed another demo tenant",
                 errors=[FieldError(("tenant_name",), "already used", "demo_exists")],
+                conflicts=[ConflictRef("tenant", tenant.id, None, tenant.name)],
             )
 
 

@@ -8,10 +8,11 @@ from fastapi.responses import StreamingResponse
 from starlette.datastructures import UploadFile
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, AdminWrite, Cursor, Limit, Read, idempotent
-from openpromo.api.problems import COMMON_ERRORS, CONFLICT
+from openpromo.api.limits import UPLOAD_BODY_LIMIT
+from openpromo.api.problems import COMMON_ERRORS, CONFLICT, MEDIA_TYPE
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database
-from openpromo.errors import unprocessable
+from openpromo.errors import FieldError, UnsupportedMediaType, unprocessable
 from openpromo.kit.pagination import Page
 from openpromo.promocode.csv_export import csv_header, csv_rows
 from openpromo.promocode.schemas import (
@@ -180,7 +181,8 @@ async def _read_upload(upload: UploadFile) -> AsyncIterator[bytes]:
     "/{promocode_id}/values",
     summary="Upload values to a bulk promocode (streamed text/CSV body or multipart file)",
     openapi_extra=_UPLOAD_BODY,
-    responses=CONFLICT,
+    responses={**CONFLICT, **MEDIA_TYPE},
+    max_body_size=UPLOAD_BODY_LIMIT,
 )
 async def upload_promocode_values(
     promocode_id: str,
@@ -200,10 +202,12 @@ async def upload_promocode_values(
                 ctx.session, ctx.principal, promocode_id, _read_upload(upload), dry_run=dry_run
             )
     if content_type and content_type not in UPLOAD_CONTENT_TYPES:
-        raise unprocessable(
-            ("header", "content-type"),
-            f"send the values as text/plain, text/csv or multipart/form-data, not {content_type}",
-            "unsupported_media_type",
+        message = (
+            f"send the values as text/plain, text/csv or multipart/form-data, not {content_type}"
+        )
+        raise UnsupportedMediaType(
+            detail=message,
+            errors=[FieldError(("header", "content-type"), message, "unsupported_media_type")],
         )
     return await promocode_service.upload_values(
         ctx.session, ctx.principal, promocode_id, request.stream(), dry_run=dry_run

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import INT32_MAX, InputModel, OutputModel, Text
 from openpromo.promocode.generation import DEFAULT_CHARSET
 from openpromo.promocode.upload_parser import VALUE_PATTERN
 
@@ -15,6 +15,7 @@ Value = Annotated[
     str,
     Field(
         pattern=f"^{VALUE_PATTERN}$",
+        max_length=64,
         description="1-64 characters from A-Z, a-z, 0-9, '_' and '-'; matched case-insensitively.",
         examples=["XMAS-7KQ2"],
     ),
@@ -46,15 +47,17 @@ class Promocode(OutputModel):
 
 
 class PromocodeCreate(InputModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: Text = Field(min_length=1, max_length=200)
     type: PromocodeType
     value: Value | None = Field(
         default=None, description="Required for shared and single_use; bulk values are uploaded."
     )
-    promotion_id: str | None = None
+    promotion_id: Text | None = Field(default=None, max_length=36)
     hidden: bool = False
     once_per_customer: bool | None = Field(default=None, description="shared only (default true).")
-    max_redemptions: int | None = Field(default=None, ge=1, description="shared only.")
+    max_redemptions: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="shared only."
+    )
     fallback_value: Value | None = Field(
         default=None, description="bulk only: handed out when the pool is empty."
     )
@@ -63,9 +66,11 @@ class PromocodeCreate(InputModel):
 class PromocodeUpdate(InputModel):
     """Partial update. ``max_redemptions`` and ``fallback_value`` can be cleared with null."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
     once_per_customer: bool | None = Field(default=None, description="shared only.")
-    max_redemptions: int | None = Field(default=None, ge=1, description="shared only.")
+    max_redemptions: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="shared only."
+    )
     fallback_value: Value | None = Field(default=None, description="bulk only.")
 
 
@@ -74,7 +79,7 @@ class PromocodeTypeChange(InputModel):
 
 
 class PromotionAssignment(InputModel):
-    promotion_id: str
+    promotion_id: Text = Field(max_length=36)
 
 
 class InvalidLine(OutputModel):
@@ -104,15 +109,15 @@ class GenerateRequest(InputModel):
     length: int | None = Field(
         default=None, ge=1, le=64, description="Random characters per value (default 8)."
     )
-    charset: str | None = Field(
+    charset: Text | None = Field(
         default=None,
         min_length=1,
         max_length=64,
         description=f"The characters themselves (default {DEFAULT_CHARSET}).",
     )
-    prefix: str = Field(default="", max_length=63)
-    suffix: str = Field(default="", max_length=63)
-    pattern: str | None = Field(
+    prefix: Text = Field(default="", max_length=63)
+    suffix: Text = Field(default="", max_length=63)
+    pattern: Text | None = Field(
         default=None,
         min_length=1,
         max_length=64,

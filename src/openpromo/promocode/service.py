@@ -18,7 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openpromo.audit.service import audit_service
 from openpromo.auth.principal import Principal
 from openpromo.campaign.service import campaign_service
-from openpromo.errors import Conflict, FieldError, NotFound, Unprocessable, unprocessable
+from openpromo.errors import (
+    Conflict,
+    ConflictRef,
+    FieldError,
+    NotFound,
+    Unprocessable,
+    unprocessable,
+)
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import Promocode, PromocodeValue
@@ -43,7 +50,7 @@ from openpromo.promocode.schemas import (
 )
 from openpromo.promocode.schemas import Promocode as PromocodeOut
 from openpromo.promocode.upload_parser import UploadParser
-from openpromo.promotion.service import PromotionArchived, promotion_service
+from openpromo.promotion.service import PromotionArchived, promotion_ref, promotion_service
 
 DEFAULT_LENGTH = 8
 GENERATE_BATCH = 50_000
@@ -76,6 +83,10 @@ class TypeChangeRefused(Conflict):
 @dataclass
 class MaxRedemptionsBelowUse(Conflict):
     code: str = "max_redemptions_below_use"
+
+
+def promocode_ref(promocode: Promocode, value: str | None) -> ConflictRef:
+    return ConflictRef("promocode", promocode.id, value, promocode.name)
 
 
 def _not_applicable(field: str, type_: str) -> FieldError:
@@ -242,11 +253,15 @@ class PromocodeService:
             )
         )
         if body.value is not None and not await repo.add_value(promocode.id, body.value):
-            owner = await repo.owner_of_value(body.value)
+            found = await repo.resolve_value(body.value)
+            owner = found[0] if found is not None else None
             raise ValueTaken(
-                detail=f"the value {body.value!r} already belongs to promocode {owner} "
+                detail=f"the value {body.value!r} already belongs to promocode "
+                f"{owner.id if owner else '?'} "
                 "(values are unique in the tenant, case-insensitively)",
                 errors=[FieldError(("body", "value"), "value already in use", "value_taken")],
+                conflicts=[promocode_ref(owner, found[1].value)] if found and owner else [],
+                conflicts_total=1,
             )
         audit_service.record(
             session,
@@ -617,7 +632,11 @@ class PromocodeService:
         promotion = await promotion_service.get(session, principal, promotion_id)
         if promotion.status == "archived":
             raise PromotionArchived(
-                detail=f"promotion {promotion_id} is archived: promocodes cannot be assigned to it"
+                detail=f"promotion {promotion_id} is archived: promocodes cannot be assigned to it",
+                errors=[
+                    FieldError(("body", "promotion_id"), "the promotion is archived", "archived")
+                ],
+                conflicts=[promotion_ref(promotion.id, promotion.code, promotion.name)],
             )
 
     async def _audited(

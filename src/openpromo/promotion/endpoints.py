@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, AdminWrite, Cursor, Limit, Read, idempotent
 from openpromo.api.problems import COMMON_ERRORS, CONFLICT
 from openpromo.kit.pagination import Page
+from openpromo.kit.schema import JsonObject
 from openpromo.promotion.schemas import (
     Promotion,
     PromotionCreate,
@@ -19,6 +20,7 @@ from openpromo.promotion.schemas import (
 )
 from openpromo.promotion.service import promotion_service
 from openpromo.reward_type.schemas import RewardConstraints
+from openpromo.schema.schemas import MAX_PROPERTIES_PER_SCOPE
 
 router = APIRouter(
     prefix="/v1/promotions", tags=["promotions"], responses={**COMMON_ERRORS, **CONFLICT}
@@ -80,8 +82,9 @@ async def set_promotion_properties(
     promotion_id: str,
     ctx: AdminWrite,
     body: Annotated[
-        dict[str, Any],
+        JsonObject,
         Body(
+            max_length=MAX_PROPERTIES_PER_SCOPE,
             description="The values object itself: {property key: value}.",
             examples=[{"region": "EU"}],
         ),
@@ -111,7 +114,10 @@ async def set_promotion_reward_constraints(
     ctx: AdminWrite,
     body: Annotated[
         dict[str, RewardConstraints],
-        Body(description='{"<reward type key>": constraints (SPEC §5)}'),
+        Body(
+            max_length=100,  # reward types a promotion overrides
+            description='{"<reward type key>": constraints (SPEC §5)}',
+        ),
     ],
 ) -> Promotion:
     raw = {key: value.model_dump(mode="json", exclude_unset=True) for key, value in body.items()}

@@ -77,6 +77,16 @@ class PromotionRepository(TenantScopedRepository):
         )
         return bool(await self.session.scalar(query))
 
+    async def live_by_code(self, code: str, *, except_id: str | None = None) -> Promotion | None:
+        """The non-archived promotion that has ``code`` (case-insensitively), if any."""
+        return await self.session.scalar(
+            self._select(Promotion).where(
+                Promotion.status != "archived",
+                func.lower(Promotion.code) == code.lower(),
+                *([Promotion.id != except_id] if except_id else []),
+            )
+        )
+
     async def live_codes_starting_with(self, prefix: str) -> set[str]:
         """Lower-cased codes of non-archived promotions that start with ``prefix``."""
         rows = await self.session.scalars(
@@ -94,10 +104,10 @@ class PromotionRepository(TenantScopedRepository):
         await self.session.flush()
         await self.session.refresh(promotion)
 
-    async def names_referencing(
+    async def referencing(
         self, *, property_ref: str | None = None, reward_type: str | None = None
-    ) -> list[str]:
-        """Names of non-archived promotions whose denormalised reference lists contain
+    ) -> list[tuple[str, str, str]]:
+        """(id, code, name) of non-archived promotions whose denormalised reference lists contain
         ``property_ref`` ("scope.key") or ``reward_type``: one indexed-by-tenant query."""
         conditions: list[ColumnElement[bool]] = []
         if property_ref is not None:
@@ -110,13 +120,13 @@ class PromotionRepository(TenantScopedRepository):
             )
         if not conditions:
             return []
-        rows = await self.session.scalars(
-            select(Promotion.name)
+        rows = await self.session.execute(
+            select(Promotion.id, Promotion.code, Promotion.name)
             .where(self.owns(Promotion), Promotion.status != "archived")
             .where(or_(*conditions))
             .order_by(Promotion.name, Promotion.id)
         )
-        return list(rows.all())
+        return [(row.id, row.code, row.name) for row in rows]
 
     def _json_list_contains(self, column: Any, value: str) -> ColumnElement[bool]:
         bind = self.session.get_bind()

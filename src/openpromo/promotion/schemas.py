@@ -15,7 +15,15 @@ from pydantic import (
     model_validator,
 )
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import (
+    INT64_MAX,
+    NO_CONTROL_PATTERN,
+    InputModel,
+    JsonObject,
+    OutputModel,
+    Text,
+    bounded_decimal,
+)
 
 PromotionStatus = Literal["draft", "active", "deactivated", "archived"]
 Window = Literal["day", "week", "month", "lifetime", "rolling_24h", "rolling_7d", "rolling_30d"]
@@ -27,14 +35,15 @@ Code = Annotated[
     str,
     Field(
         pattern=CODE_PATTERN,
+        max_length=CODE_MAX_LENGTH,
         description="The promotion's identifier in the client's own system: 1-100 letters, "
         "digits, '_', '-' or '.', starting with a letter or digit. Unique (case-insensitively) "
         "among the tenant's non-archived promotions.",
         examples=["XMAS-2026"],
     ),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Description = Annotated[str, Field(max_length=10_000)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NO_CONTROL_PATTERN)]
+Description = Annotated[str, Field(max_length=10_000, pattern=NO_CONTROL_PATTERN)]
 
 
 def _reject_bool(value: Any) -> Any:
@@ -58,7 +67,11 @@ PositiveDecimal = Annotated[
     Decimal,
     BeforeValidator(_reject_bool),
     AfterValidator(_finite_positive),
-    Field(description='A decimal string such as "5000" or "12.50" (JSON numbers accepted).'),
+    *bounded_decimal(10**12),
+    Field(
+        lt=Decimal(10) ** 12,
+        description='A decimal string such as "5000" or "12.50" (JSON numbers accepted).',
+    ),
 ]
 
 
@@ -70,13 +83,13 @@ class AudienceCap(InputModel):
     """At most ``limit`` distinct customers granted in each ``window``."""
 
     window: Window
-    limit: StrictInt = Field(gt=0)
+    limit: StrictInt = Field(gt=0, le=INT64_MAX)
 
 
 class RewardBudget(InputModel):
     """At most ``limit`` of ``reward_type`` granted in each ``window``."""
 
-    reward_type: str = Field(min_length=1, max_length=64)
+    reward_type: Text = Field(min_length=1, max_length=64)
     window: Window
     limit: PositiveDecimal
     on_exceed: Literal["reject", "truncate"] = "reject"
@@ -88,7 +101,7 @@ class AudienceSelection(InputModel):
     "order": "asc" | "desc"}`` (a numeric or date customer property)."""
 
     method: Literal["random", "attribute"] = "random"
-    property: str | None = Field(default=None, max_length=64)
+    property: Text | None = Field(default=None, max_length=64)
     order: Literal["asc", "desc"] | None = None
 
     @field_validator("property")
@@ -162,7 +175,7 @@ class PromotionDuplicate(InputModel):
 
 
 class TiersUpdate(InputModel):
-    tiers: list[dict[str, Any]] = Field(
+    tiers: list[JsonObject] = Field(
         description="Ordered tiers (SPEC §3); the first whose condition holds wins.",
         max_length=100,
     )
@@ -198,17 +211,17 @@ class SetMetadata(InputModel):
 
 class SetProperties(InputModel):
     command: Literal["set_properties"]
-    properties: dict[str, Any]
+    properties: JsonObject
 
 
 class SetTiers(InputModel):
     command: Literal["set_tiers"]
-    tiers: list[dict[str, Any]] = Field(max_length=100)
+    tiers: list[JsonObject] = Field(max_length=100)
 
 
 class SetRewardConstraints(InputModel):
     command: Literal["set_reward_constraints"]
-    reward_constraints: dict[str, Any]
+    reward_constraints: JsonObject
 
 
 class SetBudgets(InputModel):
@@ -244,7 +257,7 @@ MAX_COMMANDS = 50
 
 
 class TransactionRequest(InputModel):
-    commands: list[dict[str, Any]] = Field(
+    commands: list[JsonObject] = Field(
         min_length=1,
         max_length=MAX_COMMANDS,
         description="Applied in order, all or nothing. Each is one of "

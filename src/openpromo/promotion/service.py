@@ -25,7 +25,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.audit.service import audit_service
 from openpromo.auth.principal import Principal
-from openpromo.errors import Conflict, FieldError, NotFound, OpenPromoError, Unprocessable
+from openpromo.errors import (
+    Conflict,
+    ConflictRef,
+    FieldError,
+    NotFound,
+    OpenPromoError,
+    Unprocessable,
+)
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import Promotion
@@ -100,6 +107,10 @@ class DuplicateCode(Conflict):
 @dataclass
 class RulesNoLongerValid(Conflict):
     code: str = "rules_no_longer_valid"
+
+
+def promotion_ref(promotion_id: str, code: str, name: str) -> ConflictRef:
+    return ConflictRef("promotion", promotion_id, code, name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,17 +241,19 @@ class PromotionService:
 
     async def promotions_using_property(
         self, session: AsyncSession, tenant_id: str, ref: str
-    ) -> list[str]:
-        """Names of non-archived promotions that use the property ``ref`` ("scope.key"): in
-        a tier, as the audience-selection attribute, or as a promotion property value."""
-        return await PromotionRepository(session, tenant_id).names_referencing(property_ref=ref)
+    ) -> list[ConflictRef]:
+        """Non-archived promotions that use the property ``ref`` ("scope.key"): in a tier, as
+        the audience-selection attribute, or as a promotion property value."""
+        rows = await PromotionRepository(session, tenant_id).referencing(property_ref=ref)
+        return [promotion_ref(*row) for row in rows]
 
     async def promotions_using_reward_type(
         self, session: AsyncSession, tenant_id: str, key: str
-    ) -> list[str]:
-        """Names of non-archived promotions that use reward type ``key``: in a tier, a
+    ) -> list[ConflictRef]:
+        """Non-archived promotions that use reward type ``key``: in a tier, a
         reward-constraint override or a reward budget."""
-        return await PromotionRepository(session, tenant_id).names_referencing(reward_type=key)
+        rows = await PromotionRepository(session, tenant_id).referencing(reward_type=key)
+        return [promotion_ref(*row) for row in rows]
 
     # -- create / duplicate ----------------------------------------------------------------
 
@@ -640,11 +653,19 @@ class PromotionService:
         if action == "activate":
             problems = await self.activation_problems(session, principal.tenant_id, promotion)
             if problems:
+                # The other objects in the way: archived reward types the promotion uses.
+                statuses = await catalog.reward_type_statuses(session, principal.tenant_id)
+                archived = sorted(
+                    key
+                    for key in set(promotion.referenced_reward_types or [])
+                    if statuses.get(key) == "archived"
+                )
                 raise ActivationPreconditionsFailed(
                     detail=f"the promotion cannot be activated ({len(problems)} problem"
                     f"{'s' if len(problems) > 1 else ''}): "
                     + "; ".join(f"{'.'.join(map(str, p.loc))}: {p.msg}" for p in problems),
                     errors=problems,
+                    conflicts=[ConflictRef("reward_type", key) for key in archived],
                 )
         before = _snapshot(promotion)
         now = utcnow()
@@ -679,14 +700,12 @@ class PromotionService:
         before: dict[str, Any],
         code_loc: Loc = ("body", "code"),
     ) -> Promotion:
+        code, promotion_id = promotion.code, promotion.id  # a rolled-back savepoint expires them
         try:
             async with session.begin_nested():
                 await repo.bump_version(promotion)
         except IntegrityError as exc:
-            raise DuplicateCode(
-                detail="another non-archived promotion already has this code",
-                errors=[FieldError(code_loc, "code already in use", "duplicate_code")],
-            ) from exc
+            raise await self._duplicate_code(repo, code, code_loc, promotion_id) from exc
         audit_service.record(
             session,
             principal,
@@ -701,15 +720,13 @@ class PromotionService:
     async def _insert(
         self, repo: PromotionRepository, promotion: Promotion, code_loc: Loc
     ) -> Promotion:
+        code = promotion.code
         try:
             async with repo.session.begin_nested():
                 await repo.add(promotion)
         except IntegrityError as exc:
             # A concurrent create took the code between our check and our insert.
-            raise DuplicateCode(
-                detail=f"another non-archived promotion already has the code {promotion.code!r}",
-                errors=[FieldError(code_loc, "code already in use", "duplicate_code")],
-            ) from exc
+            raise await self._duplicate_code(repo, code, code_loc) from exc
         await repo.session.refresh(promotion)
         return promotion
 
@@ -717,10 +734,23 @@ class PromotionService:
         self, repo: PromotionRepository, code: str, loc: Loc, except_id: str | None = None
     ) -> None:
         if await repo.live_code_taken(code, except_id=except_id):
-            raise DuplicateCode(
-                detail=f"another non-archived promotion already has the code {code!r}",
-                errors=[FieldError(loc, "code already in use", "duplicate_code")],
-            )
+            raise await self._duplicate_code(repo, code, loc, except_id)
+
+    @staticmethod
+    async def _duplicate_code(
+        repo: PromotionRepository, code: str, loc: Loc, except_id: str | None = None
+    ) -> DuplicateCode:
+        """The 409 naming the promotion that holds ``code`` (read after the savepoint's
+        rollback; ``None`` only if that promotion was archived in between)."""
+        other = await repo.live_by_code(code, except_id=except_id)
+        refs = [promotion_ref(other.id, other.code, other.name)] if other is not None else []
+        return DuplicateCode(
+            detail=f"another non-archived promotion already has the code {code!r}"
+            + (f" ({other.id})" if other is not None else ""),
+            errors=[FieldError(loc, "code already in use", "duplicate_code")],
+            conflicts=refs,
+            conflicts_total=max(len(refs), 1),
+        )
 
     async def _free_code(self, repo: PromotionRepository, base: str, suffix: str) -> str:
         """``base+suffix``, else ``base+suffix-2``, ``-3``… — the first not taken."""
@@ -908,11 +938,11 @@ def _command_failed(exc: OpenPromoError, index: int, raw: Any) -> OpenPromoError
 promotion_service = PromotionService()
 
 
-async def _property_usage(session: AsyncSession, tenant_id: str, ref: str) -> list[str]:
+async def _property_usage(session: AsyncSession, tenant_id: str, ref: str) -> list[ConflictRef]:
     return await promotion_service.promotions_using_property(session, tenant_id, ref)
 
 
-async def _reward_type_usage(session: AsyncSession, tenant_id: str, key: str) -> list[str]:
+async def _reward_type_usage(session: AsyncSession, tenant_id: str, key: str) -> list[ConflictRef]:
     return await promotion_service.promotions_using_reward_type(session, tenant_id, key)
 
 

@@ -18,6 +18,7 @@ from openpromo.api.deps import (
     Read,
     idempotent,
 )
+from openpromo.api.limits import IMAGE_BODY_LIMIT
 from openpromo.api.problems import COMMON_ERRORS, CONFLICT, PROBLEM_JSON, Problem
 from openpromo.config import get_settings
 from openpromo.errors import PayloadTooLarge
@@ -131,6 +132,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
     response_model=RewardType,
     responses=IMAGE_ERRORS,
     openapi_extra=_IMAGE_BODY,
+    max_body_size=IMAGE_BODY_LIMIT,
 )
 async def put_reward_type_image(key: str, request: Request, ctx: AdminWrite) -> RewardType:
     data = await _read_body(request, get_settings().max_image_bytes)

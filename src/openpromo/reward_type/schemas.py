@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, Field, PlainSerializer, field_validator
 
 from openpromo.errors import FieldError
 from openpromo.kit.durations import parse_duration
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, OutputModel, Text, bounded_decimal
 from openpromo.models import RewardType as RewardTypeModel
 from openpromo.rules.decimals import is_representable
 
@@ -43,10 +43,13 @@ def decimal_string(value: Decimal) -> str:
 # repr (0.1 → Decimal("0.1")), so no binary-float noise gets in.
 DecimalAmount = Annotated[
     Decimal,
+    *bounded_decimal(int(MAX_VALUE)),
     Field(allow_inf_nan=False, lt=MAX_VALUE),
     PlainSerializer(decimal_string, return_type=str, when_used="json"),
 ]
-Key = Annotated[str, Field(pattern=KEY_PATTERN, description="`^[a-z][a-z0-9_]{0,63}$`")]
+Key = Annotated[
+    str, Field(pattern=KEY_PATTERN, max_length=64, description="`^[a-z][a-z0-9_]{0,63}$`")
+]
 
 
 class PerCustomerLimit(InputModel):
@@ -65,7 +68,7 @@ class RewardConstraints(InputModel):
     per_customer: list[PerCustomerLimit] = Field(default_factory=list, max_length=20)
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime | None = None
-    grant_expires_after: str | None = Field(
+    grant_expires_after: Text | None = Field(
         default=None,
         max_length=40,
         description="ISO 8601 duration of weeks, days, hours, minutes, seconds: P30D, PT12H, P2W",
@@ -159,17 +162,18 @@ def validate_constraints_for(
 
 class RewardTypeCreate(InputModel):
     key: Key
-    name: str = Field(min_length=1, max_length=200)
-    display_name: str | None = Field(
+    name: Text = Field(min_length=1, max_length=200)
+    display_name: Text | None = Field(
         default=None, min_length=1, max_length=200, description="Defaults to `name`."
     )
-    description: str = Field(default="", max_length=5000)
+    description: Text = Field(default="", max_length=5000)
     category: Category
-    currency: str | None = Field(
+    currency: Text | None = Field(
+        max_length=16,
         default=None,
         description="ISO 4217, amount types only; defaults to the tenant's default currency.",
     )
-    unit_name: str | None = Field(
+    unit_name: Text | None = Field(
         default=None, min_length=1, max_length=100, description="Unit types only, e.g. 'spin'."
     )
     decimals: int | None = Field(
@@ -187,12 +191,12 @@ class RewardTypeUpdate(InputModel):
     ``status: "archived"`` archives it. ``category``, ``currency`` and ``decimals`` change
     only while no promotion uses the type (409 otherwise)."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    display_name: Text | None = Field(default=None, min_length=1, max_length=200)
+    description: Text | None = Field(default=None, max_length=5000)
     category: Category | None = None
-    currency: str | None = None
-    unit_name: str | None = Field(default=None, min_length=1, max_length=100)
+    currency: Text | None = Field(default=None, max_length=16)
+    unit_name: Text | None = Field(default=None, min_length=1, max_length=100)
     decimals: int | None = Field(default=None, ge=0, le=MAX_DECIMALS)
     rounding: RoundingMode | None = None
     constraints: RewardConstraints | None = None

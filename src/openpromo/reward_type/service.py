@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy.exc import IntegrityError
@@ -33,11 +32,13 @@ from openpromo.auth.principal import Principal
 from openpromo.config import get_settings
 from openpromo.errors import (
     Conflict,
+    ConflictRef,
     FieldError,
     NotFound,
-    OpenPromoError,
     PayloadTooLarge,
     Unprocessable,
+    UnsupportedMediaType,
+    names_of,
 )
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
@@ -59,13 +60,6 @@ DEFAULT_DECIMALS = {"amount": 2, "unit": 0}
 
 IMAGE_TYPES: dict[str, str] = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WebP"}
 _CONTENT_TYPE_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
-
-
-@dataclass
-class UnsupportedMediaType(OpenPromoError):
-    status: int = 415
-    code: str = "unsupported_media_type"
-    title: str = "Unsupported media type"
 
 
 def sniff_image_type(data: bytes) -> str | None:
@@ -104,6 +98,7 @@ def _duplicate(key: str) -> Conflict:
         detail=f"a reward type with key '{key}' already exists",
         code="reward_type_exists",
         errors=[FieldError(("body", "key"), f"'{key}' is already used", "duplicate_key")],
+        conflicts=[ConflictRef("reward_type", key)],
     )
 
 
@@ -280,14 +275,14 @@ class RewardTypeService:
             usages = await find_reward_type_usages(session, principal.tenant_id, key)
             if usages:
                 raise Conflict(
-                    detail=f"reward type '{key}' is used by promotions ({', '.join(usages)}); "
+                    detail=f"reward type '{key}' is used by promotions ({names_of(usages)}); "
                     f"its {', '.join(rescaling)} cannot change",
                     code="reward_type_in_use",
                     errors=[
                         FieldError(("body", field), "the reward type is in use", "in_use")
                         for field in rescaling
                     ],
-                    extra={"promotions": usages},
+                    conflicts=usages,
                 )
 
         for field in ("name", "display_name", "description", "rounding"):
@@ -340,7 +335,7 @@ class RewardTypeService:
                     "reward_type",
                     key,
                     before=before,
-                    after={**_snapshot(reward_type), "used_by": usages},
+                    after={**_snapshot(reward_type), "used_by": [ref.name for ref in usages]},
                 )
             return "archived"
         await repo.delete(reward_type)

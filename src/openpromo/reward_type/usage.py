@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# (session, tenant_id, reward type key) -> names of the promotions that use it
-RewardTypeUsageCheck = Callable[[AsyncSession, str, str], Awaitable[list[str]]]
+from openpromo.errors import ConflictRef
+
+# (session, tenant_id, reward type key) -> the promotions that use it
+RewardTypeUsageCheck = Callable[[AsyncSession, str, str], Awaitable[list[ConflictRef]]]
 
 _checks: list[RewardTypeUsageCheck] = []
 
@@ -29,9 +31,11 @@ def unregister_reward_type_usage_check(check: RewardTypeUsageCheck) -> None:
         _checks.remove(check)
 
 
-async def find_reward_type_usages(session: AsyncSession, tenant_id: str, key: str) -> list[str]:
-    """Names of the promotions that use the reward type, sorted, without duplicates."""
-    names: set[str] = set()
+async def find_reward_type_usages(
+    session: AsyncSession, tenant_id: str, key: str
+) -> list[ConflictRef]:
+    """The promotions that use the reward type, by name then id, without duplicates."""
+    refs: set[ConflictRef] = set()
     for check in list(_checks):
-        names.update(await check(session, tenant_id, key))
-    return sorted(names)
+        refs.update(await check(session, tenant_id, key))
+    return sorted(refs, key=lambda r: (r.name or "", r.id or ""))

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.audit.service import audit_service
 from openpromo.auth.principal import Principal
-from openpromo.errors import Conflict, FieldError, NotFound, Unprocessable
+from openpromo.errors import Conflict, ConflictRef, FieldError, NotFound, Unprocessable, names_of
 from openpromo.models import PropertyDefinition as PropertyDefinitionRow
 from openpromo.rules.types import PropertyType
 from openpromo.schema.repository import PropertyDefinitionRepository
@@ -246,15 +246,15 @@ class SchemaService:
     ) -> None:
         """``changes``: (key, "deleted" | "retyped", loc) of properties about to break."""
         problems: list[FieldError] = []
-        promotions: set[str] = set()
+        promotions: dict[str | None, ConflictRef] = {}
         for key, what, loc in changes:
             usages = await find_property_usages(session, tenant_id, scope, key)
             if usages:
-                promotions.update(usages)
+                promotions.update((ref.id, ref) for ref in usages)
                 problems.append(
                     FieldError(
                         loc,
-                        f"{scope}.{key} cannot be {what}: promotions use it ({', '.join(usages)})",
+                        f"{scope}.{key} cannot be {what}: promotions use it ({names_of(usages)})",
                         "property_in_use",
                     )
                 )
@@ -263,7 +263,7 @@ class SchemaService:
                 detail="; ".join(p.msg for p in problems),
                 code="property_in_use",
                 errors=problems,
-                extra={"promotions": sorted(promotions)},
+                conflicts=sorted(promotions.values(), key=lambda r: (r.name or "", r.id or "")),
             )
 
     async def replace_schema(

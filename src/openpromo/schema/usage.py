@@ -11,8 +11,10 @@ from collections.abc import Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# (session, tenant_id, "scope.key") -> names of the promotions that reference the property
-PropertyUsageCheck = Callable[[AsyncSession, str, str], Awaitable[list[str]]]
+from openpromo.errors import ConflictRef
+
+# (session, tenant_id, "scope.key") -> the promotions that reference the property
+PropertyUsageCheck = Callable[[AsyncSession, str, str], Awaitable[list[ConflictRef]]]
 
 _checks: list[PropertyUsageCheck] = []
 
@@ -30,9 +32,9 @@ def unregister_property_usage_check(check: PropertyUsageCheck) -> None:
 
 async def find_property_usages(
     session: AsyncSession, tenant_id: str, scope: str, key: str
-) -> list[str]:
-    """Names of the promotions that reference ``scope.key``, sorted, without duplicates."""
-    names: set[str] = set()
+) -> list[ConflictRef]:
+    """The promotions that reference ``scope.key``, by name then id, without duplicates."""
+    refs: set[ConflictRef] = set()
     for check in list(_checks):
-        names.update(await check(session, tenant_id, f"{scope}.{key}"))
-    return sorted(names)
+        refs.update(await check(session, tenant_id, f"{scope}.{key}"))
+    return sorted(refs, key=lambda r: (r.name or "", r.id or ""))

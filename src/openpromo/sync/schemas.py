@@ -5,18 +5,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, OutputModel, Text
 
 
 class SqlSource(InputModel):
     kind: Literal["sql"]
-    url: str = Field(
+    url: Text = Field(
         min_length=1,
         max_length=2000,
         description="SQLAlchemy URL of the source database. Its password is encrypted at rest "
         "and shown as `***`; sending the URL back with `***` keeps the stored password.",
     )
-    query: str = Field(
+    query: Text = Field(
         min_length=1,
         max_length=100_000,
         description="A SELECT returning a customer_id column and one column per property",
@@ -25,8 +25,8 @@ class SqlSource(InputModel):
 
 class FileSource(InputModel):
     kind: Literal["file"]
-    path: str | None = Field(default=None, max_length=4000, description="A file on the server")
-    url: str | None = Field(default=None, max_length=4000, description="An http(s) URL")
+    path: Text | None = Field(default=None, max_length=4000, description="A file on the server")
+    url: Text | None = Field(default=None, max_length=4000, description="An http(s) URL")
     format: Literal["csv", "ndjson"]
 
 
@@ -35,6 +35,7 @@ SyncSource = Annotated[SqlSource | FileSource, Field(discriminator="kind")]
 
 class SyncSchedule(InputModel):
     time: str = Field(
+        max_length=5,
         pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="Daily, HH:MM in the tenant's time zone",
         examples=["03:00"],
@@ -43,7 +44,7 @@ class SyncSchedule(InputModel):
 
 class CustomerSyncConfigIn(InputModel):
     enabled: bool = False
-    properties: list[str] = Field(
+    properties: list[Annotated[Text, Field(max_length=64)]] = Field(
         default_factory=list,
         max_length=1000,
         description="Customer-schema properties that are synchronised (and stored). Empty: "

@@ -27,7 +27,7 @@ from openpromo.customer.ingest import (
     feed,
 )
 from openpromo.customer.service import customer_service
-from openpromo.errors import Conflict, FieldError, NotFound, Unprocessable
+from openpromo.errors import Conflict, ConflictRef, FieldError, NotFound, Unprocessable
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import CustomerSyncConfig, CustomerSyncRun
@@ -360,6 +360,10 @@ class SyncService:
             detail=detail,
             code="sync_run_in_progress",
             extra={"run_id": active.id if active else None},
+            conflicts=[ConflictRef("customer_sync_run", active.id, None, active.status)]
+            if active is not None
+            else [],
+            conflicts_total=1,
         )
 
     async def list_runs(

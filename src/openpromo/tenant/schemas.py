@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, OutputModel, Text
 
 WeekStart = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
@@ -24,8 +24,14 @@ class Tenant(OutputModel):
 class TenantUpdate(InputModel):
     """Partial update; every field is validated before anything is stored."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    timezone: str | None = Field(default=None, description="IANA time zone, e.g. Europe/Paris")
-    default_currency: str | None = Field(default=None, description="ISO 4217 code, e.g. EUR")
+    name: Text | None = Field(default=None, min_length=1, max_length=200)
+    timezone: Text | None = Field(
+        default=None, max_length=64, description="IANA time zone, e.g. Europe/Paris"
+    )
+    default_currency: Text | None = Field(
+        default=None, max_length=16, description="ISO 4217 code, e.g. EUR"
+    )
     week_start: WeekStart | None = None
-    locale: str | None = Field(default=None, description="BCP 47 / CLDR locale, e.g. fr-FR")
+    locale: Text | None = Field(
+        default=None, max_length=64, description="BCP 47 / CLDR locale, e.g. fr-FR"
+    )

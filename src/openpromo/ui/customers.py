@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from openpromo.api.limits import UI_UPLOAD_BODY_LIMIT
 from openpromo.customer.ingest import ImportFormat, IngestReport, format_of
 from openpromo.customer.service import customer_service
 from openpromo.errors import NotFound, OpenPromoError, unprocessable
@@ -102,7 +103,7 @@ def _import_format(chosen: str, upload: UploadFile) -> ImportFormat:
 
 # A customer's properties form posts to /ui/customers/{id}/properties, so this path is never
 # a customer's, whatever the customer's id (one named "import" included).
-@router.post("/import")
+@router.post("/import", max_body_size=UI_UPLOAD_BODY_LIMIT)
 async def import_customers(ctx: Admin) -> Response:
     """The import of ``POST /v1/customers/import`` from a multipart ``file``, streamed in
     chunks. The browser shows the transfer's progress (htmx ``xhr:progress``); an htmx request

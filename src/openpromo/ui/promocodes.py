@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 from starlette.datastructures import UploadFile
 
+from openpromo.api.limits import UI_UPLOAD_BODY_LIMIT
 from openpromo.campaign.service import campaign_service
 from openpromo.db import get_database
 from openpromo.errors import OpenPromoError, unprocessable
@@ -272,7 +273,7 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
-@router.post("/{promocode_id}/values/upload")
+@router.post("/{promocode_id}/values/upload", max_body_size=UI_UPLOAD_BODY_LIMIT)
 async def upload_promocode_values(promocode_id: str, ctx: Editor) -> Response:
     """The browser shows the transfer's progress (htmx ``xhr:progress``); the answer is the
     upload report, in place of the form's result area."""

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from openpromo.api.limits import UI_UPLOAD_BODY_LIMIT
 from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.reward_type.schemas import RewardType as RewardTypeOut
 from openpromo.reward_type.schemas import (
@@ -344,7 +345,7 @@ async def restore_reward_type(key: str, ctx: Admin) -> Response:
     return redirect(ctx.request, f"/ui/settings/reward-types/{key}", "Reward type restored.")
 
 
-@router.post("/reward-types/{key}/image")
+@router.post("/reward-types/{key}/image", max_body_size=UI_UPLOAD_BODY_LIMIT)
 async def upload_reward_type_image(key: str, ctx: Admin) -> Response:
     upload = (await ctx.request.form()).get("image")
     try:

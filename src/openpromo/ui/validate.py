@@ -20,6 +20,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from openpromo.api.limits import UI_UPLOAD_BODY_LIMIT
 from openpromo.db import validation_unit_of_work
 from openpromo.errors import OpenPromoError, unprocessable
 from openpromo.ui.context import FormErrors, RoleRefused, UiContext, Viewer, parse, read_form
@@ -76,7 +77,7 @@ async def validate_page(
     return await _page(ctx, {"target": target, "contexts": "", "campaign_id": "", "mode": "form"})
 
 
-@router.post("")
+@router.post("", max_body_size=UI_UPLOAD_BODY_LIMIT)
 async def validate_customers(ctx: Viewer) -> Response:
     # The page's own unit is read-only (a dry run never queues writers; on SQLite a write unit
     # is BEGIN IMMEDIATE); a commit runs in a write transaction of its own, below.

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, OutputModel, Text
 
 UserRole = Literal["admin", "editor", "viewer"]
 USER_ROLES: tuple[UserRole, ...] = ("admin", "editor", "viewer")
@@ -22,10 +22,13 @@ class UserOut(OutputModel):
 
 
 class UserCreate(InputModel):
-    email: str = Field(description="Login e-mail, unique across tenants (stored lower-cased).")
+    email: Text = Field(
+        max_length=254, description="Login e-mail, unique across tenants (stored lower-cased)."
+    )
     role: UserRole = "viewer"
-    password: str | None = Field(
+    password: Text | None = Field(
         default=None,
+        max_length=1024,
         description="At least 10 characters; omitted, a password is generated and returned once.",
     )
 
@@ -45,8 +48,10 @@ class UserUpdate(InputModel):
 
 
 class PasswordReset(InputModel):
-    password: str | None = Field(
-        default=None, description="The new password; omitted, one is generated and returned once."
+    password: Text | None = Field(
+        default=None,
+        max_length=1024,
+        description="The new password; omitted, one is generated and returned once.",
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.audit.service import audit_service
 from openpromo.auth.principal import Principal, Role
-from openpromo.errors import Conflict, FieldError, NotFound, Unprocessable
+from openpromo.errors import Conflict, ConflictRef, FieldError, NotFound, Unprocessable
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import User
@@ -102,15 +102,16 @@ class UserService:
             problems.append(problem)
         if problems:
             raise Unprocessable(detail="; ".join(p.msg for p in problems), errors=problems)
-        if await find_user_by_email(session, email) is not None:
-            raise _email_taken(email)
+        if (holder := await find_user_by_email(session, email)) is not None:
+            raise _email_taken(email, holder, principal.tenant_id)
         plain = password if password is not None else generate_password()
         user = User(email=email, role=role, password_hash=await hash_password(plain))
         try:
             async with session.begin_nested():
                 await UserRepository(session, principal.tenant_id).add(user)
         except IntegrityError as exc:  # a concurrent creation with the same e-mail
-            raise _email_taken(email) from exc
+            holder = await find_user_by_email(session, email)
+            raise _email_taken(email, holder, principal.tenant_id) from exc
         audit_service.record(
             session, principal, "user.create", "user", user.id, after=_snapshot(user)
         )
@@ -290,10 +291,19 @@ class UserService:
         return slice_rows(rows, limit, lambda u: u.id)
 
 
-def _email_taken(email: str) -> Conflict:
+def _email_taken(email: str, holder: User | None, tenant_id: str) -> Conflict:
+    """E-mails are unique across tenants: the holder is named only when it is the caller's
+    tenant's user (another tenant's is counted, never named)."""
+    refs = (
+        [ConflictRef("user", holder.id, None, holder.email)]
+        if holder is not None and holder.tenant_id == tenant_id
+        else []
+    )
     return EmailTaken(
         detail=f"a user with the e-mail {email} already exists",
         errors=[FieldError(("body", "email"), "this e-mail is already used", "email_taken")],
+        conflicts=refs,
+        conflicts_total=1,
     )
 
 

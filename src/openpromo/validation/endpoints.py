@@ -23,6 +23,7 @@ from openpromo.api.auth import (
 )
 from openpromo.api.deps import Ctx, idempotent
 from openpromo.api.lean_route import LeanJSONRoute
+from openpromo.api.limits import VALIDATION_BODY_LIMIT
 from openpromo.api.problems import COMMON_ERRORS
 from openpromo.api.responses import FastJSONResponse
 from openpromo.auth.principal import INTEGRATION, Principal
@@ -35,7 +36,12 @@ from openpromo.validation.service import Target, request_seed, validation_servic
 
 # Declared as usual, handled by LeanJSONRoute: the hot path skips FastAPI's generic
 # per-request parameter solving (see openpromo.api.lean_route).
-router = APIRouter(tags=["validation"], responses=COMMON_ERRORS, route_class=LeanJSONRoute)
+router = APIRouter(
+    tags=["validation"],
+    responses=COMMON_ERRORS,
+    route_class=LeanJSONRoute,
+    max_body_size=VALIDATION_BODY_LIMIT,
+)
 
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
 HeaderKey = Annotated[str | None, Security(header_scheme)]

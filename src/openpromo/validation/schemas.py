@@ -6,27 +6,32 @@ from typing import Any
 
 from pydantic import Field
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, JsonObject, OutputModel, Text
 
 MAX_CONTEXTS = 10_000
+MAX_CONTEXT_VALUES = 500  # session or customer values in one context (a scope holds at most 500)
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
 class ValidationContext(InputModel):
-    customer_id: str = Field(min_length=1, max_length=128)
-    session: dict[str, Any] = Field(
-        default_factory=dict, description="Session values, checked against the session schema."
-    )
-    customer: dict[str, Any] = Field(
+    customer_id: Text = Field(min_length=1, max_length=128)
+    session: JsonObject = Field(
         default_factory=dict,
+        max_length=MAX_CONTEXT_VALUES,
+        description="Session values, checked against the session schema.",
+    )
+    customer: JsonObject = Field(
+        default_factory=dict,
+        max_length=MAX_CONTEXT_VALUES,
         description="Customer property values overriding the stored ones for this call only.",
     )
     code: str | None = Field(
         default=None,
+        max_length=64,
         pattern=CODE_PATTERN,
         description="A promocode value this customer presents (bulk pools: the value to redeem).",
     )
-    reference: str | None = Field(
+    reference: Text | None = Field(
         default=None,
         min_length=1,
         max_length=255,
@@ -37,13 +42,15 @@ class ValidationContext(InputModel):
 
 class ValidateRequest(InputModel):
     contexts: list[ValidationContext] = Field(min_length=1, max_length=MAX_CONTEXTS)
-    campaign_id: str | None = Field(default=None, max_length=36)
+    campaign_id: Text | None = Field(default=None, max_length=36)
     commit: bool = False
     explain: bool = False
 
 
 class ValidateByCodeRequest(ValidateRequest):
-    code: str = Field(pattern=CODE_PATTERN, description="A promocode value (case-insensitive).")
+    code: str = Field(
+        pattern=CODE_PATTERN, max_length=64, description="A promocode value (case-insensitive)."
+    )
 
 
 class Reason(OutputModel):

@@ -74,6 +74,7 @@ from .per_customer_limit_out import PerCustomerLimitOut
 from .per_customer_limit_out_window import PerCustomerLimitOutWindow
 from .per_customer_limit_window import PerCustomerLimitWindow
 from .problem import Problem
+from .problem_conflict import ProblemConflict
 from .problem_field_error import ProblemFieldError
 from .promocode import Promocode
 from .promocode_create import PromocodeCreate
@@ -252,6 +253,7 @@ __all__ = (
     "PerCustomerLimitOutWindow",
     "PerCustomerLimitWindow",
     "Problem",
+    "ProblemConflict",
     "ProblemFieldError",
     "Promocode",
     "PromocodeCreate",

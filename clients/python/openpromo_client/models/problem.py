@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
+    from ..models.problem_conflict import ProblemConflict
     from ..models.problem_field_error import ProblemFieldError
 
 
@@ -24,6 +27,10 @@ class Problem:
         status (int):
         title (str):
         type_ (str):
+        conflicts (list[ProblemConflict] | None | Unset): 409 only: the objects that cause the conflict, by id (the
+            first 50); empty when the conflict is with the object's own state
+        conflicts_total (int | None | Unset): 409 only: how many objects cause the conflict in all
+        limit_bytes (int | None | Unset): 413 only: the body limit of the endpoint (docs/limits.md)
     """
 
     code: str
@@ -32,6 +39,9 @@ class Problem:
     status: int
     title: str
     type_: str
+    conflicts: list[ProblemConflict] | None | Unset = UNSET
+    conflicts_total: int | None | Unset = UNSET
+    limit_bytes: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,6 +60,30 @@ class Problem:
 
         type_ = self.type_
 
+        conflicts: list[dict[str, Any]] | None | Unset
+        if isinstance(self.conflicts, Unset):
+            conflicts = UNSET
+        elif isinstance(self.conflicts, list):
+            conflicts = []
+            for conflicts_type_0_item_data in self.conflicts:
+                conflicts_type_0_item = conflicts_type_0_item_data.to_dict()
+                conflicts.append(conflicts_type_0_item)
+
+        else:
+            conflicts = self.conflicts
+
+        conflicts_total: int | None | Unset
+        if isinstance(self.conflicts_total, Unset):
+            conflicts_total = UNSET
+        else:
+            conflicts_total = self.conflicts_total
+
+        limit_bytes: int | None | Unset
+        if isinstance(self.limit_bytes, Unset):
+            limit_bytes = UNSET
+        else:
+            limit_bytes = self.limit_bytes
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -62,11 +96,18 @@ class Problem:
                 "type": type_,
             }
         )
+        if conflicts is not UNSET:
+            field_dict["conflicts"] = conflicts
+        if conflicts_total is not UNSET:
+            field_dict["conflicts_total"] = conflicts_total
+        if limit_bytes is not UNSET:
+            field_dict["limit_bytes"] = limit_bytes
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.problem_conflict import ProblemConflict  # noqa: PLC0415
         from ..models.problem_field_error import ProblemFieldError  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -87,6 +128,46 @@ class Problem:
 
         type_ = d.pop("type")
 
+        def _parse_conflicts(data: object) -> list[ProblemConflict] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                conflicts_type_0 = []
+                _conflicts_type_0 = data
+                for conflicts_type_0_item_data in _conflicts_type_0:
+                    conflicts_type_0_item = ProblemConflict.from_dict(conflicts_type_0_item_data)
+
+                    conflicts_type_0.append(conflicts_type_0_item)
+
+                return conflicts_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[ProblemConflict] | None | Unset, data)
+
+        conflicts = _parse_conflicts(d.pop("conflicts", UNSET))
+
+        def _parse_conflicts_total(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        conflicts_total = _parse_conflicts_total(d.pop("conflicts_total", UNSET))
+
+        def _parse_limit_bytes(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        limit_bytes = _parse_limit_bytes(d.pop("limit_bytes", UNSET))
+
         problem = cls(
             code=code,
             detail=detail,
@@ -94,6 +175,9 @@ class Problem:
             status=status,
             title=title,
             type_=type_,
+            conflicts=conflicts,
+            conflicts_total=conflicts_total,
+            limit_bytes=limit_bytes,
         )
 
         problem.additional_properties = d

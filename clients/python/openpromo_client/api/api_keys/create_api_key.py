@@ -53,6 +53,16 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -87,6 +97,8 @@ def sync_detailed(
 ) -> Response[ApiKeyCreated | Problem]:
     """Create an API key (the key is in this response only)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (ApiKeyCreate):
 
@@ -116,6 +128,8 @@ def sync(
 ) -> ApiKeyCreated | Problem | None:
     """Create an API key (the key is in this response only)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (ApiKeyCreate):
 
@@ -139,6 +153,8 @@ async def asyncio_detailed(
     body: ApiKeyCreate,
 ) -> Response[ApiKeyCreated | Problem]:
     """Create an API key (the key is in this response only)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (ApiKeyCreate):
@@ -166,6 +182,8 @@ async def asyncio(
     body: ApiKeyCreate,
 ) -> ApiKeyCreated | Problem | None:
     """Create an API key (the key is in this response only)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (ApiKeyCreate):

@@ -56,6 +56,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -88,6 +98,8 @@ def sync_detailed(
 ) -> Response[Campaign | Problem]:
     """Create a campaign
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (CampaignCreate):
 
@@ -117,6 +129,8 @@ def sync(
 ) -> Campaign | Problem | None:
     """Create a campaign
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (CampaignCreate):
 
@@ -140,6 +154,8 @@ async def asyncio_detailed(
     body: CampaignCreate,
 ) -> Response[Campaign | Problem]:
     """Create a campaign
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (CampaignCreate):
@@ -167,6 +183,8 @@ async def asyncio(
     body: CampaignCreate,
 ) -> Campaign | Problem | None:
     """Create a campaign
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (CampaignCreate):

@@ -60,6 +60,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -92,6 +102,8 @@ def sync_detailed(
     body: CampaignUpdate,
 ) -> Response[Campaign | Problem]:
     """Update a campaign (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         campaign_id (str):
@@ -127,6 +139,8 @@ def sync(
 ) -> Campaign | Problem | None:
     """Update a campaign (partial)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         campaign_id (str):
         body (CampaignUpdate): Partial update; ``external_id``, ``channel``, ``starts_at`` and
@@ -155,6 +169,8 @@ async def asyncio_detailed(
     body: CampaignUpdate,
 ) -> Response[Campaign | Problem]:
     """Update a campaign (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         campaign_id (str):
@@ -187,6 +203,8 @@ async def asyncio(
     body: CampaignUpdate,
 ) -> Campaign | Problem | None:
     """Update a campaign (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         campaign_id (str):

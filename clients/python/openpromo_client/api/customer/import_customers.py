@@ -70,6 +70,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -105,6 +110,8 @@ def sync_detailed(
     format_: ImportCustomersFormatType0 | None | Unset = UNSET,
 ) -> Response[ImportReport | Problem]:
     """Import customers from a streamed NDJSON or CSV file
+
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
 
     Args:
         dry_run (bool | Unset): Validate and report; store nothing Default: False.
@@ -142,6 +149,8 @@ def sync(
 ) -> ImportReport | Problem | None:
     """Import customers from a streamed NDJSON or CSV file
 
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
+
     Args:
         dry_run (bool | Unset): Validate and report; store nothing Default: False.
         format_ (ImportCustomersFormatType0 | None | Unset): Overrides the format told by the
@@ -172,6 +181,8 @@ async def asyncio_detailed(
     format_: ImportCustomersFormatType0 | None | Unset = UNSET,
 ) -> Response[ImportReport | Problem]:
     """Import customers from a streamed NDJSON or CSV file
+
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
 
     Args:
         dry_run (bool | Unset): Validate and report; store nothing Default: False.
@@ -206,6 +217,8 @@ async def asyncio(
     format_: ImportCustomersFormatType0 | None | Unset = UNSET,
 ) -> ImportReport | Problem | None:
     """Import customers from a streamed NDJSON or CSV file
+
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
 
     Args:
         dry_run (bool | Unset): Validate and report; store nothing Default: False.

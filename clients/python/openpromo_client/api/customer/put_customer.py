@@ -57,6 +57,16 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -92,6 +102,8 @@ def sync_detailed(
 ) -> Response[CustomerPutResult | Problem]:
     """Create or update a customer (validated; merges the given properties)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         customer_id (str): The customer's id, percent-encoded (it may contain '/')
         body (CustomerPut):
@@ -124,6 +136,8 @@ def sync(
 ) -> CustomerPutResult | Problem | None:
     """Create or update a customer (validated; merges the given properties)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         customer_id (str): The customer's id, percent-encoded (it may contain '/')
         body (CustomerPut):
@@ -150,6 +164,8 @@ async def asyncio_detailed(
     body: CustomerPut,
 ) -> Response[CustomerPutResult | Problem]:
     """Create or update a customer (validated; merges the given properties)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         customer_id (str): The customer's id, percent-encoded (it may contain '/')
@@ -180,6 +196,8 @@ async def asyncio(
     body: CustomerPut,
 ) -> CustomerPutResult | Problem | None:
     """Create or update a customer (validated; merges the given properties)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         customer_id (str): The customer's id, percent-encoded (it may contain '/')

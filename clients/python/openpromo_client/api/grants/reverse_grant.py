@@ -58,6 +58,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -91,6 +101,8 @@ def sync_detailed(
 ) -> Response[Grant | Problem]:
     """Reverse a grant: give back exactly what it consumed (idempotent)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         grant_id (str):
         body (GrantReverse | None | Unset):
@@ -123,6 +135,8 @@ def sync(
 ) -> Grant | Problem | None:
     """Reverse a grant: give back exactly what it consumed (idempotent)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         grant_id (str):
         body (GrantReverse | None | Unset):
@@ -149,6 +163,8 @@ async def asyncio_detailed(
     body: GrantReverse | None | Unset = UNSET,
 ) -> Response[Grant | Problem]:
     """Reverse a grant: give back exactly what it consumed (idempotent)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         grant_id (str):
@@ -179,6 +195,8 @@ async def asyncio(
     body: GrantReverse | None | Unset = UNSET,
 ) -> Grant | Problem | None:
     """Reverse a grant: give back exactly what it consumed (idempotent)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         grant_id (str):

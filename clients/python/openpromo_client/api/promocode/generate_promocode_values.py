@@ -62,6 +62,16 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -97,6 +107,8 @@ def sync_detailed(
 ) -> Response[GenerateReport | Problem]:
     """Generate random values for a bulk promocode
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promocode_id (str):
         body (GenerateRequest): Either ``length`` (+ ``charset``, ``prefix``, ``suffix``) or
@@ -130,6 +142,8 @@ def sync(
 ) -> GenerateReport | Problem | None:
     """Generate random values for a bulk promocode
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promocode_id (str):
         body (GenerateRequest): Either ``length`` (+ ``charset``, ``prefix``, ``suffix``) or
@@ -157,6 +171,8 @@ async def asyncio_detailed(
     body: GenerateRequest,
 ) -> Response[GenerateReport | Problem]:
     """Generate random values for a bulk promocode
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promocode_id (str):
@@ -188,6 +204,8 @@ async def asyncio(
     body: GenerateRequest,
 ) -> GenerateReport | Problem | None:
     """Generate random values for a bulk promocode
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promocode_id (str):

@@ -60,6 +60,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -92,6 +102,8 @@ def sync_detailed(
     body: PromocodeUpdate,
 ) -> Response[Problem | Promocode]:
     """Update a promocode (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promocode_id (str):
@@ -126,6 +138,8 @@ def sync(
 ) -> Problem | Promocode | None:
     """Update a promocode (partial)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promocode_id (str):
         body (PromocodeUpdate): Partial update. ``max_redemptions`` and ``fallback_value`` can be
@@ -153,6 +167,8 @@ async def asyncio_detailed(
     body: PromocodeUpdate,
 ) -> Response[Problem | Promocode]:
     """Update a promocode (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promocode_id (str):
@@ -184,6 +200,8 @@ async def asyncio(
     body: PromocodeUpdate,
 ) -> Problem | Promocode | None:
     """Update a promocode (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promocode_id (str):

@@ -68,6 +68,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -104,6 +114,8 @@ def sync_detailed(
 ) -> Response[Problem | UploadReport]:
     """Upload values to a bulk promocode (streamed text/CSV body or multipart file)
 
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
+
     Args:
         promocode_id (str):
         dry_run (bool | Unset): Report without storing anything. Default: False.
@@ -139,6 +151,8 @@ def sync(
 ) -> Problem | UploadReport | None:
     """Upload values to a bulk promocode (streamed text/CSV body or multipart file)
 
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
+
     Args:
         promocode_id (str):
         dry_run (bool | Unset): Report without storing anything. Default: False.
@@ -168,6 +182,8 @@ async def asyncio_detailed(
     dry_run: bool | Unset = False,
 ) -> Response[Problem | UploadReport]:
     """Upload values to a bulk promocode (streamed text/CSV body or multipart file)
+
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
 
     Args:
         promocode_id (str):
@@ -201,6 +217,8 @@ async def asyncio(
     dry_run: bool | Unset = False,
 ) -> Problem | UploadReport | None:
     """Upload values to a bulk promocode (streamed text/CSV body or multipart file)
+
+     Request body limit: 1024 MiB (1073741824 bytes); larger bodies: 413.
 
     Args:
         promocode_id (str):

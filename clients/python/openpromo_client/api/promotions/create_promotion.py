@@ -56,6 +56,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -88,6 +98,8 @@ def sync_detailed(
 ) -> Response[Problem | Promotion]:
     """Create a draft promotion
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (PromotionCreate):
 
@@ -117,6 +129,8 @@ def sync(
 ) -> Problem | Promotion | None:
     """Create a draft promotion
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (PromotionCreate):
 
@@ -140,6 +154,8 @@ async def asyncio_detailed(
     body: PromotionCreate,
 ) -> Response[Problem | Promotion]:
     """Create a draft promotion
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (PromotionCreate):
@@ -167,6 +183,8 @@ async def asyncio(
     body: PromotionCreate,
 ) -> Problem | Promotion | None:
     """Create a draft promotion
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (PromotionCreate):

@@ -63,6 +63,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -96,6 +106,8 @@ def sync_detailed(
 ) -> Response[Problem | Promotion]:
     """Copy a promotion (from any state) into a new draft
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (None | PromotionDuplicate | Unset):
@@ -128,6 +140,8 @@ def sync(
 ) -> Problem | Promotion | None:
     """Copy a promotion (from any state) into a new draft
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (None | PromotionDuplicate | Unset):
@@ -154,6 +168,8 @@ async def asyncio_detailed(
     body: None | PromotionDuplicate | Unset = UNSET,
 ) -> Response[Problem | Promotion]:
     """Copy a promotion (from any state) into a new draft
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
@@ -184,6 +200,8 @@ async def asyncio(
     body: None | PromotionDuplicate | Unset = UNSET,
 ) -> Problem | Promotion | None:
     """Copy a promotion (from any state) into a new draft
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):

@@ -60,6 +60,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -92,6 +102,8 @@ def sync_detailed(
     body: PublishingBudgets,
 ) -> Response[Problem | Promotion]:
     """Replace the publishing budgets
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
@@ -127,6 +139,8 @@ def sync(
 ) -> Problem | Promotion | None:
     """Replace the publishing budgets
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (PublishingBudgets): SPEC §5 publishing budgets of one promotion (validated and
@@ -155,6 +169,8 @@ async def asyncio_detailed(
     body: PublishingBudgets,
 ) -> Response[Problem | Promotion]:
     """Replace the publishing budgets
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
@@ -187,6 +203,8 @@ async def asyncio(
     body: PublishingBudgets,
 ) -> Problem | Promotion | None:
     """Replace the publishing budgets
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):

@@ -60,6 +60,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -93,6 +103,8 @@ def sync_detailed(
 ) -> Response[Problem | Promotion]:
     """Replace the tiers (draft only, until the first activation)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (TiersUpdate):
@@ -125,6 +137,8 @@ def sync(
 ) -> Problem | Promotion | None:
     """Replace the tiers (draft only, until the first activation)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (TiersUpdate):
@@ -151,6 +165,8 @@ async def asyncio_detailed(
     body: TiersUpdate,
 ) -> Response[Problem | Promotion]:
     """Replace the tiers (draft only, until the first activation)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
@@ -181,6 +197,8 @@ async def asyncio(
     body: TiersUpdate,
 ) -> Problem | Promotion | None:
     """Replace the tiers (draft only, until the first activation)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):

@@ -60,6 +60,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -92,6 +102,8 @@ def sync_detailed(
     body: PromotionUpdate,
 ) -> Response[Problem | Promotion]:
     """Update a promotion's name, description or code (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
@@ -127,6 +139,8 @@ def sync(
 ) -> Problem | Promotion | None:
     """Update a promotion's name, description or code (partial)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (PromotionUpdate): Metadata only (partial). Properties, tiers, constraints and
@@ -155,6 +169,8 @@ async def asyncio_detailed(
     body: PromotionUpdate,
 ) -> Response[Problem | Promotion]:
     """Update a promotion's name, description or code (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
@@ -187,6 +203,8 @@ async def asyncio(
     body: PromotionUpdate,
 ) -> Problem | Promotion | None:
     """Update a promotion's name, description or code (partial)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):

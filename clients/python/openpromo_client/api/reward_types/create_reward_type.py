@@ -56,6 +56,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -90,6 +100,8 @@ def sync_detailed(
 ) -> Response[Problem | RewardType]:
     """Create a reward type
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (RewardTypeCreate):
 
@@ -119,6 +131,8 @@ def sync(
 ) -> Problem | RewardType | None:
     """Create a reward type
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (RewardTypeCreate):
 
@@ -142,6 +156,8 @@ async def asyncio_detailed(
     body: RewardTypeCreate,
 ) -> Response[Problem | RewardType]:
     """Create a reward type
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (RewardTypeCreate):
@@ -169,6 +185,8 @@ async def asyncio(
     body: RewardTypeCreate,
 ) -> Problem | RewardType | None:
     """Create a reward type
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (RewardTypeCreate):

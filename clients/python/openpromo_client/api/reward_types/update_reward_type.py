@@ -60,6 +60,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -94,6 +104,8 @@ def sync_detailed(
     body: RewardTypeUpdate,
 ) -> Response[Problem | RewardType]:
     """Update a reward type (partial, all-or-nothing)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         key (str):
@@ -130,6 +142,8 @@ def sync(
 ) -> Problem | RewardType | None:
     """Update a reward type (partial, all-or-nothing)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         key (str):
         body (RewardTypeUpdate): Partial update, all-or-nothing. ``status: "active"`` brings an
@@ -159,6 +173,8 @@ async def asyncio_detailed(
     body: RewardTypeUpdate,
 ) -> Response[Problem | RewardType]:
     """Update a reward type (partial, all-or-nothing)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         key (str):
@@ -192,6 +208,8 @@ async def asyncio(
     body: RewardTypeUpdate,
 ) -> Problem | RewardType | None:
     """Update a reward type (partial, all-or-nothing)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         key (str):

@@ -70,6 +70,16 @@ def _parse_response(
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -106,6 +116,8 @@ def sync_detailed(
 ) -> Response[Problem | PropertyDefinitionOut]:
     """Create or replace one property definition (201 when created, 200 when replaced)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         scope (PutSchemaPropertyScope):
         key (str): The property's key.
@@ -141,6 +153,8 @@ def sync(
 ) -> Problem | PropertyDefinitionOut | None:
     """Create or replace one property definition (201 when created, 200 when replaced)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         scope (PutSchemaPropertyScope):
         key (str): The property's key.
@@ -170,6 +184,8 @@ async def asyncio_detailed(
     body: PropertyDefinitionPut,
 ) -> Response[Problem | PropertyDefinitionOut]:
     """Create or replace one property definition (201 when created, 200 when replaced)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         scope (PutSchemaPropertyScope):
@@ -203,6 +219,8 @@ async def asyncio(
     body: PropertyDefinitionPut,
 ) -> Problem | PropertyDefinitionOut | None:
     """Create or replace one property definition (201 when created, 200 when replaced)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         scope (PutSchemaPropertyScope):

@@ -61,6 +61,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -94,6 +104,8 @@ def sync_detailed(
 ) -> Response[Problem | Schema]:
     """Replace a property schema (dropping or retyping a used property is refused)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         scope (ReplaceSchemaScope):
         body (SchemaPut):
@@ -126,6 +138,8 @@ def sync(
 ) -> Problem | Schema | None:
     """Replace a property schema (dropping or retyping a used property is refused)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         scope (ReplaceSchemaScope):
         body (SchemaPut):
@@ -152,6 +166,8 @@ async def asyncio_detailed(
     body: SchemaPut,
 ) -> Response[Problem | Schema]:
     """Replace a property schema (dropping or retyping a used property is refused)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         scope (ReplaceSchemaScope):
@@ -182,6 +198,8 @@ async def asyncio(
     body: SchemaPut,
 ) -> Problem | Schema | None:
     """Replace a property schema (dropping or retyping a used property is refused)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         scope (ReplaceSchemaScope):

@@ -51,6 +51,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -83,6 +93,8 @@ def sync_detailed(
 ) -> Response[Problem | Tenant]:
     """Update the tenant's metadata (partial, all-or-nothing)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (TenantUpdate): Partial update; every field is validated before anything is stored.
 
@@ -112,6 +124,8 @@ def sync(
 ) -> Problem | Tenant | None:
     """Update the tenant's metadata (partial, all-or-nothing)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (TenantUpdate): Partial update; every field is validated before anything is stored.
 
@@ -135,6 +149,8 @@ async def asyncio_detailed(
     body: TenantUpdate,
 ) -> Response[Problem | Tenant]:
     """Update the tenant's metadata (partial, all-or-nothing)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (TenantUpdate): Partial update; every field is validated before anything is stored.
@@ -162,6 +178,8 @@ async def asyncio(
     body: TenantUpdate,
 ) -> Problem | Tenant | None:
     """Update the tenant's metadata (partial, all-or-nothing)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (TenantUpdate): Partial update; every field is validated before anything is stored.

@@ -56,6 +56,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -90,6 +100,8 @@ def sync_detailed(
 ) -> Response[Problem | UserCreated]:
     """Create an admin UI user (a generated password is in this response only)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (UserCreate):
 
@@ -119,6 +131,8 @@ def sync(
 ) -> Problem | UserCreated | None:
     """Create an admin UI user (a generated password is in this response only)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         body (UserCreate):
 
@@ -142,6 +156,8 @@ async def asyncio_detailed(
     body: UserCreate,
 ) -> Response[Problem | UserCreated]:
     """Create an admin UI user (a generated password is in this response only)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (UserCreate):
@@ -169,6 +185,8 @@ async def asyncio(
     body: UserCreate,
 ) -> Problem | UserCreated | None:
     """Create an admin UI user (a generated password is in this response only)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         body (UserCreate):

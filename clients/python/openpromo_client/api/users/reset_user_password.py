@@ -57,6 +57,16 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -92,6 +102,8 @@ def sync_detailed(
 ) -> Response[PasswordResetOut | Problem]:
     """Reset a user's password (a generated one is in this response only)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         user_id (str):
         body (PasswordReset):
@@ -124,6 +136,8 @@ def sync(
 ) -> PasswordResetOut | Problem | None:
     """Reset a user's password (a generated one is in this response only)
 
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         user_id (str):
         body (PasswordReset):
@@ -150,6 +164,8 @@ async def asyncio_detailed(
     body: PasswordReset,
 ) -> Response[PasswordResetOut | Problem]:
     """Reset a user's password (a generated one is in this response only)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         user_id (str):
@@ -180,6 +196,8 @@ async def asyncio(
     body: PasswordReset,
 ) -> PasswordResetOut | Problem | None:
     """Reset a user's password (a generated one is in this response only)
+
+     Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         user_id (str):

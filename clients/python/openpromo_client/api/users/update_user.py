@@ -60,6 +60,16 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -96,6 +106,8 @@ def sync_detailed(
      The tenant keeps at least one active admin: a change that would leave none is refused with 409
     `last_admin`. A deactivated user cannot log in and their sessions stop at their next request.
 
+    Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         user_id (str):
         body (UserUpdate):
@@ -131,6 +143,8 @@ def sync(
      The tenant keeps at least one active admin: a change that would leave none is refused with 409
     `last_admin`. A deactivated user cannot log in and their sessions stop at their next request.
 
+    Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
+
     Args:
         user_id (str):
         body (UserUpdate):
@@ -160,6 +174,8 @@ async def asyncio_detailed(
 
      The tenant keeps at least one active admin: a change that would leave none is refused with 409
     `last_admin`. A deactivated user cannot log in and their sessions stop at their next request.
+
+    Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         user_id (str):
@@ -193,6 +209,8 @@ async def asyncio(
 
      The tenant keeps at least one active admin: a change that would leave none is refused with 409
     `last_admin`. A deactivated user cannot log in and their sessions stop at their next request.
+
+    Request body limit: 1 MiB (1048576 bytes); larger bodies: 413.
 
     Args:
         user_id (str):

@@ -53,6 +53,16 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -87,6 +97,8 @@ def sync_detailed(
 ) -> Response[Problem | ValidationResponse]:
     """Validate customers with a promocode value (an unknown value: code_not_found)
 
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
+
     Args:
         body (ValidateByCodeRequest):
 
@@ -116,6 +128,8 @@ def sync(
 ) -> Problem | ValidationResponse | None:
     """Validate customers with a promocode value (an unknown value: code_not_found)
 
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
+
     Args:
         body (ValidateByCodeRequest):
 
@@ -139,6 +153,8 @@ async def asyncio_detailed(
     body: ValidateByCodeRequest,
 ) -> Response[Problem | ValidationResponse]:
     """Validate customers with a promocode value (an unknown value: code_not_found)
+
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
 
     Args:
         body (ValidateByCodeRequest):
@@ -166,6 +182,8 @@ async def asyncio(
     body: ValidateByCodeRequest,
 ) -> Problem | ValidationResponse | None:
     """Validate customers with a promocode value (an unknown value: code_not_found)
+
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
 
     Args:
         body (ValidateByCodeRequest):

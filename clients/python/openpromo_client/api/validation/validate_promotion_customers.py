@@ -57,6 +57,16 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
 
@@ -92,6 +102,8 @@ def sync_detailed(
 ) -> Response[Problem | ValidationResponse]:
     """Validate customers against a promotion reached without a promocode
 
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (ValidateRequest):
@@ -124,6 +136,8 @@ def sync(
 ) -> Problem | ValidationResponse | None:
     """Validate customers against a promotion reached without a promocode
 
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
+
     Args:
         promotion_id (str):
         body (ValidateRequest):
@@ -150,6 +164,8 @@ async def asyncio_detailed(
     body: ValidateRequest,
 ) -> Response[Problem | ValidationResponse]:
     """Validate customers against a promotion reached without a promocode
+
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
@@ -180,6 +196,8 @@ async def asyncio(
     body: ValidateRequest,
 ) -> Problem | ValidationResponse | None:
     """Validate customers against a promotion reached without a promocode
+
+     Request body limit: 32 MiB (33554432 bytes); larger bodies: 413.
 
     Args:
         promotion_id (str):
