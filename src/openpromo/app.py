@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 from openpromo import __version__
 from openpromo.api import ops
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
-from openpromo.api.problems import Problem, install_problem_handlers
+from openpromo.api.problems import Problem, document_unavailable, install_problem_handlers
 from openpromo.api.rate_limit import RateLimitMiddleware
 from openpromo.audit import endpoints as audit_endpoints
 from openpromo.auth import endpoints as auth_endpoints
@@ -113,6 +113,7 @@ def create_app() -> FastAPI:
         components.setdefault(
             "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         )
+        document_unavailable(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -31,6 +31,27 @@ class Settings(BaseSettings):
         "disconnect error invalidates the whole pool instead, failing one request after a "
         "database restart, and the validation hot path saves a round trip per request.",
     )
+    db_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a free connection when the pool is "
+        "exhausted before it is answered 503 (Retry-After).",
+    )
+    db_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long opening a PostgreSQL connection may take."
+    )
+    db_statement_timeout_ms: int = Field(
+        default=0,
+        ge=0,
+        description="PostgreSQL statement_timeout for the app's connections (0: the server's). "
+        "A statement cancelled by it is answered 503, not applied.",
+    )
+    db_lock_timeout_ms: int = Field(
+        default=0,
+        ge=0,
+        description="PostgreSQL lock_timeout for the app's connections (0: the server's). "
+        "A lock wait cut by it is answered 503, not applied.",
+    )
     group_commits: bool = Field(
         default=True,
         description="Concurrent small validation commits to one target share one transaction "
