@@ -73,9 +73,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, within: fl
         time.sleep(0.1)
 
 
-async def terminate_backends(database_url: str) -> int:
-    """pg_terminate_backend on every backend of ``database_url``'s database — and of no other
-    database: the PostgreSQL server is shared."""
+async def terminate_backends(database_url: str, pid: int | None = None) -> int:
+    """pg_terminate_backend on every backend of ``database_url``'s database (or only ``pid``,
+    if it is one of them) — and of no other database: the PostgreSQL server is shared."""
     name = make_url(database_url).database
     assert name and name.startswith("openpromo_test_"), name
     server = make_url(PG_SERVER_URL)
@@ -89,8 +89,9 @@ async def terminate_backends(database_url: str) -> int:
     try:
         killed = await conn.fetchval(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = $1 AND pid <> pg_backend_pid()",
+            "WHERE datname = $1 AND pid <> pg_backend_pid() AND ($2::int IS NULL OR pid = $2)",
             name,
+            pid,
         )
         return int(killed or 0)
     finally:

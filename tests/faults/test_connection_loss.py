@@ -14,7 +14,6 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from openpromo import migrate
 from openpromo.db import Database
 from openpromo.models import Customer, Grant, UsageCounter
 from openpromo.models.promocode_value import PromocodeValue
-from tests.conftest import drop_database_url, is_postgres, make_tenant, new_database_url
+from tests.conftest import is_postgres, make_tenant
 from tests.faults.server import PORT, serve, terminate_backends
 from tests.validation.factory import ctx, setup_world
 
@@ -40,15 +38,6 @@ NOT_APPLIED = "https://openpromo.dev/problems/unavailable_not_applied"
 UNKNOWN = "https://openpromo.dev/problems/unavailable_outcome_unknown"
 BIG = 10_000
 ROWS = 3_000
-
-
-@pytest.fixture(scope="module")
-def fault_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of this module's own: its backends are the only ones it terminates."""
-    url = new_database_url(tmp_path_factory.mktemp("faults"), "faults")
-    migrate.upgrade(url)
-    yield url
-    drop_database_url(url)
 
 
 @dataclass
