@@ -77,9 +77,11 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # On the embedded default the API process is also the worker (no second process to run).
     handle = start_background_scheduler() if get_settings().embedded_worker else None
     tune_garbage_collector()
+    ops.mark_worker(started=True)
     try:
         yield
     finally:
+        ops.mark_worker(started=False)
         if handle is not None:
             await handle.stop()
         await get_database().dispose()

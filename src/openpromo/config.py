@@ -74,6 +74,19 @@ class Settings(BaseSettings):
         description="Run the background scheduler (syncs, housekeeping) inside the API process. "
         "`openpromo serve` turns it on for SQLite unless --no-worker.",
     )
+    worker_start_timeout_seconds: int = Field(
+        default=120,
+        ge=5,
+        description="`serve --workers N`: how long a worker process may take to start, and to "
+        "answer the supervisor's health check, before it is replaced. Each worker imports the "
+        "whole application (about 3 s of CPU); on a small machine several start at once.",
+    )
+    workers_ready_dir: str = Field(
+        default="",
+        description="Set by `serve --workers N` for its workers: each marks itself started "
+        "there, and /readyz answers ready only once all N have.",
+    )
+    workers_expected: int = Field(default=1, ge=1, description="Set by `serve --workers N`.")
     api_key_cache_seconds: float = Field(
         default=5.0,
         ge=0,
