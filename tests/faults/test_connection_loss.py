@@ -164,7 +164,8 @@ async def test_backends_terminated_under_load(fault_database: str, tmp_path: Pat
             await asyncio.gather(*workers)
 
     summary = Counter((kind, status, problem) for (kind, _, status, problem) in answers.got)
-    print(f"killed {killed} backends; recovered in {recovered_in:.2f} s; answers {summary}")
+    dropped = len(answers.dropped)
+    print(f"killed {killed}; recovered in {recovered_in:.2f} s; dropped {dropped}; {summary}")
     assert not answers.dropped, answers.dropped[:5]
     assert not answers.bad, answers.bad[:5]
     assert recovered_in < 5
