@@ -174,3 +174,16 @@ async def test_openapi_documents_503_with_retry_after() -> None:
         assert "Retry-After" in unavailable["headers"], (method, path)
     assert "503" not in schema["paths"]["/healthz"]["get"]["responses"]
     _ = httpx  # the client type is used through make_client
+
+
+async def test_unreachable_database_is_not_applied(fault_database: str) -> None:
+    """Nothing listens on this port (one of this suite's): connection refused -> 503."""
+    db = Database(normalize_url(fault_database).set(port=8117))
+    try:
+        with pytest.raises(ServiceUnavailable) as caught:
+            async with db.unit_of_work() as session:
+                await session.execute(text("SELECT 1"))
+    finally:
+        await db.dispose()
+    assert caught.value.code == "unavailable_not_applied"
+    assert isinstance(caught.value.__cause__, ConnectionRefusedError)

@@ -74,7 +74,9 @@ async def readyz() -> dict[str, str | int]:
         raise OpenPromoError(
             detail="database unreachable", status=503, code="not_ready", title="Not ready"
         ) from exc
-    return {"status": "ready", "workers": workers}
+    if settings.workers_ready_dir:
+        return {"status": "ready", "workers": workers}
+    return {"status": "ready"}
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -45,6 +45,17 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+def _raised_by_driver(exc: BaseException) -> bool:
+    """A socket error of the database driver's (not, say, a client's upload going away)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("asyncpg", "sqlalchemy", "aiosqlite")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def fault_kind(exc: BaseException) -> FaultKind | None:
     """What kind of transient database fault ``exc`` is, or None for anything else (a bug,
     a constraint violation, a domain error)."""
@@ -70,8 +81,8 @@ def fault_kind(exc: BaseException) -> FaultKind | None:
             # InternalClientError: the protocol was left mid-message by a lost connection
             # (docs/faults.md); InterfaceError: asyncpg refuses a closed or busy connection.
             return "connection"
-        if isinstance(item, ConnectionError | TimeoutError):  # refused, reset, connect timeout
-            return "connection"
+        if isinstance(item, ConnectionError | TimeoutError) and _raised_by_driver(item):
+            return "connection"  # refused, reset, a connect timeout — to the database
         if module.startswith("sqlite3") and "database is locked" in str(item):
             return "timeout"  # the busy timeout ran out
     return None
