@@ -62,7 +62,7 @@ class FaultyProxy:
         async def to_server() -> None:
             while data := await client_in.read(65536):
                 # asyncpg commits with a simple query: 'Q', its length, "COMMIT;"
-                if self.cut_commit and data.startswith(b"Q") and b"COMMIT" in data:
+                if self.cut_commit and data.startswith(b"Q") and data[5:].startswith(b"COMMIT"):
                     mode, self.cut_commit = self.cut_commit, None
                     self.commits_cut += 1
                     muted[0] = True

@@ -26,11 +26,12 @@ from openpromo.app import create_app
 from openpromo.db import Database, get_database, normalize_url, set_database
 from openpromo.errors import CommitOutcomeUnknown, ServiceUnavailable
 from openpromo.kit import rawpg
-from openpromo.models import Campaign, Tenant
+from openpromo.models import Campaign, Grant, Tenant
 from openpromo.tenant.service import tenant_service
 from tests.conftest import make_client, make_tenant
 from tests.faults.proxy import FaultyProxy
 from tests.faults.server import terminate_backends
+from tests.validation.factory import ctx, setup_world
 
 PROXY_PORT = 8115
 HOLD = 1.5  # seconds the proxy keeps a closed server connection open towards the client
@@ -157,6 +158,40 @@ async def test_http_commit_outcome_unknown_then_safe_retry(
             )
         )
     assert count == 1
+
+
+async def test_validation_commit_outcome_unknown_then_retry_with_its_reference(
+    fault_database: str, proxy: FaultyProxy, proxied: Database
+) -> None:
+    tenant = await make_tenant(proxied)
+    world = await setup_world(proxied, tenant.id)
+    path = f"/v1/promotions/{world.promotion_id}/validate-customers"
+    body = {"contexts": [ctx("unknown-1", reference="order-18")], "commit": True}
+    previous = get_database()
+    set_database(proxied)
+    try:
+        async with make_client(create_app(), tenant.admin_key) as client:
+            # A dry run first: the API key is then cached (its lookup's read unit commits too).
+            dry = await client.post(path, json={**body, "commit": False})
+            assert dry.status_code == 200, dry.text
+            proxy.cut_commit = "after"  # PostgreSQL commits, the answer is lost
+            first = await client.post(path, json=body)
+            assert first.status_code == 503, first.text
+            assert first.json()["type"].endswith("/unavailable_outcome_unknown")
+            again = await client.post(path, json=body)
+            assert again.status_code == 200, again.text
+            result = again.json()["results"][0]
+            assert result["eligible"] is True
+    finally:
+        set_database(previous)
+    async with proxied.unit_of_work(write=False) as session:
+        grants = (
+            await session.scalars(
+                select(Grant.id).where(Grant.tenant_id == tenant.id, Grant.reference == "order-18")
+            )
+        ).all()
+    assert sorted(grants) == sorted(result["grant_ids"])  # the first commit's, not new ones
+    assert len(grants) == 2
 
 
 async def test_openapi_documents_503_with_retry_after() -> None:
