@@ -45,12 +45,17 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _raised_by_driver(exc: BaseException) -> bool:
-    """A socket error of the database driver's (not, say, a client's upload going away)."""
+# Where opening a database connection runs: a socket error raised there is the database's.
+# (On an open connection asyncpg reports a lost socket as its own errors, handled above; a
+# socket error from elsewhere — a client's upload going away while its rows are copied to
+# the database — is not a database fault, even when it passes through the driver.)
+_CONNECTING = ("asyncpg.connect_utils", "sqlalchemy.pool")
+
+
+def _raised_connecting(exc: BaseException) -> bool:
     tb = exc.__traceback__
     while tb is not None:
-        module = tb.tb_frame.f_globals.get("__name__", "")
-        if module.startswith(("asyncpg", "sqlalchemy", "aiosqlite")):
+        if tb.tb_frame.f_globals.get("__name__", "").startswith(_CONNECTING):
             return True
         tb = tb.tb_next
     return False
@@ -81,8 +86,8 @@ def fault_kind(exc: BaseException) -> FaultKind | None:
             # InternalClientError: the protocol was left mid-message by a lost connection
             # (docs/faults.md); InterfaceError: asyncpg refuses a closed or busy connection.
             return "connection"
-        if isinstance(item, ConnectionError | TimeoutError) and _raised_by_driver(item):
-            return "connection"  # refused, reset, a connect timeout — to the database
+        if isinstance(item, OSError | TimeoutError) and _raised_connecting(item):
+            return "connection"  # refused, unreachable, a connect timeout
         if module.startswith("sqlite3") and "database is locked" in str(item):
             return "timeout"  # the busy timeout ran out
     return None
