@@ -19,7 +19,11 @@ from openpromo.api.limits import (
     annotate_openapi,
 )
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
-from openpromo.api.problems import install_problem_handlers, publish_problem_schema
+from openpromo.api.problems import (
+    document_unavailable,
+    install_problem_handlers,
+    publish_problem_schema,
+)
 from openpromo.api.rate_limit import RateLimitMiddleware
 from openpromo.audit import endpoints as audit_endpoints
 from openpromo.auth import endpoints as auth_endpoints
@@ -84,9 +88,11 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
     # On the embedded default the API process is also the worker (no second process to run).
     handle = start_background_scheduler() if get_settings().embedded_worker else None
     tune_garbage_collector()
+    ops.mark_worker(started=True)
     try:
         yield
     finally:
+        ops.mark_worker(started=False)
         if handle is not None:
             await handle.stop()
         await get_database().dispose()
@@ -126,6 +132,7 @@ def create_app() -> FastAPI:
             schema = original_openapi()
             publish_problem_schema(schema)
             annotate_openapi(schema, app.routes, JSON_BODY_LIMIT)
+            document_unavailable(schema)
         assert app.openapi_schema is not None
         return app.openapi_schema
 

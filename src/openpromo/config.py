@@ -31,6 +31,27 @@ class Settings(BaseSettings):
         "disconnect error invalidates the whole pool instead, failing one request after a "
         "database restart, and the validation hot path saves a round trip per request.",
     )
+    db_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long a request waits for a free connection when the pool is "
+        "exhausted before it is answered 503 (Retry-After).",
+    )
+    db_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long opening a PostgreSQL connection may take."
+    )
+    db_statement_timeout_ms: int = Field(
+        default=0,
+        ge=0,
+        description="PostgreSQL statement_timeout for the app's connections (0: the server's). "
+        "A statement cancelled by it is answered 503, not applied.",
+    )
+    db_lock_timeout_ms: int = Field(
+        default=0,
+        ge=0,
+        description="PostgreSQL lock_timeout for the app's connections (0: the server's). "
+        "A lock wait cut by it is answered 503, not applied.",
+    )
     group_commits: bool = Field(
         default=True,
         description="Concurrent small validation commits to one target share one transaction "
@@ -53,6 +74,19 @@ class Settings(BaseSettings):
         description="Run the background scheduler (syncs, housekeeping) inside the API process. "
         "`openpromo serve` turns it on for SQLite unless --no-worker.",
     )
+    worker_start_timeout_seconds: int = Field(
+        default=120,
+        ge=5,
+        description="`serve --workers N`: how long a worker process may take to start, and to "
+        "answer the supervisor's health check, before it is replaced. Each worker imports the "
+        "whole application (about 3 s of CPU); on a small machine several start at once.",
+    )
+    workers_ready_dir: str = Field(
+        default="",
+        description="Set by `serve --workers N` for its workers: each marks itself started "
+        "there, and /readyz answers ready only once all N have.",
+    )
+    workers_expected: int = Field(default=1, ge=1, description="Set by `serve --workers N`.")
     api_key_cache_seconds: float = Field(
         default=5.0,
         ge=0,

@@ -41,9 +41,44 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from openpromo.config import get_settings
+from openpromo.errors import CommitOutcomeUnknown, OpenPromoError, ServiceUnavailable
+from openpromo.kit.db_errors import fault_kind, is_disconnect
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "openpromo.after_commit"
+_COMMITTING = "openpromo.committing"
+
+_FAULT_DETAILS = {
+    "connection": "the database connection was lost or the database is unavailable",
+    "timeout": "the database did not finish in time (a statement or lock timeout)",
+    "pool": "every database connection is busy",
+    "conflict": "the transaction was aborted by a concurrent one (serialization or deadlock)",
+}
+
+
+def database_fault(exc: BaseException, *, committing: bool = False) -> ServiceUnavailable | None:
+    """The 503 that a transient database failure ``exc`` is answered with (None: not one).
+
+    ``committing``: ``exc`` was raised while the COMMIT itself was in flight, so whether the
+    transaction landed is unknown when the connection was lost (``CommitOutcomeUnknown``)."""
+    if isinstance(exc, ServiceUnavailable):
+        return exc
+    if isinstance(exc, OpenPromoError):
+        return None
+    kind = fault_kind(exc)
+    if kind is None:
+        return None
+    if committing and kind == "connection":
+        return CommitOutcomeUnknown(
+            detail="the database connection was lost during COMMIT: the request may or may "
+            "not have been applied; send it again with the same Idempotency-Key (validation "
+            "commits: the same reference on each context) to apply it at most once",
+            extra={"fault": kind},
+        )
+    return ServiceUnavailable(
+        detail=f"{_FAULT_DETAILS[kind]}: nothing was applied; retry after the delay given",
+        extra={"fault": kind},
+    )
 
 
 def after_commit(session: AsyncSession, callback: Callable[[], object]) -> None:
@@ -90,6 +125,20 @@ def _install_sqlite_hooks(engine: AsyncEngine, begin_statement: str, busy_ms: in
         connection.exec_driver_sql(begin_statement)
 
 
+def _install_disconnect_hook(engine: AsyncEngine) -> None:
+    """Errors that leave a connection unusable although asyncpg has not noticed the socket
+    close yet — above all ``InternalClientError: cannot switch to state 12; another operation
+    (2) is in progress``, raised when PostgreSQL's FATAL message (its backend terminated, a
+    restart) arrived while the connection sat idle in a transaction — count as disconnects:
+    SQLAlchemy then throws the connection (and the pool's older ones) away instead of handing
+    it out again (docs/faults.md)."""
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        if not context.is_disconnect and is_disconnect(context.original_exception):
+            context.is_disconnect = True
+
+
 # A run of 19 or more digits: an integer orjson might turn into a lossy float (beyond 64
 # bits), or a number the standard library reads the same anyway.
 _LONG_NUMBER = re.compile(r"\d{19,}")
@@ -123,13 +172,27 @@ class Database:
             self.read_engine = create_async_engine(self.url, json_deserializer=read_json)
             _install_sqlite_hooks(self.read_engine, "BEGIN", settings.sqlite_busy_timeout_ms)
         else:
+            server_settings = {
+                name: str(value)
+                for name, value in (
+                    ("statement_timeout", settings.db_statement_timeout_ms),
+                    ("lock_timeout", settings.db_lock_timeout_ms),
+                )
+                if value
+            }
             self.engine = create_async_engine(
                 self.url,
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
                 pool_pre_ping=settings.db_pool_pre_ping,
+                pool_timeout=settings.db_pool_timeout_seconds,
+                connect_args={
+                    "timeout": settings.db_connect_timeout_seconds,
+                    "server_settings": server_settings,
+                },
                 json_deserializer=read_json,
             )
+            _install_disconnect_hook(self.engine)
             self.read_engine = self.engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
@@ -150,9 +213,20 @@ class Database:
                             execution_options={"isolation_level": "AUTOCOMMIT"}
                         )
                     yield session
+                    # Flushed here, so that what fails from now on is the COMMIT itself.
+                    await session.flush()
+                    session.info[_COMMITTING] = write
+            except Exception as exc:
+                session.info.pop(_AFTER_COMMIT, None)
+                fault = database_fault(exc, committing=session.info.pop(_COMMITTING, False))
+                if fault is None or fault is exc:
+                    raise
+                log.warning("database fault: %s (%r)", fault.code, exc)
+                raise fault from exc
             except BaseException:
                 session.info.pop(_AFTER_COMMIT, None)
                 raise
+            session.info.pop(_COMMITTING, None)
             _run_after_commit(session)
 
     async def dispose(self) -> None:

@@ -141,3 +141,25 @@ class UnsupportedMediaType(OpenPromoError):
 def unprocessable(loc: Sequence[str | int], msg: str, type_: str = "value_error") -> Unprocessable:
     """Shortcut for the most common case: one bad field."""
     return Unprocessable(detail=msg, errors=[FieldError(tuple(loc), msg, type_)])
+
+
+@dataclass
+class ServiceUnavailable(OpenPromoError):
+    """The database could not do the work now (connection lost, failover, timeout, pool
+    exhausted): nothing was applied, the same request may be sent again after
+    ``retry_after`` seconds."""
+
+    status: int = 503
+    code: str = "unavailable_not_applied"
+    title: str = "Service unavailable: not applied"
+    retry_after: int = 1
+
+
+@dataclass
+class CommitOutcomeUnknown(ServiceUnavailable):
+    """The connection was lost while the COMMIT was in flight: the work may or may not have
+    been applied. Retry with the same ``Idempotency-Key`` (or the same ``reference`` on
+    validation commits), which applies it at most once."""
+
+    code: str = "unavailable_outcome_unknown"
+    title: str = "Service unavailable: outcome unknown"

@@ -241,9 +241,16 @@ async def test_an_interrupted_group_leaves_no_request_waiting(
             ),
             timeout=30,
         )
-    # Each request ends (an error answer or an error raised by the test transport), none hangs.
+    # Each request ends, none hangs: a 503 with Retry-After — "outcome unknown" for the
+    # requests of the interrupted batch (it may have committed), "not applied" for the rest
+    # (docs/faults.md).
     assert len(outcomes) == 4
-    assert all(isinstance(o, BaseException) or o.status_code == 500 for o in outcomes), outcomes
+    problems = "https://openpromo.dev/problems/unavailable_"
+    for outcome in outcomes:
+        assert isinstance(outcome, httpx.Response), outcome
+        assert outcome.status_code == 503, outcome.text
+        assert outcome.headers["retry-after"] == "1"
+        assert outcome.json()["type"] in (problems + "outcome_unknown", problems + "not_applied")
 
 
 async def test_grouped_dry_runs_answer_as_if_each_were_alone(

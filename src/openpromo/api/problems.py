@@ -5,19 +5,38 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from openpromo.api.limits import is_json, refused_media_type, too_large_problem
-from openpromo.errors import CONFLICTS_SHOWN, OpenPromoError
+from openpromo.db import database_fault
+from openpromo.errors import (
+    CONFLICTS_SHOWN,
+    CommitOutcomeUnknown,
+    OpenPromoError,
+    ServiceUnavailable,
+)
 from openpromo.kit.pagination import InvalidCursor
 from openpromo.kit.schema import CONTROL_MESSAGE, NO_CONTROL_PATTERN
 
 logger = logging.getLogger("openpromo.errors")
+
+# What a database fault can be raised as: SQLAlchemy's wrappers (a pool timeout included),
+# asyncpg's own errors (the raw hot-path reads), and the socket's.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    SQLAlchemyError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    ConnectionError,
+    TimeoutError,
+)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://openpromo.dev/problems/"
@@ -75,6 +94,16 @@ class Problem(BaseModel):
     limit_bytes: int | None = Field(
         default=None, description="413 only: the body limit of the endpoint (docs/limits.md)"
     )
+    fault: str | None = Field(
+        default=None,
+        description="503 only: what failed — connection, timeout, pool or conflict "
+        "(docs/faults.md)",
+    )
+    idempotency_key: str | None = Field(
+        default=None,
+        description="503 `unavailable_outcome_unknown` only: the request's Idempotency-Key, "
+        "to send again with the same request so it is applied at most once",
+    )
 
 
 def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -88,20 +117,52 @@ def _problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         415: "Unsupported media type; `errors[].loc` is the Content-Type header",
         422: "Invalid input; `errors[].loc` names each field",
         429: "Rate limited",
+        503: UNAVAILABLE_DESCRIPTION,
     }
     return {
         code: {
             "model": Problem,
             "description": descriptions[code],
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            **({"headers": RETRY_AFTER_HEADER} if code == 503 else {}),
         }
         for code in codes
     }
 
 
-COMMON_ERRORS = _problem_responses(401, 403, 404, 422, 429)
+UNAVAILABLE_DESCRIPTION = (
+    "The database could not do the work now (connection lost, failover, statement or lock "
+    "timeout, connection pool exhausted). `type` ends in `unavailable_not_applied`: nothing "
+    "was applied, send the same request again after `Retry-After` seconds; "
+    "`unavailable_outcome_unknown`: the connection was lost during COMMIT, so the request may "
+    "have been applied — send it again with the same `Idempotency-Key` (validation commits: "
+    "the same `reference` on each context) to apply it at most once. See docs/faults.md."
+)
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before sending the request again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+COMMON_ERRORS = _problem_responses(401, 403, 404, 422, 429, 503)
 CONFLICT = _problem_responses(409)
 MEDIA_TYPE = _problem_responses(415)
+UNAVAILABLE = _problem_responses(503)
+# Operations that never touch the database (no 503 documented on them).
+_NO_DATABASE = {"/healthz", "/metrics"}
+
+
+def document_unavailable(schema: dict[str, Any]) -> None:
+    """Every operation that touches the database documents the 503 (and its Retry-After),
+    whichever router declared it."""
+    for path, operations in schema.get("paths", {}).items():
+        if path in _NO_DATABASE:
+            continue
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"]["503"] = {
+                    key: value for key, value in UNAVAILABLE[503].items() if key != "model"
+                }
 
 
 def problem_response(
@@ -130,8 +191,10 @@ def _clean_loc(loc: tuple[Any, ...] | list[Any]) -> list[str | int]:
     return [part if isinstance(part, int) else str(part) for part in loc]
 
 
-async def _on_openpromo_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_openpromo_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, OpenPromoError)
+    if isinstance(exc, ServiceUnavailable):
+        return _unavailable(request, exc)
     return problem_response(
         exc.status,
         exc.code,
@@ -139,6 +202,22 @@ async def _on_openpromo_error(_request: Request, exc: Exception) -> JSONResponse
         exc.detail,
         [e.as_dict() for e in exc.errors],
         exc.extra,
+    )
+
+
+def _unavailable(request: Request, exc: ServiceUnavailable) -> JSONResponse:
+    """503 with Retry-After; an unknown commit outcome names the Idempotency-Key to resend."""
+    extra = dict(exc.extra)
+    key = request.headers.get("idempotency-key")
+    if isinstance(exc, CommitOutcomeUnknown) and key is not None:
+        extra["idempotency_key"] = key
+    return problem_response(
+        exc.status,
+        exc.code,
+        exc.title,
+        exc.detail,
+        extra=extra,
+        headers={"Retry-After": str(exc.retry_after)},
     )
 
 
@@ -207,6 +286,17 @@ async def _on_invalid_cursor(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database error that reached the API outside a unit of work (which turns faults into
+    ``ServiceUnavailable`` itself). Handled here rather than by the catch-all: Starlette's
+    catch-all re-raises after answering, and uvicorn then closes the client's connection."""
+    fault = database_fault(exc)
+    if fault is not None:
+        logger.warning("database fault: %s (%r)", fault.code, exc)
+        return _unavailable(request, fault)
+    return await _on_unexpected(request, exc)
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "Internal error", "an unexpected error occurred")
@@ -242,4 +332,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(InvalidCursor, _on_invalid_cursor)
+    for database_error in DATABASE_ERRORS:
+        app.add_exception_handler(database_error, _on_database_error)
     app.add_exception_handler(Exception, _on_unexpected)

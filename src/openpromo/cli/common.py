@@ -13,20 +13,51 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.config import get_settings
 from openpromo.db import Database
-from openpromo.errors import OpenPromoError
+from openpromo.errors import CommitOutcomeUnknown, OpenPromoError, ServiceUnavailable
 
 T = TypeVar("T")
 
+# Seconds between attempts when the database answers "not applied" (docs/faults.md).
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
-def run_in_unit_of_work(work: Callable[[AsyncSession], Awaitable[T]], *, write: bool = True) -> T:
-    """Run ``work`` in one transaction; a domain error prints its detail and exits 1."""
+
+async def with_retries(
+    attempt: Callable[[], Awaitable[T]], delays: tuple[float, ...] = RETRY_DELAYS
+) -> T:
+    """Run ``attempt`` (one whole unit of work) again, with backoff, while it fails with a
+    fault that applied nothing — a lost connection, a timeout, an exhausted pool. Nothing of a
+    failed attempt was stored, so a new attempt is safe; a COMMIT whose outcome is unknown is
+    not retried (the command says so and exits 1)."""
+    for delay in delays:
+        try:
+            return await attempt()
+        except CommitOutcomeUnknown:
+            raise
+        except ServiceUnavailable as exc:
+            info(f"database unavailable ({exc.detail}); trying again in {delay:g} s")
+            await asyncio.sleep(delay)
+    return await attempt()
+
+
+def run_in_unit_of_work(
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    write: bool = True,
+    retry_delays: tuple[float, ...] = RETRY_DELAYS,
+) -> T:
+    """Run ``work`` in one transaction (again, with backoff, after a fault that applied
+    nothing); a domain error prints its detail and exits 1."""
 
     async def _run() -> T:
         # A database of its own (not the process-wide one): the command runs in its own loop.
         database = Database(get_settings().database_url)
-        try:
+
+        async def attempt() -> T:
             async with database.unit_of_work(write=write) as session:
                 return await work(session)
+
+        try:
+            return await with_retries(attempt, retry_delays)
         finally:
             await database.dispose()
 

@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from openpromo.auth.principal import Principal
-from openpromo.cli.common import emit_json, info
+from openpromo.cli.common import emit_json, info, with_retries
 from openpromo.config import get_settings
 from openpromo.customer.ingest import ImportFormat, IngestReport
 from openpromo.customer.schemas import ImportReport
@@ -65,11 +65,14 @@ def import_customers(
                             bar.update(len(chunk))
                             yield chunk
 
-                async with database.unit_of_work() as session:
-                    await tenant_service.get(session, tenant)
-                    return await customer_service.import_stream(
-                        session, Principal.cli(tenant), chunks(), fmt, dry_run=dry_run
-                    )
+                async def attempt() -> IngestReport:
+                    async with database.unit_of_work() as session:
+                        await tenant_service.get(session, tenant)
+                        return await customer_service.import_stream(
+                            session, Principal.cli(tenant), chunks(), fmt, dry_run=dry_run
+                        )
+
+                return await with_retries(attempt)  # the file is read again from its start
         finally:
             await database.dispose()
 

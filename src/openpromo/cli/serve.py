@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import typer
 import uvicorn
@@ -72,6 +73,14 @@ def serve(
         info("SQLite serialises writers: running a single worker process")
         workers = 1
     is_sqlite = settings.database_url.startswith("sqlite")
+    ready_dir = None
+    if workers > 1:
+        # Read by every worker (spawned processes inherit the environment): /readyz is ready
+        # once all of them have marked themselves started in this folder.
+        ready_dir = tempfile.TemporaryDirectory(prefix="openpromo-workers-")
+        os.environ["OPENPROMO_WORKERS_READY_DIR"] = ready_dir.name
+        os.environ["OPENPROMO_WORKERS_EXPECTED"] = str(workers)
+        get_settings.cache_clear()
     if worker if worker is not None else is_sqlite:
         # Read by create_app() in this process (uvicorn builds the app from the factory).
         os.environ["OPENPROMO_EMBEDDED_WORKER"] = "1"
@@ -84,4 +93,10 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+        # uvicorn replaces a worker that does not answer its health check within this time,
+        # which includes the worker's start (importing the app): its default of 5 s killed
+        # workers that were merely slow to start on a busy 2-core machine (docs/faults.md).
+        timeout_worker_healthcheck=settings.worker_start_timeout_seconds,
     )
+    if ready_dir is not None:
+        ready_dir.cleanup()

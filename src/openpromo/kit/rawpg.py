@@ -13,9 +13,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from openpromo.kit.db_errors import is_disconnect
+
 
 async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[Any]:
     conn = await session.connection()
     raw = await conn.get_raw_connection()
     driver: Any = raw.driver_connection
-    return list(await driver.fetch(sql, *args))
+    try:
+        return list(await driver.fetch(sql, *args))
+    except Exception as exc:
+        # SQLAlchemy does not see this statement's errors: a lost connection is thrown away
+        # here, or it would go back to the pool (docs/faults.md).
+        if is_disconnect(exc):
+            await conn.invalidate(exc)
+        raise

@@ -32,6 +32,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[impo
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
 from openpromo.db import Database, get_database
+from openpromo.errors import ServiceUnavailable
 from openpromo.idempotency.service import idempotency_service
 from openpromo.kit.clock import utcnow
 from openpromo.sync import runner
@@ -70,12 +71,27 @@ async def tick(database: Database | None = None, now: datetime | None = None) ->
     return report
 
 
-async def _safe_tick(database: Database | None) -> None:
-    try:
-        report = await tick(database)
-    except Exception:
-        logger.exception("background tick failed")
-        return
+# Seconds between attempts of a tick the database could not do (docs/faults.md). Every step
+# of a tick is a claim in the database, so doing it again is safe.
+TICK_RETRY_DELAYS = (1.0, 2.0, 4.0)
+
+
+async def _safe_tick(
+    database: Database | None, retry_delays: tuple[float, ...] = TICK_RETRY_DELAYS
+) -> None:
+    for delay in (*retry_delays, None):
+        try:
+            report = await tick(database)
+            break
+        except ServiceUnavailable as exc:
+            if delay is None:
+                logger.warning("background tick failed: %s", exc.detail)
+                return
+            logger.warning("background tick: %s; trying again in %g s", exc.detail, delay)
+            await asyncio.sleep(delay)
+        except Exception:
+            logger.exception("background tick failed")
+            return
     if report.abandoned or report.scheduled or report.launched:
         logger.info(
             "background tick",

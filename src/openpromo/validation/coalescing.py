@@ -34,6 +34,7 @@ from typing import Any
 
 from openpromo.auth.principal import Principal
 from openpromo.db import get_database, validation_unit_of_work
+from openpromo.errors import CommitOutcomeUnknown, ServiceUnavailable
 from openpromo.kit.request_context import request_id_var
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service
@@ -120,11 +121,15 @@ class ValidationCoalescer:
                 batch = _take(line.waiting, disjoint_references=commit)
                 await _run(batch, target)
         except BaseException as exc:
-            # Cancelled (shutdown) or a bug here: nobody may wait for ever.
+            # Cancelled (shutdown) or a bug here: nobody may wait for ever. A commit of the
+            # batch under way may or may not have landed; the requests still waiting did not.
             for item in [*batch, *line.waiting]:
                 if not item.done.done():
+                    interrupted = CommitOutcomeUnknown if item in batch and commit else None
                     item.done.set_exception(
-                        RuntimeError(f"the grouped validation was interrupted: {exc!r}")
+                        (interrupted or ServiceUnavailable)(
+                            detail=f"the grouped validation was interrupted ({exc!r})"
+                        )
                     )
             line.waiting.clear()
             raise
@@ -171,6 +176,13 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
                 [item.body for item in batch],
                 seeds=[item.seed for item in batch],
             )
+    except CommitOutcomeUnknown as exc:
+        # Whether the shared transaction landed is unknown: running the requests again here
+        # could apply them twice. Each is told so (and retries with its references).
+        for item in batch:
+            if not item.done.done():
+                item.done.set_exception(exc)
+        return
     except Exception as exc:
         log.info(
             "a grouped validation (commit=%s) of %d requests failed (%r); running them one by one",

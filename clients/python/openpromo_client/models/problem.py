@@ -30,6 +30,9 @@ class Problem:
         conflicts (list[ProblemConflict] | None | Unset): 409 only: the objects that cause the conflict, by id (the
             first 50); empty when the conflict is with the object's own state
         conflicts_total (int | None | Unset): 409 only: how many objects cause the conflict in all
+        fault (None | str | Unset): 503 only: what failed — connection, timeout, pool or conflict (docs/faults.md)
+        idempotency_key (None | str | Unset): 503 `unavailable_outcome_unknown` only: the request's Idempotency-Key, to
+            send again with the same request so it is applied at most once
         limit_bytes (int | None | Unset): 413 only: the body limit of the endpoint (docs/limits.md)
     """
 
@@ -41,6 +44,8 @@ class Problem:
     type_: str
     conflicts: list[ProblemConflict] | None | Unset = UNSET
     conflicts_total: int | None | Unset = UNSET
+    fault: None | str | Unset = UNSET
+    idempotency_key: None | str | Unset = UNSET
     limit_bytes: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -78,6 +83,18 @@ class Problem:
         else:
             conflicts_total = self.conflicts_total
 
+        fault: None | str | Unset
+        if isinstance(self.fault, Unset):
+            fault = UNSET
+        else:
+            fault = self.fault
+
+        idempotency_key: None | str | Unset
+        if isinstance(self.idempotency_key, Unset):
+            idempotency_key = UNSET
+        else:
+            idempotency_key = self.idempotency_key
+
         limit_bytes: int | None | Unset
         if isinstance(self.limit_bytes, Unset):
             limit_bytes = UNSET
@@ -100,6 +117,10 @@ class Problem:
             field_dict["conflicts"] = conflicts
         if conflicts_total is not UNSET:
             field_dict["conflicts_total"] = conflicts_total
+        if fault is not UNSET:
+            field_dict["fault"] = fault
+        if idempotency_key is not UNSET:
+            field_dict["idempotency_key"] = idempotency_key
         if limit_bytes is not UNSET:
             field_dict["limit_bytes"] = limit_bytes
 
@@ -159,6 +180,24 @@ class Problem:
 
         conflicts_total = _parse_conflicts_total(d.pop("conflicts_total", UNSET))
 
+        def _parse_fault(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        fault = _parse_fault(d.pop("fault", UNSET))
+
+        def _parse_idempotency_key(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        idempotency_key = _parse_idempotency_key(d.pop("idempotency_key", UNSET))
+
         def _parse_limit_bytes(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -177,6 +216,8 @@ class Problem:
             type_=type_,
             conflicts=conflicts,
             conflicts_total=conflicts_total,
+            fault=fault,
+            idempotency_key=idempotency_key,
             limit_bytes=limit_bytes,
         )
 

@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.readyz_response_readyz import ReadyzResponseReadyz
 from ...types import Response
 
@@ -21,14 +22,15 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ReadyzResponseReadyz | None:
+) -> Problem | ReadyzResponseReadyz | None:
     if response.status_code == 200:
         response_200 = ReadyzResponseReadyz.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 503:
-        response_503 = cast(Any, None)
+        response_503 = Problem.from_dict(response.json())
+
         return response_503
 
     if client.raise_on_unexpected_status:
@@ -39,7 +41,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ReadyzResponseReadyz]:
+) -> Response[Problem | ReadyzResponseReadyz]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -51,15 +53,15 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ReadyzResponseReadyz]:
-    """Readiness: the database answers
+) -> Response[Problem | ReadyzResponseReadyz]:
+    """Readiness: the database answers (and, under `serve --workers N`, all N workers have started)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ReadyzResponseReadyz]
+        Response[Problem | ReadyzResponseReadyz]
     """
 
     kwargs = _get_kwargs()
@@ -74,15 +76,15 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ReadyzResponseReadyz | None:
-    """Readiness: the database answers
+) -> Problem | ReadyzResponseReadyz | None:
+    """Readiness: the database answers (and, under `serve --workers N`, all N workers have started)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ReadyzResponseReadyz
+        Problem | ReadyzResponseReadyz
     """
 
     return sync_detailed(
@@ -93,15 +95,15 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Any | ReadyzResponseReadyz]:
-    """Readiness: the database answers
+) -> Response[Problem | ReadyzResponseReadyz]:
+    """Readiness: the database answers (and, under `serve --workers N`, all N workers have started)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ReadyzResponseReadyz]
+        Response[Problem | ReadyzResponseReadyz]
     """
 
     kwargs = _get_kwargs()
@@ -114,15 +116,15 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> Any | ReadyzResponseReadyz | None:
-    """Readiness: the database answers
+) -> Problem | ReadyzResponseReadyz | None:
+    """Readiness: the database answers (and, under `serve --workers N`, all N workers have started)
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ReadyzResponseReadyz
+        Problem | ReadyzResponseReadyz
     """
 
     return (
