@@ -12,7 +12,8 @@ from fastapi.routing import APIRoute
 from openpromo import __version__
 from openpromo.api import ops
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
-from openpromo.api.problems import Problem, install_problem_handlers
+from openpromo.api.openapi import install_openapi
+from openpromo.api.problems import install_problem_handlers
 from openpromo.api.rate_limit import RateLimitMiddleware
 from openpromo.audit import endpoints as audit_endpoints
 from openpromo.auth import endpoints as auth_endpoints
@@ -104,16 +105,5 @@ def create_app() -> FastAPI:
             RateLimitMiddleware, limit=settings.rate_limit, redis_url=settings.redis_url
         )
     app.add_middleware(ObservabilityMiddleware)
-    # Make the Problem schema part of components so error responses can reference it.
-    original_openapi = app.openapi
-
-    def openapi() -> dict[str, object]:
-        schema = original_openapi()
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault(
-            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        )
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    install_openapi(app)
     return app
