@@ -6,11 +6,12 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.routing import APIRoute
 
 from openpromo import __version__
 from openpromo.api import ops
+from openpromo.api.nul_guard import reject_nul_characters
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
 from openpromo.api.openapi import install_openapi
 from openpromo.api.problems import install_problem_handlers
@@ -95,6 +96,7 @@ def create_app() -> FastAPI:
         summary="Promotion engine: tiered rewards, exact budgets, promocodes at scale.",
         generate_unique_id_function=_operation_id,
         lifespan=_lifespan,
+        dependencies=[Depends(reject_nul_characters)],
     )
     install_problem_handlers(app)
     for router in ROUTERS:

@@ -15,6 +15,8 @@ exception handlers, the body-size limit) and replaces only the per-request work:
   schemes' values (``bearer``, ``header_key``: what ``HTTPBearer`` and ``APIKeyHeader`` with
   ``auto_error=False`` would resolve) — the whole signature such an endpoint may have
   (``check_signature`` refuses anything else when the route is declared);
+* NUL characters in the path parameters or the body are refused as on every route
+  (``api.nul_guard``; the app-wide dependency does not run here);
 * invalid bodies raise ``RequestValidationError`` with ``body`` leading each location, which
   the API's handler turns into the usual 422 problem.
 """
@@ -35,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from openpromo.api.auth import header_scheme
+from openpromo.api.nul_guard import body_nul_errors, parameter_nul_errors, raise_for
 
 FIXED_PARAMETERS = {"body", "request", "bearer", "header_key"}
 
@@ -53,6 +56,8 @@ class LeanJSONRoute(APIRoute):
             raw = await request.body()
             if not raw:  # FastAPI's own answer: the body is missing (Starlette kept the bytes)
                 return await generic(request)
+            # What the app-wide dependency checks on other routes (api.nul_guard).
+            raise_for(parameter_nul_errors(request.path_params, ()) or body_nul_errors(raw))
             try:
                 body = model.model_validate_json(raw)
             except ValidationError as exc:
