@@ -1,9 +1,11 @@
 """The whole OpenAPI fuzzed with schemathesis (issue 13, docs/api-conformance.md).
 
 Every operation of the app's ``/openapi.json`` is called with generated requests — valid and
-invalid ones — as the admin of a seeded tenant, and every answer must pass all of
-schemathesis' checks: no 5xx, a documented status code, the declared content type, a body
-matching its documented schema (problem+json included), documented headers, auth enforced.
+invalid ones — as the admin of a seeded tenant, and every answer must pass schemathesis'
+checks: no 5xx, a documented status code, the declared content type, a body matching its
+documented schema (problem+json included), documented headers, an ``Allow`` header on 405s
+naming the path's methods, 405 for undocumented methods, auth enforced (it strips and
+spoils the key itself). Three checks are off, each for a reason in docs/api-conformance.md.
 ``test_stateful`` then walks the OpenAPI links (create → get → update → …) as a state machine.
 
 How the requests reach the app: the app runs on the test session's event loop (its database
@@ -104,6 +106,9 @@ schema = schemathesis.openapi.from_dict(
                 "with-security-parameters": False,
             },
             "phases": {"stateful": {"max-steps": STATEFUL_STEPS}},
+            # Off, see docs/api-conformance.md: business rules JSON Schema cannot state (422
+            # for schema-valid input); pydantic's lax coercions (0 for false, a number for a
+            # date-time), left to the bad-input layer; DELETE of a promotion archives it.
             "checks": {
                 "positive_data_acceptance": {"enabled": False},
                 "negative_data_rejection": {"enabled": False},
@@ -203,6 +208,8 @@ async def fuzz_bridge(app: FastAPI, database: Database) -> Any:
 
 
 @schema.parametrize()
+# the long profile (OPENPROMO_FUZZ_EXAMPLES) may run past the suite's 300 s per test
+@pytest.mark.timeout(max(300, 5 * EXAMPLES))
 def test_api(case: Case, fuzz_bridge: AppBridge) -> None:
     response = case.call_and_validate()
     fuzz_bridge.statuses.setdefault(case.operation.label, set()).add(response.status_code)
@@ -224,6 +231,7 @@ def test_fuzzing_reached_the_seeded_objects(fuzz_bridge: AppBridge) -> None:
     )
 
 
+@pytest.mark.timeout(max(300, 20 * EXAMPLES))
 def test_stateful(fuzz_bridge: AppBridge) -> None:
     machine = schema.as_state_machine()
     machine.run(
