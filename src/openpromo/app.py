@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -16,14 +15,10 @@ from openpromo.api.limits import (
     JSON_BODY_LIMIT,
     ControlCharacterGuard,
     ProblemBodyLimit,
-    annotate_openapi,
 )
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
-from openpromo.api.problems import (
-    document_unavailable,
-    install_problem_handlers,
-    publish_problem_schema,
-)
+from openpromo.api.openapi import install_openapi
+from openpromo.api.problems import install_problem_handlers
 from openpromo.api.rate_limit import RateLimitMiddleware
 from openpromo.audit import endpoints as audit_endpoints
 from openpromo.auth import endpoints as auth_endpoints
@@ -124,17 +119,5 @@ def create_app() -> FastAPI:
         )
     app.add_middleware(ControlCharacterGuard)
     app.add_middleware(ObservabilityMiddleware)
-    # Error answers are problem+json only, with the Problem schema in the components.
-    original_openapi = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = original_openapi()
-            publish_problem_schema(schema)
-            annotate_openapi(schema, app.routes, JSON_BODY_LIMIT)
-            document_unavailable(schema)
-        assert app.openapi_schema is not None
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    install_openapi(app)
     return app

@@ -562,3 +562,19 @@ async def test_create_is_idempotent_with_a_key(client: httpx.AsyncClient) -> Non
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert second.headers["Idempotent-Replayed"] == "true"
+
+
+async def test_max_redemptions_over_the_column_is_422_not_500(client: httpx.AsyncClient) -> None:
+    """A count past the 32-bit column was a 500 on PostgreSQL (docs/api-conformance.md)."""
+    body = {"name": "Big", "type": "shared", "value": "BIG1", "max_redemptions": 2**31}
+    created = await client.post("/v1/promocodes", json=body)
+    assert created.status_code == 422, created.text
+    assert created.json()["errors"][0]["loc"] == ["body", "max_redemptions"]
+    assert (await client.get("/v1/promocodes")).json()["items"] == []
+    ok = await client.post("/v1/promocodes", json={**body, "max_redemptions": 2**31 - 1})
+    assert ok.status_code == 201, ok.text
+    patched = await client.patch(
+        f"/v1/promocodes/{ok.json()['id']}", json={"max_redemptions": 10**20}
+    )
+    assert patched.status_code == 422, patched.text
+    assert patched.json()["errors"][0]["loc"] == ["body", "max_redemptions"]

@@ -234,10 +234,29 @@ class ControlCharacterGuard:
     def _problem(scope: Scope) -> dict[str, Any] | None:
         path: str = scope.get("path", "")
         if _CONTROL_IN_PATH.search(path):
-            return _control_problem(["path"], "the path")
+            name = _path_parameter_with_control(scope, path)
+            if name is None:
+                return _control_problem(["path"], "the path")
+            return _control_problem(["path", name], f"path parameter {name!r}")
         query: bytes = scope.get("query_string", b"")
         if query and (b"%" in query or _CONTROL_IN_PATH.search(query.decode("latin-1"))):
             for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
                 if _CONTROL_IN_PATH.search(name) or _CONTROL_IN_PATH.search(value):
                     return _control_problem(["query", name], f"query parameter {name!r}")
         return None
+
+
+def _path_parameter_with_control(scope: Scope, path: str) -> str | None:
+    """The path parameter holding the control character, found in the route table that
+    ``api.openapi.install_openapi`` keeps (routing has not run yet): a client is told which
+    id it sent wrong, as a refused body field would be."""
+    app = scope.get("app")
+    table = getattr(getattr(app, "state", None), "route_methods", None) or []
+    for pattern, _methods in table:
+        match = pattern.match(path)
+        if match is None:
+            continue
+        for name, value in match.groupdict().items():
+            if _CONTROL_IN_PATH.search(value):
+                return str(name)
+    return None

@@ -271,9 +271,26 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     code = codes.get(exc.status_code, f"http_{exc.status_code}")
     title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(
-        exc.status_code, code, title, detail, headers=getattr(exc, "headers", None)
-    )
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allow_header(request, headers.get("Allow", ""))
+    return problem_response(exc.status_code, code, title, detail, headers=headers or None)
+
+
+def _allow_header(request: Request, fallback: str) -> str:
+    """Every method served on the request's path. Starlette's own ``Allow`` names only the
+    methods of the first route whose path matched; most paths have one route per method."""
+    table = getattr(request.app.state, "route_methods", None)
+    path = request.url.path
+    if not table:
+        return fallback
+    matches = [(pattern.groups, methods) for pattern, methods in table if pattern.match(path)]
+    if not matches:
+        return fallback
+    # As in OpenAPI, a concrete path wins over a templated one (/v1/customers/import is not
+    # /v1/customers/{customer_id}).
+    fewest = min(groups for groups, _ in matches)
+    return ", ".join(sorted(set().union(*(m for g, m in matches if g == fewest))))
 
 
 async def _on_invalid_cursor(_request: Request, exc: Exception) -> JSONResponse:
