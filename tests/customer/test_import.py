@@ -158,8 +158,9 @@ async def test_unknown_format_and_format_override(client: httpx.AsyncClient, sch
     response = await client.post(
         "/v1/customers/import", content=b"customer_id\nz\n", headers={"content-type": "text/plain"}
     )
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["loc"] == ["query", "format"]
+    assert response.status_code == 415
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["loc"] == ["header", "content-type"]
     report = await _import(
         client, b"customer_id\nz1\n", {"content-type": "text/plain"}, format="csv"
     )

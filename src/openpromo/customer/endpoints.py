@@ -9,11 +9,11 @@ from starlette.datastructures import UploadFile
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
 from openpromo.api.limits import UPLOAD_BODY_LIMIT
-from openpromo.api.problems import COMMON_ERRORS
+from openpromo.api.problems import COMMON_ERRORS, MEDIA_TYPE
 from openpromo.customer.ingest import format_of
 from openpromo.customer.schemas import Customer, CustomerPut, CustomerPutResult, ImportReport
 from openpromo.customer.service import CustomerView, customer_service
-from openpromo.errors import unprocessable
+from openpromo.errors import FieldError, UnsupportedMediaType, unprocessable
 from openpromo.kit.pagination import Page
 
 router = APIRouter(prefix="/v1/customers", tags=["customer"], responses=COMMON_ERRORS)
@@ -81,6 +81,7 @@ async def _read_upload(upload: UploadFile) -> AsyncIterator[bytes]:
     response_model=ImportReport,
     openapi_extra=_IMPORT_BODY,
     max_body_size=UPLOAD_BODY_LIMIT,
+    responses=MEDIA_TYPE,
 )
 async def import_customers(
     request: Request,
@@ -93,7 +94,8 @@ async def import_customers(
 ) -> ImportReport:
     content_type = request.headers.get("content-type", "")
     chunks: AsyncIterator[bytes]
-    if content_type.lower().startswith("multipart/form-data"):
+    multipart = content_type.lower().startswith("multipart/form-data")
+    if multipart:
         form = await request.form(max_files=1, max_fields=10, max_part_size=1024 * 1024)
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
@@ -104,10 +106,15 @@ async def import_customers(
         fmt = format or format_of(content_type)
         chunks = request.stream()
     if fmt is None:
-        raise unprocessable(
-            ("query", "format"),
+        # A media type we do not read is the client's header (or file part) at fault: 415,
+        # naming where the type came from, with ?format= as the way out.
+        message = (
             "cannot tell the file format: send Content-Type text/csv or application/x-ndjson, "
-            "or add ?format=csv|ndjson",
+            "or add ?format=csv|ndjson"
+        )
+        loc = ("body", "file") if multipart else ("header", "content-type")
+        raise UnsupportedMediaType(
+            detail=message, errors=[FieldError(loc, message, "unsupported_media_type")]
         )
     report = await customer_service.import_stream(
         ctx.session, ctx.principal, chunks, fmt, dry_run=dry_run
