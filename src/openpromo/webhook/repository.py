@@ -204,10 +204,15 @@ async def claim_due(
         earlier.status == "pending",
         earlier.id < WebhookDelivery.id,
     )
+    live = exists().where(  # cross-tenant: the delivery's own endpoint
+        WebhookEndpoint.id == WebhookDelivery.endpoint_id, WebhookEndpoint.enabled.is_(True)
+    )
     query = (
         select(WebhookDelivery.id)  # cross-tenant: the worker sends every tenant's deliveries
         .where(
             WebhookDelivery.status == "pending",
+            # A disabled endpoint's deliveries wait for it (a test event is sent anyway).
+            or_(WebhookDelivery.event_type == "webhook.test", live),
             WebhookDelivery.next_attempt_at <= now,
             or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
             or_(WebhookDelivery.ordering_key.is_(None), ~blocked),

@@ -102,6 +102,8 @@ class LimitCrossing:
     window_start: datetime
     threshold: float
     data: dict[str, Any]
+    deactivate: bool = False  # the limit's kill switch is at this threshold
+    alert: bool = True  # one of its alert thresholds (else only the kill switch's)
 
 
 class WebhookService:
@@ -190,6 +192,8 @@ class WebhookService:
             ):
                 continue
             first.append(crossing)
+            if not crossing.alert:
+                continue
             data = {**crossing.data, "threshold": crossing.threshold}
             await self.emit(
                 session,
