@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import BaseModel, Field
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, AdminWrite, Cursor, Limit, Read, idempotent
 from openpromo.api.problems import COMMON_ERRORS, CONFLICT
@@ -135,6 +136,20 @@ async def set_promotion_budgets(
 )
 async def activate_promotion(promotion_id: str, ctx: AdminWrite) -> Promotion:
     return _out(await promotion_service.activate(ctx.session, ctx.principal, promotion_id))
+
+
+class PauseAllResult(BaseModel):
+    paused: list[str] = Field(description="The promotions deactivated, by id.")
+
+
+@router.post(
+    "/pause-all",
+    summary="Pause all: deactivate every active promotion of the tenant (each audited, with "
+    "its promotion.deactivated event, reason pause_all)",
+    response_model=PauseAllResult,
+)
+async def pause_all_promotions(ctx: AdminWrite) -> PauseAllResult:
+    return PauseAllResult(paused=await promotion_service.pause_all(ctx.session, ctx.principal))
 
 
 @router.post("/{promotion_id}/deactivate", summary="Deactivate an active promotion")

@@ -153,7 +153,7 @@ class DeliveryWorker:
                     for endpoint in by_tenant.get(event.tenant_id, [])
                     if event.endpoint_id is None and matches(endpoint.event_types, event.type)
                 ]
-                ids = iter(new_ids(len(pairs)))
+                ids = iter(sorted(new_ids(len(pairs))))  # delivery order = event order
                 await repository.insert_deliveries(
                     session,
                     [

@@ -196,13 +196,14 @@ async def claim_due(
     session: AsyncSession, now: datetime, lease_until: datetime, token: str, limit: int
 ) -> list[str]:
     """Claim up to ``limit`` due deliveries for this worker until ``lease_until``. A delivery
-    waits while an older one of its endpoint with the same ordering key is still pending."""
+    waits while one of an older event (event ids are time-ordered) to its endpoint with the
+    same ordering key is still pending."""
     earlier = aliased(WebhookDelivery)
     blocked = exists().where(  # cross-tenant: the same endpoint's earlier deliveries
         earlier.endpoint_id == WebhookDelivery.endpoint_id,
         earlier.ordering_key == WebhookDelivery.ordering_key,
         earlier.status == "pending",
-        earlier.id < WebhookDelivery.id,
+        earlier.event_id < WebhookDelivery.event_id,
     )
     live = exists().where(  # cross-tenant: the delivery's own endpoint
         WebhookEndpoint.id == WebhookDelivery.endpoint_id, WebhookEndpoint.enabled.is_(True)
@@ -217,7 +218,7 @@ async def claim_due(
             or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
             or_(WebhookDelivery.ordering_key.is_(None), ~blocked),
         )
-        .order_by(WebhookDelivery.id)
+        .order_by(WebhookDelivery.event_id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
@@ -239,7 +240,7 @@ async def claimed(
         .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .where(WebhookDelivery.id.in_(list(ids)))
-        .order_by(WebhookDelivery.id)
+        .order_by(WebhookDelivery.event_id)
     )
     return [(d, e, p) for d, e, p in (await session.execute(query)).all()]
 

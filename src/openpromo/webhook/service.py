@@ -23,7 +23,7 @@ from openpromo.config import get_settings
 from openpromo.db import after_commit
 from openpromo.errors import Conflict, FieldError, NotFound, Unprocessable
 from openpromo.kit.clock import utcnow
-from openpromo.kit.ids import new_id, new_ids
+from openpromo.kit.ids import new_id, new_ids, uuid_text
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from openpromo.webhook.crypto import new_secret, seal, unseal
@@ -41,6 +41,21 @@ _WOKEN = "openpromo.webhook.wake"
 _wakers: list[Callable[[], None]] = []
 # tenant -> (valid until, monotonic seconds; event types some enabled endpoint subscribes to)
 _subscriptions: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+_last_event_id = ["0"]
+
+
+def event_ids(count: int) -> list[str]:
+    """Time-ordered ids that also increase within one millisecond in this process: the
+    outbox's id order is the order events were written (per-endpoint order relies on it)."""
+    out = []
+    for candidate in sorted(new_ids(count)):
+        if candidate <= _last_event_id[0]:
+            candidate = uuid_text(int(_last_event_id[0].replace("-", ""), 16) + 1)
+        _last_event_id[0] = candidate
+        out.append(candidate)
+    return out
 
 
 def on_new_events(callback: Callable[[], None]) -> Callable[[], None]:
@@ -121,7 +136,7 @@ class WebhookService:
     ) -> str:
         """Add one event to the outbox of ``session``'s transaction; its id."""
         assert event_type in EVENT_TYPES, event_type
-        event_id = new_id()
+        [event_id] = event_ids(1)
         await WebhookRepository(session, tenant_id).insert_events(
             [
                 {
@@ -161,7 +176,7 @@ class WebhookService:
         batches = [b for b in batches if b["grants"]]
         if not batches or not await self.wants(session, tenant_id, "grants.created"):
             return
-        ids = new_ids(len(batches))
+        ids = event_ids(len(batches))
         await WebhookRepository(session, tenant_id).insert_events(
             [
                 {
@@ -432,7 +447,7 @@ class WebhookService:
         endpoint = await self.get(session, principal, endpoint_id)
         moment = now or utcnow()
         repo = WebhookRepository(session, principal.tenant_id)
-        event_id, delivery_id = new_id(), new_id()
+        [event_id], delivery_id = event_ids(1), new_id()
         await repo.insert_events(
             [
                 {
