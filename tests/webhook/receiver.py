@@ -30,6 +30,7 @@ class Receiver:
     # The status for each request (default 200); may look at the request.
     answer: Callable[[Received], int] = lambda _r: 200
     delay: float = 0.0
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _server: asyncio.Server | None = None
 
     @property
@@ -60,6 +61,7 @@ class Receiver:
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
                 request = Received(path, headers, body)
                 self.received.append(request)
+                self.arrived.set()
                 if self.delay:
                     await asyncio.sleep(self.delay)
                 status = self.answer(request)

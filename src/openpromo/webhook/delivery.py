@@ -26,6 +26,7 @@ receiver checks it against its own).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -327,10 +328,8 @@ class DeliveryWorker:
             self._unsubscribe()
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
         if self._own_client and self._client is not None:
             await self._client.aclose()
@@ -346,10 +345,8 @@ class DeliveryWorker:
                 raise
             except Exception:
                 log.exception("webhook delivery pass failed")
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._woken.wait(), timeout=poll)
-            except TimeoutError:
-                pass
 
 
 def describe(report: PassReport) -> dict[str, Any]:
