@@ -291,3 +291,70 @@ async def test_the_guarded_mark_lets_one_of_32_concurrent_transactions_win(
     start.set()
     assert sum(await asyncio.gather(*tasks)) == 1
     assert len(await events(database, tenant.id, "limit.threshold_reached")) == 1
+
+
+async def test_upload_generation_import_and_pool_events(
+    app: FastAPI, database: Database, tenant: TenantFixture
+) -> None:
+    world = await setup_world(database, tenant.id, promocode={"type": "bulk"}, values=["P-1"])
+    path = f"/v1/promocodes/{world.promocode_id}"
+    async with make_client(app, tenant.admin_key) as client:
+        one = await client.post(
+            f"{path}/validate-customers", json={"contexts": [ctx("a"), ctx("b")], "commit": True}
+        )
+        assert one.status_code == 200, one.text
+        # The pool ran dry in that commit; another dry customer does not repeat the event.
+        await client.post(
+            f"{path}/validate-customers", json={"contexts": [ctx("c")], "commit": True}
+        )
+        uploaded = await client.post(
+            f"{path}/values", content=b"P-2\nP-3\n", headers={"content-type": "text/plain"}
+        )
+        assert uploaded.status_code == 200, uploaded.text
+        generated = await client.post(f"{path}/values/generate", json={"count": 2})
+        assert generated.status_code == 200, generated.text
+        imported = await client.post(
+            "/v1/customers/import",
+            content=b'{"customer_id": "i1"}\n',
+            headers={"content-type": "application/x-ndjson"},
+        )
+        assert imported.status_code == 200, imported.text
+    [empty] = await events(database, tenant.id, "promocode.pool_exhausted")
+    assert empty.payload == {
+        "promocode_id": world.promocode_id,
+        "promotion_id": world.promotion_id,
+        "needed": 2,
+        "available": 1,
+    }
+    [upload] = await events(database, tenant.id, "promocode.upload_finished")
+    assert upload.payload["inserted"] == 2 and upload.payload["promocode_id"] == world.promocode_id
+    [generation] = await events(database, tenant.id, "promocode.generation_finished")
+    assert generation.payload["generated"] == 2
+    [customers] = await events(database, tenant.id, "customer.import_finished")
+    assert customers.payload["rows_upserted"] == 1
+
+
+async def test_customer_sync_runs_send_their_outcome(
+    app: FastAPI, database: Database, tenant: TenantFixture, tmp_path: Any
+) -> None:
+    from tests.customer.helpers import put_customer_schema
+    from tests.sync.test_runs import configure, run_now
+
+    path = tmp_path / "customers.csv"
+    path.write_text("customer_id,vip_level\ns1,gold\n")
+    async with make_client(app, tenant.admin_key) as client:
+        await put_customer_schema(client)
+        await configure(client, {"kind": "file", "path": str(path), "format": "csv"})
+        ok = await run_now(client)
+        assert ok["status"] == "succeeded"
+        await configure(
+            client, {"kind": "file", "path": str(tmp_path / "nope.csv"), "format": "csv"}
+        )
+        failed = await run_now(client)
+        assert failed["status"] == "failed"
+    [succeeded] = await events(database, tenant.id, "customer_sync.succeeded")
+    assert succeeded.payload["run_id"] == ok["id"] and succeeded.payload["rows_upserted"] == 1
+    [fail] = await events(database, tenant.id, "customer_sync.failed")
+    assert fail.payload["run_id"] == failed["id"] and fail.payload["error"].startswith(
+        "cannot open"
+    )

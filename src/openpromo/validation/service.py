@@ -295,6 +295,23 @@ class ValidationService:
             )
             if crossings:
                 await self._reach(session, principal.tenant_id, crossings)
+            pc = loaded.promocode
+            if pc is not None and pc.type == "bulk":
+                needed = sum(1 for c in loaded.candidates if c.needs_allocation)
+                if needed > loaded.state.pool_available:
+                    await webhook_service.pool_exhausted(
+                        session,
+                        principal.tenant_id,
+                        loaded.promotion.id,
+                        pc.id,
+                        pc.updated_at,
+                        {
+                            "promocode_id": pc.id,
+                            "promotion_id": loaded.promotion.id,
+                            "needed": needed,
+                            "available": loaded.state.pool_available,
+                        },
+                    )
             unused = [
                 ref
                 for o in outcomes

@@ -219,6 +219,27 @@ class WebhookService:
             )
         return first
 
+    async def pool_exhausted(
+        self,
+        session: AsyncSession,
+        tenant_id: str,
+        promotion_id: str,
+        promocode_id: str,
+        pool_since: datetime,
+        data: dict[str, Any],
+    ) -> None:
+        """``promocode.pool_exhausted`` once per pool (``pool_since``: when its values last
+        changed — an upload or generation starts a new pool)."""
+        repo = WebhookRepository(session, tenant_id)
+        if await repo.mark_threshold(promotion_id, f"pool:{promocode_id}", pool_since, "empty"):
+            await self.emit(
+                session,
+                tenant_id,
+                "promocode.pool_exhausted",
+                data,
+                ordering_key=f"promotion:{promotion_id}",
+            )
+
     # -- endpoints ----------------------------------------------------------------------------
 
     async def create(
