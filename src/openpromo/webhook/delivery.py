@@ -61,7 +61,8 @@ JITTER = 0.1
 LEASE = timedelta(seconds=120)
 EXCERPT = 1000
 FAN_OUT_BATCH = 500
-CLAIM_BATCH = 200
+CLAIM_BATCH = 500
+PER_ENDPOINT = 16  # requests in flight to one endpoint
 
 
 def retry_delay(attempt: int, rng: random.Random) -> timedelta:
@@ -196,19 +197,38 @@ class DeliveryWorker:
         claimed: list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]],
         report: PassReport,
     ) -> None:
-        by_endpoint: dict[str, list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]]]
-        by_endpoint = {}
-        for row in claimed:
-            by_endpoint.setdefault(row[2].id, []).append(row)
+        """Send in lanes: the deliveries of one endpoint with one ordering key in order, one
+        after the other; unordered ones each on its own; at most ``PER_ENDPOINT`` requests
+        to one endpoint at a time. Then every result recorded in one transaction."""
+        lanes: dict[tuple[str, str], list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint]]]
+        lanes = {}
+        for delivery, event, endpoint, _token in claimed:
+            lane = delivery.ordering_key or f"delivery:{delivery.id}"
+            lanes.setdefault((endpoint.id, lane), []).append((delivery, event, endpoint))
+        gates: dict[str, asyncio.Semaphore] = {}
+        results: list[tuple[WebhookDelivery, WebhookEvent, _Result]] = []
 
-        async def one_endpoint(
-            rows: list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]],
+        async def run_lane(
+            rows: list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint]],
         ) -> None:
-            for delivery, event, endpoint, token in rows:
-                result = await self._send(event, endpoint)
-                await self._record(delivery, event, token, result, report)
+            for delivery, event, endpoint in rows:
+                gate = gates.setdefault(endpoint.id, asyncio.Semaphore(PER_ENDPOINT))
+                async with gate:
+                    result = await self._send(event, endpoint)
+                results.append((delivery, event, result))
+                if result.status_code is None or not 200 <= result.status_code < 300:
+                    # The rest of an ordered lane waits for this one's retry.
+                    break
 
-        await asyncio.gather(*(one_endpoint(rows) for rows in by_endpoint.values()))
+        await asyncio.gather(*(run_lane(rows) for rows in lanes.values()))
+        token = claimed[0][3]
+        await self._record(results, token, report)
+        # Deliveries of a lane left unsent keep their claim until it expires; release them.
+        sent = {d.id for d, _, _ in results}
+        unsent = [d.id for d, _, _, _ in claimed if d.id not in sent]
+        if unsent:
+            async with self.database.unit_of_work() as session:
+                await repository.release_claims(session, unsent, token)
 
     async def _send(self, event: WebhookEvent, endpoint: WebhookEndpoint) -> _Result:
         started_at = self.clock()
@@ -247,74 +267,80 @@ class DeliveryWorker:
 
     async def _record(
         self,
-        delivery: WebhookDelivery,
-        event: WebhookEvent,
+        results: list[tuple[WebhookDelivery, WebhookEvent, _Result]],
         token: str,
-        result: _Result,
         report: PassReport,
     ) -> None:
-        ok = result.status_code is not None and 200 <= result.status_code < 300
-        report.sent += 1
+        """Every attempt of the pass, in one transaction (the rows whose claim still holds:
+        one that expired meanwhile belongs to another worker now, which records its own)."""
         now = self.clock()
+        limit = get_settings().webhook_disable_after_failures
         async with self.database.unit_of_work() as session:
-            row = await repository.delivery_with_claim(session, delivery.id, token)
-            if row is None:
-                # Our claim expired and another worker took it over: it records its own.
-                return
-            row.attempt_count += 1
-            repository.add_attempt(
-                session,
-                WebhookAttempt(
-                    id=new_id(),
-                    tenant_id=row.tenant_id,
-                    delivery_id=row.id,
-                    number=row.attempt_count,
-                    started_at=result.started_at,
-                    duration_ms=result.duration_ms,
-                    status_code=result.status_code,
-                    succeeded=ok,
-                    error=result.error,
-                    response_excerpt=result.excerpt,
-                ),
+            rows = await repository.deliveries_with_claim(
+                session, [d.id for d, _, _ in results], token
             )
-            row.last_status_code = result.status_code
-            row.last_error = result.error
-            row.locked_until = None
-            row.claim_token = None
-            endpoint = await repository.endpoint_for_update(session, row.endpoint_id)
-            if ok:
-                row.status = "succeeded"
-                row.completed_at = now
-                report.succeeded += 1
-                report.latencies.append((datetime.now(UTC) - event.created_at).total_seconds())
-                if endpoint is not None:
-                    endpoint.failed_deliveries_in_a_row = 0
-                return
-            report.failed_attempts += 1
-            attempt = row.attempt_count - row.schedule_offset
-            if attempt < MAX_ATTEMPTS:
-                row.next_attempt_at = now + retry_delay(attempt, self.rng)
-                return
-            row.status = "failed"
-            row.completed_at = now
-            if endpoint is None:
-                return
-            endpoint.failed_deliveries_in_a_row += 1
-            limit = get_settings().webhook_disable_after_failures
-            if endpoint.enabled and endpoint.failed_deliveries_in_a_row >= limit:
-                endpoint.enabled = False
-                endpoint.disabled_reason = (
-                    f"{endpoint.failed_deliveries_in_a_row} deliveries in a row failed "
-                    f"(last: {result.error or result.status_code})"
-                )[:300]
-                audit_service.record(
+            endpoints = await repository.endpoints_for_update(
+                session, sorted({row.endpoint_id for row in rows.values()})
+            )
+            for delivery, event, result in results:
+                report.sent += 1
+                row = rows.get(delivery.id)
+                if row is None:
+                    continue
+                ok = result.status_code is not None and 200 <= result.status_code < 300
+                row.attempt_count += 1
+                repository.add_attempt(
                     session,
-                    Principal.system(endpoint.tenant_id),
-                    "webhook_endpoint.disable",
-                    "webhook_endpoint",
-                    endpoint.id,
-                    after={"enabled": False, "reason": endpoint.disabled_reason},
+                    WebhookAttempt(
+                        id=new_id(),
+                        tenant_id=row.tenant_id,
+                        delivery_id=row.id,
+                        number=row.attempt_count,
+                        started_at=result.started_at,
+                        duration_ms=result.duration_ms,
+                        status_code=result.status_code,
+                        succeeded=ok,
+                        error=result.error,
+                        response_excerpt=result.excerpt,
+                    ),
                 )
+                row.last_status_code = result.status_code
+                row.last_error = result.error
+                row.locked_until = None
+                row.claim_token = None
+                endpoint = endpoints.get(row.endpoint_id)
+                if ok:
+                    row.status = "succeeded"
+                    row.completed_at = now
+                    report.succeeded += 1
+                    report.latencies.append((datetime.now(UTC) - event.created_at).total_seconds())
+                    if endpoint is not None:
+                        endpoint.failed_deliveries_in_a_row = 0
+                    continue
+                report.failed_attempts += 1
+                attempt = row.attempt_count - row.schedule_offset
+                if attempt < MAX_ATTEMPTS:
+                    row.next_attempt_at = now + retry_delay(attempt, self.rng)
+                    continue
+                row.status = "failed"
+                row.completed_at = now
+                if endpoint is None:
+                    continue
+                endpoint.failed_deliveries_in_a_row += 1
+                if endpoint.enabled and endpoint.failed_deliveries_in_a_row >= limit:
+                    endpoint.enabled = False
+                    endpoint.disabled_reason = (
+                        f"{endpoint.failed_deliveries_in_a_row} deliveries in a row failed "
+                        f"(last: {result.error or result.status_code})"
+                    )[:300]
+                    audit_service.record(
+                        session,
+                        Principal.system(endpoint.tenant_id),
+                        "webhook_endpoint.disable",
+                        "webhook_endpoint",
+                        endpoint.id,
+                        after={"enabled": False, "reason": endpoint.disabled_reason},
+                    )
 
     # -- the loop -----------------------------------------------------------------------------
 

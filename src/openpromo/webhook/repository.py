@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -245,25 +245,39 @@ async def claimed(
     return [(d, e, p) for d, e, p in (await session.execute(query)).all()]
 
 
-async def delivery_with_claim(
-    session: AsyncSession, delivery_id: str, token: str
-) -> WebhookDelivery | None:
-    """The delivery if this worker's claim still holds (locked until the transaction ends)."""
+async def deliveries_with_claim(
+    session: AsyncSession, ids: Sequence[str], token: str
+) -> dict[str, WebhookDelivery]:
+    """The deliveries this worker's claim still holds, locked until the transaction ends."""
     query = (
-        select(WebhookDelivery)  # cross-tenant: the worker's own claimed row, by id and token
-        .where(and_(WebhookDelivery.id == delivery_id, WebhookDelivery.claim_token == token))
+        select(WebhookDelivery)  # cross-tenant: the worker's own claimed rows, by id and token
+        .where(WebhookDelivery.id.in_(list(ids)), WebhookDelivery.claim_token == token)
+        .order_by(WebhookDelivery.id)
         .with_for_update()
     )
-    return (await session.scalars(query)).first()
+    return {row.id: row for row in (await session.scalars(query)).all()}
 
 
-async def endpoint_for_update(session: AsyncSession, endpoint_id: str) -> WebhookEndpoint | None:
+async def endpoints_for_update(
+    session: AsyncSession, endpoint_ids: Sequence[str]
+) -> dict[str, WebhookEndpoint]:
+    if not endpoint_ids:
+        return {}
     query = (
-        select(WebhookEndpoint)  # cross-tenant: the endpoint of the worker's claimed row
-        .where(WebhookEndpoint.id == endpoint_id)
+        select(WebhookEndpoint)  # cross-tenant: the endpoints of the worker's claimed rows
+        .where(WebhookEndpoint.id.in_(list(endpoint_ids)))
+        .order_by(WebhookEndpoint.id)
         .with_for_update()
     )
-    return (await session.scalars(query)).first()
+    return {row.id: row for row in (await session.scalars(query)).all()}
+
+
+async def release_claims(session: AsyncSession, ids: Sequence[str], token: str) -> None:
+    await session.execute(
+        update(WebhookDelivery)  # cross-tenant: the worker's own claimed rows, by id and token
+        .where(WebhookDelivery.id.in_(list(ids)), WebhookDelivery.claim_token == token)
+        .values(locked_until=None, claim_token=None)
+    )
 
 
 def add_attempt(session: AsyncSession, attempt: WebhookAttempt) -> None:
