@@ -126,7 +126,13 @@ class DeliveryWorker:
 
     async def run_once(self) -> PassReport:
         report = PassReport()
-        report.dispatched = await self.fan_out()
+        while True:
+            count, fresh = await self._fan_out_batch(claim=True)
+            report.dispatched += count
+            if fresh:
+                await self._send_all(fresh, report)
+            if count < FAN_OUT_BATCH:
+                break
         while True:
             claimed = await self._claim()
             if not claimed:
@@ -138,47 +144,61 @@ class DeliveryWorker:
         """Deliveries for every undispatched event (in batches); how many events."""
         total = 0
         while True:
-            now = self.clock()
-            async with self.database.unit_of_work() as session:
-                events = await repository.undispatched_events(session, FAN_OUT_BATCH)
-                if not events:
-                    return total
-                endpoints = await repository.enabled_endpoints(
-                    session, sorted({e.tenant_id for e in events})
-                )
-                by_tenant: dict[str, list[WebhookEndpoint]] = {}
-                for endpoint in endpoints:
-                    by_tenant.setdefault(endpoint.tenant_id, []).append(endpoint)
-                pairs = [
-                    (event, endpoint)
-                    for event in events
-                    for endpoint in by_tenant.get(event.tenant_id, [])
-                    if event.endpoint_id is None and matches(endpoint.event_types, event.type)
-                ]
-                ids = iter(sorted(new_ids(len(pairs))))  # delivery order = event order
-                await repository.insert_deliveries(
-                    session,
-                    [
-                        {
-                            "id": next(ids),
-                            "tenant_id": event.tenant_id,
-                            "endpoint_id": endpoint.id,
-                            "event_id": event.id,
-                            "event_type": event.type,
-                            "ordering_key": event.ordering_key,
-                            "status": "pending",
-                            "attempt_count": 0,
-                            "schedule_offset": 0,
-                            "next_attempt_at": now,
-                            "created_at": now,
-                        }
-                        for event, endpoint in pairs
-                    ],
-                )
-                await repository.mark_dispatched(session, [e.id for e in events], now)
-            total += len(events)
-            if len(events) < FAN_OUT_BATCH:
+            count, _ = await self._fan_out_batch(claim=False)
+            total += count
+            if count < FAN_OUT_BATCH:
                 return total
+
+    async def _fan_out_batch(
+        self, *, claim: bool
+    ) -> tuple[int, list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]]]:
+        """One batch of the outbox fanned out. With ``claim``, the new deliveries without an
+        ordering key are created claimed by this pass and returned, to be sent at once (no
+        claim round trip); ordered ones are left to the claim, which keeps their order."""
+        now = self.clock()
+        token = new_id()
+        fresh: list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]] = []
+        async with self.database.unit_of_work() as session:
+            events = await repository.undispatched_events(session, FAN_OUT_BATCH)
+            if not events:
+                return 0, []
+            endpoints = await repository.enabled_endpoints(
+                session, sorted({e.tenant_id for e in events})
+            )
+            by_tenant: dict[str, list[WebhookEndpoint]] = {}
+            for endpoint in endpoints:
+                by_tenant.setdefault(endpoint.tenant_id, []).append(endpoint)
+            pairs = [
+                (event, endpoint)
+                for event in events
+                for endpoint in by_tenant.get(event.tenant_id, [])
+                if event.endpoint_id is None and matches(endpoint.event_types, event.type)
+            ]
+            ids = iter(sorted(new_ids(len(pairs))))  # delivery order = event order
+            rows: list[dict[str, Any]] = []
+            for event, endpoint in pairs:
+                mine = claim and event.ordering_key is None
+                row = {
+                    "id": next(ids),
+                    "tenant_id": event.tenant_id,
+                    "endpoint_id": endpoint.id,
+                    "event_id": event.id,
+                    "event_type": event.type,
+                    "ordering_key": event.ordering_key,
+                    "status": "pending",
+                    "attempt_count": 0,
+                    "schedule_offset": 0,
+                    "next_attempt_at": now,
+                    "locked_until": now + LEASE if mine else None,
+                    "claim_token": token if mine else None,
+                    "created_at": now,
+                }
+                rows.append(row)
+                if mine:
+                    fresh.append((WebhookDelivery(**row), event, endpoint, token))
+            await repository.insert_deliveries(session, rows)
+            await repository.mark_dispatched(session, [e.id for e in events], now)
+        return len(events), fresh
 
     async def _claim(
         self,
@@ -275,19 +295,29 @@ class DeliveryWorker:
         one that expired meanwhile belongs to another worker now, which records its own)."""
         now = self.clock()
         limit = get_settings().webhook_disable_after_failures
+        report.sent += len(results)
+        succeeded = [
+            (d, e, r)
+            for d, e, r in results
+            if r.status_code is not None and 200 <= r.status_code < 300
+        ]
+        done = {d.id for d, _, _ in succeeded}
+        others = [(d, e, r) for d, e, r in results if d.id not in done]
         async with self.database.unit_of_work() as session:
+            if succeeded:
+                await self._record_successes(session, succeeded, token, now, report)
+            if not others:
+                return
             rows = await repository.deliveries_with_claim(
-                session, [d.id for d, _, _ in results], token
+                session, [d.id for d, _, _ in others], token
             )
             endpoints = await repository.endpoints_for_update(
                 session, sorted({row.endpoint_id for row in rows.values()})
             )
-            for delivery, event, result in results:
-                report.sent += 1
+            for delivery, _, result in others:
                 row = rows.get(delivery.id)
                 if row is None:
                     continue
-                ok = result.status_code is not None and 200 <= result.status_code < 300
                 row.attempt_count += 1
                 repository.add_attempt(
                     session,
@@ -299,7 +329,7 @@ class DeliveryWorker:
                         started_at=result.started_at,
                         duration_ms=result.duration_ms,
                         status_code=result.status_code,
-                        succeeded=ok,
+                        succeeded=False,
                         error=result.error,
                         response_excerpt=result.excerpt,
                     ),
@@ -309,14 +339,6 @@ class DeliveryWorker:
                 row.locked_until = None
                 row.claim_token = None
                 endpoint = endpoints.get(row.endpoint_id)
-                if ok:
-                    row.status = "succeeded"
-                    row.completed_at = now
-                    report.succeeded += 1
-                    report.latencies.append((datetime.now(UTC) - event.created_at).total_seconds())
-                    if endpoint is not None:
-                        endpoint.failed_deliveries_in_a_row = 0
-                    continue
                 report.failed_attempts += 1
                 attempt = row.attempt_count - row.schedule_offset
                 if attempt < MAX_ATTEMPTS:
@@ -341,6 +363,49 @@ class DeliveryWorker:
                         endpoint.id,
                         after={"enabled": False, "reason": endpoint.disabled_reason},
                     )
+
+    async def _record_successes(
+        self,
+        session: Any,
+        succeeded: list[tuple[WebhookDelivery, WebhookEvent, _Result]],
+        token: str,
+        now: datetime,
+        report: PassReport,
+    ) -> None:
+        """2xx attempts in a few set-based statements: the deliveries succeeded (those whose
+        claim still holds), their attempts, their endpoints' failure runs reset."""
+        by_code: dict[int, list[str]] = {}
+        for delivery, _, result in succeeded:
+            assert result.status_code is not None
+            by_code.setdefault(result.status_code, []).append(delivery.id)
+        numbers: dict[str, tuple[int, str, str]] = {}
+        for code, ids in by_code.items():
+            numbers.update(await repository.mark_succeeded(session, ids, token, code, now))
+        attempts = []
+        arrived = datetime.now(UTC)
+        for delivery, event, result in succeeded:
+            found = numbers.get(delivery.id)
+            if found is None:
+                continue  # the claim expired meanwhile: another worker records its own
+            number, tenant_id, _endpoint = found
+            report.succeeded += 1
+            report.latencies.append((arrived - event.created_at).total_seconds())
+            attempts.append(
+                {
+                    "id": new_id(),
+                    "tenant_id": tenant_id,
+                    "delivery_id": delivery.id,
+                    "number": number,
+                    "started_at": result.started_at,
+                    "duration_ms": result.duration_ms,
+                    "status_code": result.status_code,
+                    "succeeded": True,
+                    "error": result.error,
+                    "response_excerpt": result.excerpt,
+                }
+            )
+        await repository.insert_attempts(session, attempts)
+        await repository.reset_failure_runs(session, sorted({e for _, _, e in numbers.values()}))
 
     # -- the loop -----------------------------------------------------------------------------
 

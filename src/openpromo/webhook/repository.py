@@ -280,5 +280,45 @@ async def release_claims(session: AsyncSession, ids: Sequence[str], token: str) 
     )
 
 
+async def mark_succeeded(
+    session: AsyncSession, ids: Sequence[str], token: str, status_code: int, now: datetime
+) -> dict[str, tuple[int, str, str]]:
+    """Deliveries this worker still holds, succeeded: id -> (attempt number, tenant, endpoint)."""
+    table = WebhookDelivery.__table__
+    rows = await session.execute(
+        update(WebhookDelivery)  # cross-tenant: the worker's own claimed rows, by id and token
+        .where(WebhookDelivery.id.in_(list(ids)), WebhookDelivery.claim_token == token)
+        .values(
+            status="succeeded",
+            attempt_count=WebhookDelivery.attempt_count + 1,
+            last_status_code=status_code,
+            last_error=None,
+            locked_until=None,
+            claim_token=None,
+            completed_at=now,
+        )
+        .returning(table.c.id, table.c.attempt_count, table.c.tenant_id, table.c.endpoint_id)
+    )
+    return {row[0]: (int(row[1]), row[2], row[3]) for row in rows}
+
+
+async def insert_attempts(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        # tenant-scoped: each attempt carries its delivery's tenant_id
+        await session.execute(insert(WebhookAttempt), rows)
+
+
+async def reset_failure_runs(session: AsyncSession, endpoint_ids: Sequence[str]) -> None:
+    if endpoint_ids:
+        await session.execute(
+            update(WebhookEndpoint)  # cross-tenant: the endpoints of the worker's successes
+            .where(
+                WebhookEndpoint.id.in_(list(endpoint_ids)),
+                WebhookEndpoint.failed_deliveries_in_a_row != 0,
+            )
+            .values(failed_deliveries_in_a_row=0)
+        )
+
+
 def add_attempt(session: AsyncSession, attempt: WebhookAttempt) -> None:
     session.add(attempt)  # tenant-scoped: the attempt carries its delivery's tenant_id
