@@ -94,10 +94,23 @@ async def receive(port: int, out: Path) -> None:
     server = await asyncio.start_server(handle, "127.0.0.1", port)
     async with server:
         await stop.wait()
-    out.write_text(json.dumps({"delays": delays, "events": len(ids), "duplicates": duplicates[0]}))
+    write_json(out, {"delays": delays, "events": len(ids), "duplicates": duplicates[0]})
 
 
 # -- the bench ---------------------------------------------------------------------------------
+
+
+def read_text(path: Path) -> str:
+    return path.read_text()
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    path.write_text(json.dumps(payload))
+
+
+def spawn(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = False) -> Any:
+    out = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=out)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -121,12 +134,12 @@ async def backlog(url: str) -> int:
         await conn.close()
 
 
-async def drain(url: str, timeout: float = 120.0) -> float:
+async def drain(url: str, limit_s: float = 120.0) -> float:
     """Wait until the worker delivered everything; how long it took after the load."""
     started = time.monotonic()
     while await backlog(url):
-        if time.monotonic() - started > timeout:
-            raise SystemExit(f"the worker did not drain its backlog in {timeout:.0f} s")
+        if time.monotonic() - started > limit_s:
+            raise SystemExit(f"the worker did not drain its backlog in {limit_s:.0f} s")
         await asyncio.sleep(0.2)
     return time.monotonic() - started
 
@@ -164,19 +177,10 @@ async def main() -> None:
         }
         port, receiver_port = free_port(), free_port()
         procs.append(
-            subprocess.Popen(
-                [sys.executable, __file__, "--receive", str(receiver_port), str(receiver_out)],
-                cwd=ROOT,
-            )
+            spawn([sys.executable, __file__, "--receive", str(receiver_port), str(receiver_out)])
         )
         procs.append(serve("openpromo.app:create_app", port, env, True))
-        worker = subprocess.Popen(
-            [OPENPROMO, "worker"],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        worker = spawn([OPENPROMO, "worker"], env, quiet=True)
         procs.append(worker)
         base = f"http://127.0.0.1:{port}"
         await wait_ready(base + "/healthz")
@@ -244,7 +248,7 @@ async def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
         await _drop_pg_database(server, name)
-    received: dict[str, Any] = json.loads(receiver_out.read_text())
+    received: dict[str, Any] = json.loads(read_text(receiver_out))
     # Only the events of the runs with the worker delivering as they came.
     delays = [delay for at, delay in received["delays"] if any(a <= at <= b for a, b in windows)]
     ratio = max(with_) / max(without)
@@ -254,7 +258,8 @@ async def main() -> None:
         "commits; 1 uvicorn worker process, 1 openpromo worker process, 1 receiver process"
     )
     print(
-        f"  without webhooks: {max(without):.0f} req/s (all: {', '.join(f'{x:.0f}' for x in without)})"
+        f"  without webhooks: {max(without):.0f} req/s "
+        f"(all: {', '.join(f'{x:.0f}' for x in without)})"
     )
     print(
         f"  grants.created to a loopback receiver: {max(with_):.0f} req/s "
@@ -271,7 +276,8 @@ async def main() -> None:
         f"{', '.join(f'{x:.0f}' for x in outbox_only)})"
     )
     print(
-        f"  commit -> delivery ({len(delays)} deliveries): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+        f"  commit -> delivery ({len(delays)} deliveries): "
+        f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
     )
     print(f"{'PASS' if ratio >= TARGET_RATIO else 'FAIL'} ratio_64: {ratio:.3f} (target >= 0.85)")
     print(f"{'PASS' if p99 < TARGET_P99_S else 'FAIL'} delivery_p99_s: {p99:.3f} (target < 1)")
