@@ -297,3 +297,41 @@ async def test_endpoint_rows_stay_tenant_scoped(database: Database, tenant: Tena
             select(WebhookEndpoint).where(WebhookEndpoint.tenant_id == tenant.id)
         )
         assert list(rows) == []
+
+
+async def test_grants_created_events_are_delivered_per_request(
+    app: FastAPI, database: Database, tenant: TenantFixture
+) -> None:
+    world = await setup_world(database, tenant.id)
+    path = f"/v1/promotions/{world.promotion_id}/validate-customers"
+    async with receiver() as rec, make_client(app, tenant.admin_key) as client:
+        endpoint = await make_endpoint(client, rec.url, ["grants.created"])
+        answers = await asyncio.gather(
+            *(
+                client.post(
+                    path,
+                    json={
+                        "contexts": [{"customer_id": f"d{i}", "session": {"deposit": "150"}}],
+                        "commit": True,
+                    },
+                )
+                for i in range(8)
+            )
+        )
+        assert all(a.status_code == 200 for a in answers)
+        report = await DeliveryWorker(database).run_once()
+        assert report.succeeded == 8
+        got = {
+            g["customer_id"]: sorted(x["grant_id"] for x in e["data"]["grants"])
+            for e in rec.events()
+            for g in e["data"]["grants"][:1]
+        }
+        for i, answer in enumerate(answers):
+            assert got[f"d{i}"] == sorted(answer.json()["results"][0]["grant_ids"])
+        for request in rec.received:
+            Webhook(endpoint["secret"]).verify(request.body, request.headers)
+        rows = await deliveries(database, endpoint["id"])
+        assert [d.status for d in rows] == ["succeeded"] * 8
+        for row in rows:
+            [attempt] = await attempts(database, row.id)
+            assert attempt.status_code == 200 and attempt.number == 1
