@@ -41,12 +41,31 @@ def seal(plain: str) -> str:
     return _fernet().encrypt(plain.encode()).decode()
 
 
+_unsealed: dict[tuple[str, str], str] = {}
+
+
+@lru_cache(maxsize=8)
+def _key(configured: str, database_url: str) -> str:
+    # The generated key file never changes during a process's life: read it once.
+    return load_or_create_secret_key(configured, database_url)
+
+
 def unseal(token: str) -> str:
+    """The plain secret (kept per process: the worker signs every message with it)."""
+    settings = get_settings()
+    key = _key(settings.secret_key, settings.database_url)
+    cached = _unsealed.get((key, token))
+    if cached is not None:
+        return cached
     try:
-        return _fernet().decrypt(token.encode()).decode()
+        plain = _fernet_for(key).decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise Conflict(
             detail="the endpoint's signing secret cannot be decrypted with the current secret "
             "key (OPENPROMO_SECRET_KEY changed?): rotate the endpoint's secret",
             code="webhook_secret_unreadable",
         ) from exc
+    if len(_unsealed) > 10_000:
+        _unsealed.clear()
+    _unsealed[(key, token)] = plain
+    return plain

@@ -62,7 +62,7 @@ LEASE = timedelta(seconds=120)
 EXCERPT = 1000
 FAN_OUT_BATCH = 500
 CLAIM_BATCH = 500
-PER_ENDPOINT = 16  # requests in flight to one endpoint
+PER_ENDPOINT = 32  # requests in flight to one endpoint
 
 
 def retry_delay(attempt: int, rng: random.Random) -> timedelta:
@@ -118,7 +118,7 @@ class DeliveryWorker:
                 timeout=httpx.Timeout(settings.webhook_timeout_seconds),
                 follow_redirects=False,
                 headers={"user-agent": "openpromo-webhooks"},
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=64),
             )
         return self._client
 
