@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
-from pydantic import BaseModel, Field
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, AdminWrite, Cursor, Limit, Read, idempotent
 from openpromo.api.problems import COMMON_ERRORS, CONFLICT
 from openpromo.kit.pagination import Page
 from openpromo.promotion.schemas import (
+    PauseAllResult,
     Promotion,
     PromotionCreate,
     PromotionDuplicate,
@@ -136,10 +136,6 @@ async def set_promotion_budgets(
 )
 async def activate_promotion(promotion_id: str, ctx: AdminWrite) -> Promotion:
     return _out(await promotion_service.activate(ctx.session, ctx.principal, promotion_id))
-
-
-class PauseAllResult(BaseModel):
-    paused: list[str] = Field(description="The promotions deactivated, by id.")
 
 
 @router.post(

@@ -281,3 +281,7 @@ class TransactionRequest(InputModel):
         '{"command": "activate"}, {"command": "deactivate"}, {"command": "archive"}. '
         'A failure answers that command\'s error with errors[].loc starting ["commands", i].',
     )
+
+
+class PauseAllResult(OutputModel):
+    paused: list[str] = Field(description="The promotions deactivated (pause all), by id.")
