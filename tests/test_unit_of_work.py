@@ -31,6 +31,7 @@ ENTRY_POINTS = {
     "promocode/endpoints.py",
     "sync/runner.py",
     "sync/scheduler.py",
+    "webhook/delivery.py",
 }
 ENTRY_PACKAGES = ("cli/", "ui/")
 OPENERS = {"unit_of_work", "validation_unit_of_work", "run_in_unit_of_work"}

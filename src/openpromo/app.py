@@ -37,6 +37,7 @@ from openpromo.tenant import endpoints as tenant_endpoints
 from openpromo.ui import mount_ui
 from openpromo.user import endpoints as user_endpoints
 from openpromo.validation import endpoints as validation_endpoints
+from openpromo.webhook import endpoints as webhook_endpoints
 
 # Starlette matches routes in order, one by one: the hot path (validation) comes first — with
 # the full API and UI behind it, matching cost 13% of a single validation's CPU when it was
@@ -56,6 +57,7 @@ ROUTERS = [
     grant_endpoints.router,
     audit_endpoints.router,
     user_endpoints.router,
+    webhook_endpoints.router,
 ]
 
 
@@ -107,6 +109,7 @@ def create_app() -> FastAPI:
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.webhooks.include_router(webhook_endpoints.docs_router)
     mount_ui(app)
     # Every 413 as problem+json, the limiter's own plain-text answers included (outermost).
     build_middleware_stack = app.build_middleware_stack

@@ -94,6 +94,47 @@ class Settings(BaseSettings):
         "within this delay on every process.",
     )
 
+    webhook_delivery: bool = Field(
+        default=True,
+        description="Run the webhook delivery loop with this process's background worker "
+        "(`openpromo worker`, or `serve`'s embedded worker).",
+    )
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Accept http:// webhook URLs (otherwise https only).",
+    )
+    webhook_allow_private_destinations: bool = Field(
+        default=False,
+        description="Accept webhook URLs whose host resolves to a private, loopback, "
+        "link-local or otherwise non-public address (tests and closed networks).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Time limit of one webhook HTTP attempt."
+    )
+    webhook_poll_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        description="How often the delivery loop looks for new events and due retries "
+        "(it is also woken at once by commits of its own process).",
+    )
+    webhook_disable_after_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Disable an endpoint once this many deliveries in a row ended failed "
+        "(each after its whole retry schedule).",
+    )
+    webhook_secret_overlap_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="After a secret rotation, how long the previous secret still signs.",
+    )
+    webhook_subscription_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="How long a process reuses a tenant's list of subscribed event types "
+        "(decides whether a validation commit writes a grants.created event).",
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -24,9 +24,12 @@ import pytest
 from fastapi import FastAPI
 
 from openpromo.app import create_app
+from openpromo.auth.principal import Principal
 from openpromo.db import Database
 from openpromo.kit.ids import new_id
-from openpromo.models import CustomerSyncRun
+from openpromo.models import CustomerSyncRun, WebhookEndpoint
+from openpromo.webhook.crypto import new_secret, seal
+from openpromo.webhook.service import webhook_service
 from tests.conftest import make_client, make_tenant
 from tests.validation.factory import ctx, setup_world
 
@@ -85,6 +88,8 @@ class WorldA:
     key_id: str
     run_id: str
     user_id: str
+    webhook_endpoint_id: str = ""
+    webhook_delivery_id: str = ""
 
 
 # One factory per path parameter kind: which of tenant A's resources fills it.
@@ -100,6 +105,8 @@ FACTORIES: dict[str, Callable[[WorldA], str]] = {
     "schemas": lambda w: "customer",
     "properties": lambda w: "ltv",
     "customers": lambda w: "cust-a",
+    "webhook-endpoints": lambda w: w.webhook_endpoint_id,
+    "webhook-deliveries": lambda w: w.webhook_delivery_id,
 }
 
 VALIDATE = {"json": {"contexts": [ctx("someone")]}}
@@ -133,6 +140,10 @@ REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/users/{user_id}/password"): {"json": {}},
     ("PUT", "/v1/customers/{customer_id:path}"): {"json": {"properties": {}}},
     ("PUT", "/v1/schemas/{scope}/properties/{key}"): {"json": {"type": "string"}},
+    ("PATCH", "/v1/webhook-endpoints/{endpoint_id}"): {"json": {"description": "Renamed"}},
+    ("POST", "/v1/webhook-endpoints/{endpoint_id}/redeliver"): {
+        "json": {"since": "2026-01-01T00:00:00Z"}
+    },
 }
 # Upserts by natural key: B's call creates B's own; A's must be unchanged (read with GET).
 UPSERTS: dict[tuple[str, str], str] = {
@@ -194,6 +205,25 @@ async def _world_a(database: Database, client_a: httpx.AsyncClient, tenant_id: s
                 created_at=datetime.now(UTC),
             )
         )
+    endpoint_id = new_id()
+    async with database.unit_of_work() as session:
+        # Stored directly: the URL checks (DNS) are webhook tests' business.
+        session.add(
+            WebhookEndpoint(
+                id=endpoint_id,
+                tenant_id=tenant_id,
+                url="https://hooks.example/a",
+                description="",
+                event_types=["*"],
+                enabled=True,
+                secret_enc=seal(new_secret()),
+                failed_deliveries_in_a_row=0,
+            )
+        )
+    async with database.unit_of_work() as session:
+        _, delivery_id = await webhook_service.send_test(
+            session, Principal.cli(tenant_id), endpoint_id
+        )
     return WorldA(
         world.promotion_id,
         world.promocode_id,
@@ -202,6 +232,8 @@ async def _world_a(database: Database, client_a: httpx.AsyncClient, tenant_id: s
         key.json()["id"],
         run_id,
         user.json()["id"],
+        endpoint_id,
+        delivery_id,
     )
 
 

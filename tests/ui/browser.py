@@ -62,7 +62,17 @@ def _free_port() -> int:
 def server_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "serve.log"
-    env = {**os.environ, "OPENPROMO_DATABASE_URL": database_url, "OPENPROMO_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "OPENPROMO_DATABASE_URL": database_url,
+        "OPENPROMO_LOG_LEVEL": "WARNING",
+        # Webhook pages send to a receiver the test runs on loopback, over http.
+        "OPENPROMO_WEBHOOK_ALLOW_HTTP": "true",
+        "OPENPROMO_WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "true",
+        # Webhook tests deliver with a worker of their own (and count what it sends): the
+        # server's embedded worker must not deliver behind their back.
+        "OPENPROMO_WEBHOOK_DELIVERY": "false",
+    }
     openpromo = Path(sys.executable).with_name("openpromo")
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -11,6 +11,7 @@ import typer
 from openpromo.cli import apikey, codes, db, demo, promotions, serve, tenant, user
 from openpromo.cli import customers as customers_cli
 from openpromo.cli import sync as sync_cli
+from openpromo.cli import webhooks as webhooks_cli
 from openpromo.cli import worker as worker_cli
 
 app = typer.Typer(
@@ -30,3 +31,5 @@ app.command("worker")(worker_cli.worker)
 app.add_typer(customers_cli.app, name="customers")
 app.add_typer(sync_cli.app, name="sync")
 app.add_typer(demo.app, name="demo")
+app.add_typer(webhooks_cli.app, name="webhooks")
+promotions.app.command("pause-all")(webhooks_cli.pause_all)

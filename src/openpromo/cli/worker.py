@@ -1,4 +1,5 @@
-"""``openpromo worker``: background work (scheduled syncs, queued runs, housekeeping)."""
+"""``openpromo worker``: background work (scheduled syncs, queued runs, housekeeping, webhook
+delivery)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from openpromo.config import get_settings
 from openpromo.db import Database, set_database
 from openpromo.sync import runner
 from openpromo.sync.scheduler import DEFAULT_INTERVAL_SECONDS, start_background_scheduler, tick
+from openpromo.webhook.delivery import DeliveryWorker, describe
 
 
 def worker(
@@ -35,12 +37,18 @@ def worker(
             if once:
                 report = await tick(database)
                 await runner.wait_for_background_runs(wait_seconds=3600)
+                webhooks = DeliveryWorker(database)
+                try:
+                    delivered = await webhooks.run_once()
+                finally:
+                    await webhooks.stop()
                 emit_json(
                     {
                         "abandoned": report.abandoned,
                         "scheduled": report.scheduled,
                         "launched": report.launched,
                         "idempotency_keys_purged": report.idempotency_keys_purged,
+                        "webhooks": describe(delivered),
                     }
                 )
                 return

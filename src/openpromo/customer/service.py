@@ -41,6 +41,7 @@ from openpromo.models import Customer
 from openpromo.rules import PropertyType
 from openpromo.schema.service import schema_service
 from openpromo.schema.values import PropertyDefinition, from_json_value
+from openpromo.webhook.service import webhook_service
 
 # The grants domain comes later in the build order; it registers a provider here and
 # GET /v1/customers/{id} then includes its summary as `grants`.
@@ -234,6 +235,19 @@ class CustomerService:
             raise Unprocessable(
                 detail=msg, errors=[FieldError(("body",), msg, "invalid_encoding")]
             ) from exc
+        if not dry_run:
+            report = processor.report
+            await webhook_service.emit(
+                session,
+                principal.tenant_id,
+                "customer.import_finished",
+                {
+                    "format": format_,
+                    "rows_read": report.rows_read,
+                    "rows_upserted": report.rows_upserted,
+                    "rows_rejected": report.rows_rejected,
+                },
+            )
         return processor.report
 
     async def load_properties(

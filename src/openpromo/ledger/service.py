@@ -41,6 +41,7 @@ from openpromo.promotion.service import promotion_service
 from openpromo.reward_type.service import reward_type_service
 from openpromo.rules import format_value, from_minor_units
 from openpromo.tenant.service import tenant_service
+from openpromo.webhook.service import webhook_service
 
 SMALL_UPSERT = 200  # counters up to which a commit changes them in one statement (PostgreSQL)
 SMALL_READ = 1000  # counters + customers up to which a dry run reads its state in one query
@@ -174,6 +175,21 @@ class GrantService:
                 await repo.release_value(grant.promocode_id, grant.code.lower())
         refreshed = await repo.get(grant.id)
         assert refreshed is not None
+        await webhook_service.emit(
+            session,
+            principal.tenant_id,
+            "grant.reversed",
+            {
+                "grant_id": grant.id,
+                "promotion_id": grant.promotion_id,
+                "customer_id": grant.customer_id,
+                "reward_type": grant.reward_type,
+                "value_minor": grant.value_minor,
+                "reference": grant.reference,
+            },
+            ordering_key=f"promotion:{grant.promotion_id}",
+            now=now,
+        )
         return grant_out(refreshed, decimals)
 
     async def budget_use(

@@ -24,6 +24,13 @@ from openpromo.models.reward_type_image import RewardTypeImage
 from openpromo.models.tenant import Tenant
 from openpromo.models.usage_counter import UsageCounter
 from openpromo.models.user import User
+from openpromo.models.webhook import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookThresholdMark,
+)
 
 __all__ = [
     "ApiKey",
@@ -49,4 +56,9 @@ __all__ = [
     "Tenant",
     "UsageCounter",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookThresholdMark",
 ]

@@ -51,6 +51,7 @@ from openpromo.promocode.schemas import (
 from openpromo.promocode.schemas import Promocode as PromocodeOut
 from openpromo.promocode.upload_parser import UploadParser
 from openpromo.promotion.service import PromotionArchived, promotion_ref, promotion_service
+from openpromo.webhook.service import webhook_service
 
 DEFAULT_LENGTH = 8
 GENERATE_BATCH = 50_000
@@ -474,6 +475,15 @@ class PromocodeService:
                 promocode.id,
                 after=report.model_dump(mode="json", exclude={"invalid"}),
             )
+            await webhook_service.emit(
+                session,
+                principal.tenant_id,
+                "promocode.upload_finished",
+                {
+                    "promocode_id": promocode.id,
+                    **report.model_dump(mode="json", exclude={"invalid", "dry_run"}),
+                },
+            )
         return report
 
     async def generate_values(
@@ -529,6 +539,12 @@ class PromocodeService:
             "promocode",
             promocode.id,
             after={**body.model_dump(mode="json", exclude_none=True), **report.model_dump()},
+        )
+        await webhook_service.emit(
+            session,
+            principal.tenant_id,
+            "promocode.generation_finished",
+            {"promocode_id": promocode.id, **report.model_dump(mode="json")},
         )
         return report
 

@@ -9,6 +9,7 @@ from openpromo.api.problems import COMMON_ERRORS, CONFLICT
 from openpromo.kit.pagination import Page
 from openpromo.kit.schema import JsonObject
 from openpromo.promotion.schemas import (
+    PauseAllResult,
     Promotion,
     PromotionCreate,
     PromotionDuplicate,
@@ -141,6 +142,16 @@ async def set_promotion_budgets(
 )
 async def activate_promotion(promotion_id: str, ctx: AdminWrite) -> Promotion:
     return _out(await promotion_service.activate(ctx.session, ctx.principal, promotion_id))
+
+
+@router.post(
+    "/pause-all",
+    summary="Pause all: deactivate every active promotion of the tenant (each audited, with "
+    "its promotion.deactivated event, reason pause_all)",
+    response_model=PauseAllResult,
+)
+async def pause_all_promotions(ctx: AdminWrite) -> PauseAllResult:
+    return PauseAllResult(paused=await promotion_service.pause_all(ctx.session, ctx.principal))
 
 
 @router.post("/{promotion_id}/deactivate", summary="Deactivate an active promotion")

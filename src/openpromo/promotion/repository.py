@@ -37,6 +37,12 @@ class PromotionRepository(TenantScopedRepository):
             .execution_options(populate_existing=True)
         )
 
+    async def active_ids(self) -> list[str]:
+        rows = await self.session.scalars(
+            self._select(Promotion.id).where(Promotion.status == "active").order_by(Promotion.id)
+        )
+        return list(rows)
+
     async def list_page(
         self,
         *,

@@ -79,14 +79,33 @@ PositiveDecimal = Annotated[
 # Publishing budgets (§5)
 
 
-class AudienceCap(InputModel):
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+class LimitAlerts(InputModel):
+    """Alerts and the kill switch of one cap or budget (webhooks, docs/webhooks.md)."""
+
+    alert_thresholds: list[Share] | None = Field(
+        default=None,
+        max_length=10,
+        description="Shares of the limit (0-1] that send limit.threshold_reached once per "
+        "window; omitted: the promotion's alert_thresholds, else 0.5, 0.8 and 1.0.",
+    )
+    deactivate_at: Share | None = Field(
+        default=None,
+        description="Kill switch: deactivate the promotion (audited, with its "
+        "promotion.deactivated event) when this share of the limit is reached in a window.",
+    )
+
+
+class AudienceCap(LimitAlerts):
     """At most ``limit`` distinct customers granted in each ``window``."""
 
     window: Window
     limit: StrictInt = Field(gt=0, le=INT64_MAX)
 
 
-class RewardBudget(InputModel):
+class RewardBudget(LimitAlerts):
     """At most ``limit`` of ``reward_type`` granted in each ``window``."""
 
     reward_type: Text = Field(min_length=1, max_length=64)
@@ -143,6 +162,12 @@ def budgets_to_json(budgets: PublishingBudgets) -> dict[str, Any]:
     if data["audience_selection"]["method"] == "random":
         data["audience_selection"] = {"method": "random"}
     data["alert_thresholds"] = sorted(set(data["alert_thresholds"]))
+    for limit in [*data["audience_caps"], *data["reward_budgets"]]:
+        for key in ("alert_thresholds", "deactivate_at"):
+            if limit.get(key) is None:
+                limit.pop(key, None)
+        if limit.get("alert_thresholds") is not None:
+            limit["alert_thresholds"] = sorted(set(limit["alert_thresholds"]))
     return data
 
 
@@ -269,3 +294,7 @@ class TransactionRequest(InputModel):
         '{"command": "activate"}, {"command": "deactivate"}, {"command": "archive"}. '
         'A failure answers that command\'s error with errors[].loc starting ["commands", i].',
     )
+
+
+class PauseAllResult(OutputModel):
+    paused: list[str] = Field(description="The promotions deactivated (pause all), by id.")

@@ -66,6 +66,7 @@ from openpromo.rules import (
     is_representable,
 )
 from openpromo.schema.usage import register_property_usage_check
+from openpromo.webhook.service import webhook_service
 
 Loc = tuple[str | int, ...]
 BODY: Final[Loc] = ("body",)
@@ -173,6 +174,12 @@ _TARGET: Final[dict[str, str]] = {
 }
 
 _COMMAND: Final = TypeAdapter(TransactionCommand)
+# The webhook event of each audited action (every other change: promotion.changed).
+_EVENTS: Final = {
+    "promotion.activate": "promotion.activated",
+    "promotion.deactivate": "promotion.deactivated",
+    "promotion.archive": "promotion.archived",
+}
 _CACHE_SIZE: Final = 512
 
 
@@ -488,9 +495,33 @@ class PromotionService:
         return await self._transition(session, principal, promotion_id, "activate")
 
     async def deactivate(
-        self, session: AsyncSession, principal: Principal, promotion_id: str
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        promotion_id: str,
+        *,
+        reason: str = "manual",
+        details: Mapping[str, Any] | None = None,
     ) -> Promotion:
-        return await self._transition(session, principal, promotion_id, "deactivate")
+        """``reason`` (manual | pause_all | kill_switch) and ``details`` go into the audit
+        entry and the ``promotion.deactivated`` event."""
+        return await self._transition(
+            session,
+            principal,
+            promotion_id,
+            "deactivate",
+            extra={"reason": reason, **(details or {})},
+        )
+
+    async def pause_all(self, session: AsyncSession, principal: Principal) -> list[str]:
+        """Deactivate every active promotion of the tenant (each audited, with its event);
+        the ids, in order."""
+        repo = PromotionRepository(session, principal.tenant_id)
+        paused: list[str] = []
+        for promotion_id in await repo.active_ids():
+            await self.deactivate(session, principal, promotion_id, reason="pause_all")
+            paused.append(promotion_id)
+        return paused
 
     async def archive(
         self, session: AsyncSession, principal: Principal, promotion_id: str
@@ -636,7 +667,13 @@ class PromotionService:
     # -- internals -------------------------------------------------------------------------
 
     async def _transition(
-        self, session: AsyncSession, principal: Principal, promotion_id: str, action: str
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        promotion_id: str,
+        action: str,
+        *,
+        extra: Mapping[str, Any] | None = None,
     ) -> Promotion:
         repo = PromotionRepository(session, principal.tenant_id)
         promotion = await self._lock(repo, promotion_id)
@@ -674,7 +711,9 @@ class PromotionService:
             promotion.first_activated_at = now
         if action == "archive":
             promotion.archived_at = now
-        return await self._save(session, principal, repo, promotion, f"promotion.{action}", before)
+        return await self._save(
+            session, principal, repo, promotion, f"promotion.{action}", before, extra=extra
+        )
 
     async def _lock(self, repo: PromotionRepository, promotion_id: str) -> Promotion:
         promotion = await repo.get_for_update(promotion_id)
@@ -699,6 +738,8 @@ class PromotionService:
         action: str,
         before: dict[str, Any],
         code_loc: Loc = ("body", "code"),
+        *,
+        extra: Mapping[str, Any] | None = None,
     ) -> Promotion:
         code, promotion_id = promotion.code, promotion.id  # a rolled-back savepoint expires them
         try:
@@ -706,14 +747,28 @@ class PromotionService:
                 await repo.bump_version(promotion)
         except IntegrityError as exc:
             raise await self._duplicate_code(repo, code, code_loc, promotion_id) from exc
+        after = _snapshot(promotion)
+        if extra:
+            after = {**after, "context": dict(extra)}
         audit_service.record(
+            session, principal, action, "promotion", promotion.id, before=before, after=after
+        )
+        await webhook_service.emit(
             session,
-            principal,
-            action,
-            "promotion",
-            promotion.id,
-            before=before,
-            after=_snapshot(promotion),
+            principal.tenant_id,
+            _EVENTS.get(action, "promotion.changed"),
+            {
+                "promotion_id": promotion.id,
+                "code": promotion.code,
+                "name": promotion.name,
+                "status": promotion.status,
+                "version": promotion.version,
+                "action": action,
+                "actor_type": principal.actor_type,
+                "actor_id": principal.actor_id,
+                **(extra or {}),
+            },
+            ordering_key=f"promotion:{promotion.id}",
         )
         return promotion
 

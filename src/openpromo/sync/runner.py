@@ -44,6 +44,7 @@ from openpromo.sync.repository import (
 )
 from openpromo.sync.service import describe_source_error, sync_service
 from openpromo.sync.sources import SourceError, feed_sql, file_chunks
+from openpromo.webhook.service import webhook_service
 
 logger = logging.getLogger("openpromo.sync")
 
@@ -160,6 +161,12 @@ async def _fail(
             errors=[e.as_dict() for e in report.errors],
             error=error,
         )
+        await webhook_service.emit(
+            session,
+            tenant_id,
+            "customer_sync.failed",
+            {"run_id": run_id, "error": error, "rows_read": report.rows_read},
+        )
 
 
 async def _perform(
@@ -227,6 +234,18 @@ async def _perform(
             rows_rejected=report.rows_rejected,
             errors=[e.as_dict() for e in report.errors],
             error=None,
+        )
+        await webhook_service.emit(
+            session,
+            tenant_id,
+            "customer_sync.succeeded",
+            {
+                "run_id": run_id,
+                "mode": mode,
+                "rows_read": report.rows_read,
+                "rows_upserted": report.rows_upserted,
+                "rows_rejected": report.rows_rejected,
+            },
         )
     if on_progress is not None:
         on_progress(report)

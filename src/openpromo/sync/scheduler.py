@@ -12,6 +12,8 @@ guarded updates, so any number of workers and servers may tick at once (see
    lease first, so a run executes once even when several processes try);
 4. purges expired idempotency keys.
 
+It also starts the webhook delivery loop (``openpromo.webhook.delivery``).
+
 Usage from an ASGI lifespan::
 
     handle = start_background_scheduler()
@@ -31,12 +33,14 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
+from openpromo.config import get_settings
 from openpromo.db import Database, get_database
 from openpromo.errors import ServiceUnavailable
 from openpromo.idempotency.service import idempotency_service
 from openpromo.kit.clock import utcnow
 from openpromo.sync import runner
 from openpromo.sync.service import sync_service
+from openpromo.webhook.delivery import DeliveryWorker
 
 logger = logging.getLogger("openpromo.worker")
 
@@ -106,10 +110,13 @@ async def _safe_tick(
 @dataclass
 class SchedulerHandle:
     scheduler: AsyncIOScheduler
+    webhooks: DeliveryWorker | None = None
 
     async def stop(self) -> None:
         """Stop ticking and interrupt the runs this process executes (they are marked failed
         and change nothing; a scheduled occurrence is not retried, a manual one can be)."""
+        if self.webhooks is not None:
+            await self.webhooks.stop()
         if self.scheduler.running:
             # AsyncIOScheduler applies the shutdown on the loop's next iteration.
             self.scheduler.shutdown(wait=False)
@@ -122,6 +129,7 @@ def start_background_scheduler(
     database: Database | None = None,
     interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
     first_tick_now: bool = True,
+    deliver_webhooks: bool | None = None,
 ) -> SchedulerHandle:
     """Start ticking in the running event loop; call from async code (a lifespan, a worker)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -138,7 +146,14 @@ def start_background_scheduler(
         **first,
     )
     scheduler.start()
-    return SchedulerHandle(scheduler)
+    # Webhooks are delivered by their own loop: it polls every webhook_poll_seconds and is
+    # woken by this process's commits, for a commit-to-delivery delay well under a second.
+    if deliver_webhooks is None:
+        deliver_webhooks = get_settings().webhook_delivery
+    webhooks = DeliveryWorker(database) if deliver_webhooks else None
+    if webhooks is not None:
+        webhooks.start()
+    return SchedulerHandle(scheduler, webhooks)
 
 
 async def stop_background_scheduler(handle: SchedulerHandle) -> None:

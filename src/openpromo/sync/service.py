@@ -53,6 +53,7 @@ from openpromo.sync.sources import (
     parse_source_url,
 )
 from openpromo.tenant.service import tenant_service
+from openpromo.webhook.service import webhook_service
 
 MASK = "***"
 SOURCE_TEST_ROWS = 5
@@ -416,6 +417,12 @@ class SyncService:
                 rows_rejected=0,
                 errors=[],
                 error="interrupted: the process running it stopped (its lease expired)",
+            )
+            await webhook_service.emit(
+                session,
+                tenant_id,
+                "customer_sync.failed",
+                {"run_id": run_id, "error": "interrupted", "rows_read": 0},
             )
             failed.append(run_id)
         for run_id in await stale_staging_run_ids(session):

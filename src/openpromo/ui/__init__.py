@@ -37,6 +37,7 @@ from openpromo.ui import (
     tier_builder,
     users,
     validate,
+    webhooks,
 )
 from openpromo.ui.context import CsrfRejected, LoginRequired, PageError, RoleRefused
 from openpromo.ui.render import NAV, UI_DIR, render
@@ -57,6 +58,7 @@ MODULES = [
     settings,
     sync,
     users,
+    webhooks,
 ]
 
 

@@ -45,6 +45,8 @@ class Decided:
     promocode_id: str | None
     commit: bool
     reward_types: Mapping[str, RewardTypeView]
+    # A commit whose tenant opted in to grants.created: the new grants by context index.
+    created: dict[int, list[dict[str, Any]]] | None = None
 
 
 def new_result(body: ValidationContext) -> dict[str, Any]:

@@ -40,7 +40,9 @@ from openpromo.kit.durations import parse_duration
 from openpromo.kit.ids import new_ids
 from openpromo.ledger.service import BatchWrite, Ledger
 from openpromo.models.promocode import Promocode
+from openpromo.promotion.service import promotion_service
 from openpromo.rules import CompiledPromotionRules, RuleError, compile_tiers
+from openpromo.validation.alerts import limit_crossings
 from openpromo.validation.cache import (
     PromotionConfig,
     RewardTypeView,
@@ -72,6 +74,7 @@ from openpromo.validation.results import (
 )
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.state import load_state
+from openpromo.webhook.service import LimitCrossing, webhook_service
 
 GC_PAUSE_CONTEXTS = 1000
 
@@ -133,6 +136,8 @@ class ValidationService:
         outcome = await self._paused_gc(
             session, principal, target, body, seed=seed, now=now, draft_tiers=draft_tiers
         )
+        if outcome.created:
+            await self._grants_created(session, principal, outcome, body, [len(body.contexts)])
         return response(outcome, outcome.contexts)
 
     async def validate_together(
@@ -173,6 +178,8 @@ class ValidationService:
             now=now,
             groups=None if first.commit else (groups, seeds),
         )
+        if outcome.created:
+            await self._grants_created(session, principal, outcome, first, groups)
         responses: list[dict[str, Any]] = []
         start = 0
         for body in bodies:
@@ -180,6 +187,32 @@ class ValidationService:
             responses.append(response(outcome, outcome.contexts[start:end]))
             start = end
         return responses
+
+    @staticmethod
+    async def _grants_created(
+        session: AsyncSession,
+        principal: Principal,
+        outcome: Decided,
+        body: ValidateRequest,
+        groups: Sequence[int],
+    ) -> None:
+        """One grants.created event per request (``groups``: the sizes of the requests the
+        call joined, in order), in the commit's transaction."""
+        created = outcome.created or {}
+        batches: list[dict[str, Any]] = []
+        start = 0
+        for size in groups:
+            grants = [g for i in range(start, start + size) for g in created.get(i, ())]
+            start += size
+            batches.append(
+                {
+                    "promotion_id": outcome.promotion_id,
+                    "promocode_id": outcome.promocode_id,
+                    "campaign_id": body.campaign_id,
+                    "grants": grants,
+                }
+            )
+        await webhook_service.emit_grants_created(session, principal.tenant_id, batches, utcnow())
 
     async def _paused_gc(
         self,
@@ -250,9 +283,35 @@ class ValidationService:
             session, vrepo, ledger, found, contexts, by_index, body, now, draft_tiers
         )
         outcomes, planned = self._plan_all(loaded, by_index, seed, groups, commit=body.commit)
+        created: dict[int, list[dict[str, Any]]] | None = None
         if body.commit:
             assert planned is not None
-            await self._apply(ledger, loaded, planned, by_index, body.campaign_id, now)
+            wanted = await webhook_service.wants(session, principal.tenant_id, "grants.created")
+            created = await self._apply(
+                ledger, loaded, planned, by_index, body.campaign_id, now, collect=wanted
+            )
+            crossings = limit_crossings(
+                loaded.promotion.id, loaded.promotion.budgets, planned.deltas, loaded.state.used
+            )
+            if crossings:
+                await self._reach(session, principal.tenant_id, crossings)
+            pc = loaded.promocode
+            if pc is not None and pc.type == "bulk":
+                needed = sum(1 for c in loaded.candidates if c.needs_allocation)
+                if needed > loaded.state.pool_available:
+                    await webhook_service.pool_exhausted(
+                        session,
+                        principal.tenant_id,
+                        loaded.promotion.id,
+                        pc.id,
+                        pc.updated_at,
+                        {
+                            "promocode_id": pc.id,
+                            "promotion_id": loaded.promotion.id,
+                            "needed": needed,
+                            "available": loaded.state.pool_available,
+                        },
+                    )
             unused = [
                 ref
                 for o in outcomes
@@ -265,7 +324,29 @@ class ValidationService:
         for outcome in outcomes:
             outcome_into(by_index[outcome.index], outcome, loaded.reward_types, loaded.promocode)
         pc_id = found.promocode.id if found.promocode is not None else None
-        return Decided(contexts, loaded.promotion.id, pc_id, body.commit, loaded.reward_types)
+        return Decided(
+            contexts, loaded.promotion.id, pc_id, body.commit, loaded.reward_types, created
+        )
+
+    @staticmethod
+    async def _reach(session: AsyncSession, tenant_id: str, crossings: list[LimitCrossing]) -> None:
+        """Threshold events (once per window and threshold) and the kill switches they
+        trip: the promotion is deactivated in this commit, audited as the system."""
+        first = await webhook_service.reach_thresholds(session, tenant_id, crossings)
+        for crossing in first:
+            if not crossing.deactivate:
+                continue
+            system = Principal.system(tenant_id)
+            current = await promotion_service.get(session, system, crossing.promotion_id)
+            if current.status != "active":
+                continue
+            await promotion_service.deactivate(
+                session,
+                system,
+                crossing.promotion_id,
+                reason="kill_switch",
+                details={"limit": crossing.data["limit"], "threshold": crossing.threshold},
+            )
 
     # -- load -----------------------------------------------------------------------------
 
@@ -520,7 +601,9 @@ class ValidationService:
         by_index: Mapping[int, Ctx],
         campaign_id: str | None,
         now: datetime,
-    ) -> None:
+        *,
+        collect: bool = False,
+    ) -> dict[int, list[dict[str, Any]]] | None:
         """A commit's plan as ledger rows — grants (ids in the batch's order), audience
         members, code allocations and redemptions — written in one ``Ledger.write``."""
         promotion, promocode = loaded.promotion, loaded.promocode
@@ -539,6 +622,7 @@ class ValidationService:
         granted = [o for o in planned.outcomes.values() if o.granted]
         ids = iter(sorted(new_ids(sum(len(o.granted) for o in granted))))
         group_ids = iter(new_ids(len(granted)))
+        created: dict[int, list[dict[str, Any]]] | None = {} if collect else None
         for outcome in sorted(planned.outcomes.values(), key=lambda o: o.index):
             if not outcome.granted:
                 continue
@@ -595,7 +679,18 @@ class ValidationService:
                     }
                 )
                 ctx.result["grant_ids"].append(grant_id)
+                if created is not None:
+                    created.setdefault(outcome.index, []).append(
+                        {
+                            "grant_id": grant_id,
+                            "customer_id": cust,
+                            "reward_type": reward.reward_type,
+                            "value_minor": reward.value,
+                            "reference": ctx.body.reference,
+                        }
+                    )
         await ledger.write(batch)
+        return created
 
 
 validation_service = ValidationService()

@@ -37,6 +37,8 @@ from .customer_sync_config_mode import CustomerSyncConfigMode
 from .daily_stats import DailyStats
 from .daily_stats_rewards_total import DailyStatsRewardsTotal
 from .delete_schema_property_scope import DeleteSchemaPropertyScope
+from .event_envelope import EventEnvelope
+from .event_envelope_data import EventEnvelopeData
 from .file_source import FileSource
 from .file_source_format import FileSourceFormat
 from .generate_report import GenerateReport
@@ -45,6 +47,7 @@ from .get_schema_scope import GetSchemaScope
 from .grant import Grant
 from .grant_reverse import GrantReverse
 from .healthz_response_healthz import HealthzResponseHealthz
+from .http_validation_error import HTTPValidationError
 from .import_customers_files_body import ImportCustomersFilesBody
 from .import_customers_format_type_0 import ImportCustomersFormatType0
 from .import_report import ImportReport
@@ -56,6 +59,7 @@ from .list_promocode_values_status_type_0 import ListPromocodeValuesStatusType0
 from .list_promocodes_type_type_0 import ListPromocodesTypeType0
 from .list_promotions_status_type_0 import ListPromotionsStatusType0
 from .list_reward_types_status_type_0 import ListRewardTypesStatusType0
+from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
 from .page_api_key import PageApiKey
 from .page_audit_entry import PageAuditEntry
 from .page_campaign import PageCampaign
@@ -67,8 +71,10 @@ from .page_promotion import PagePromotion
 from .page_reward_type import PageRewardType
 from .page_sync_run_summary import PageSyncRunSummary
 from .page_user_out import PageUserOut
+from .page_webhook_delivery import PageWebhookDelivery
 from .password_reset import PasswordReset
 from .password_reset_out import PasswordResetOut
+from .pause_all_result import PauseAllResult
 from .per_customer_limit import PerCustomerLimit
 from .per_customer_limit_out import PerCustomerLimitOut
 from .per_customer_limit_out_window import PerCustomerLimitOutWindow
@@ -110,6 +116,8 @@ from .put_schema_property_scope import PutSchemaPropertyScope
 from .readyz_response_readyz import ReadyzResponseReadyz
 from .reason import Reason
 from .reason_errors_type_0_item import ReasonErrorsType0Item
+from .redeliver_request import RedeliverRequest
+from .redeliver_result import RedeliverResult
 from .replace_schema_scope import ReplaceSchemaScope
 from .reward_budget import RewardBudget
 from .reward_budget_on_exceed import RewardBudgetOnExceed
@@ -132,6 +140,7 @@ from .row_error_out import RowErrorOut
 from .schema import Schema
 from .schema_put import SchemaPut
 from .schema_scope import SchemaScope
+from .secret_rotation import SecretRotation
 from .set_promotion_properties_body import SetPromotionPropertiesBody
 from .set_promotion_reward_constraints_body import SetPromotionRewardConstraintsBody
 from .sql_source import SqlSource
@@ -149,6 +158,7 @@ from .tenant import Tenant
 from .tenant_update import TenantUpdate
 from .tenant_update_week_start_type_0 import TenantUpdateWeekStartType0
 from .tenant_week_start import TenantWeekStart
+from .test_event_result import TestEventResult
 from .tier_ref import TierRef
 from .tier_stats import TierStats
 from .tier_stats_rewards_total import TierStatsRewardsTotal
@@ -171,12 +181,22 @@ from .validate_request import ValidateRequest
 from .validation_context import ValidationContext
 from .validation_context_customer import ValidationContextCustomer
 from .validation_context_session import ValidationContextSession
+from .validation_error import ValidationError
+from .validation_error_context import ValidationErrorContext
 from .validation_response import ValidationResponse
 from .validation_result import ValidationResult
 from .validation_result_trace_type_0_item import ValidationResultTraceType0Item
 from .validation_summary import ValidationSummary
 from .validation_summary_rewards_total import ValidationSummaryRewardsTotal
 from .value_counts import ValueCounts
+from .webhook_attempt import WebhookAttempt
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_detail import WebhookDeliveryDetail
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create import WebhookEndpointCreate
+from .webhook_endpoint_update import WebhookEndpointUpdate
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .webhook_event_type import WebhookEventType
 
 __all__ = (
     "ApiKey",
@@ -216,6 +236,8 @@ __all__ = (
     "DailyStats",
     "DailyStatsRewardsTotal",
     "DeleteSchemaPropertyScope",
+    "EventEnvelope",
+    "EventEnvelopeData",
     "FileSource",
     "FileSourceFormat",
     "GenerateReport",
@@ -224,6 +246,7 @@ __all__ = (
     "Grant",
     "GrantReverse",
     "HealthzResponseHealthz",
+    "HTTPValidationError",
     "ImportCustomersFilesBody",
     "ImportCustomersFormatType0",
     "ImportReport",
@@ -235,6 +258,7 @@ __all__ = (
     "ListPromocodeValuesStatusType0",
     "ListPromotionsStatusType0",
     "ListRewardTypesStatusType0",
+    "ListWebhookDeliveriesStatusType0",
     "PageApiKey",
     "PageAuditEntry",
     "PageCampaign",
@@ -246,8 +270,10 @@ __all__ = (
     "PageRewardType",
     "PageSyncRunSummary",
     "PageUserOut",
+    "PageWebhookDelivery",
     "PasswordReset",
     "PasswordResetOut",
+    "PauseAllResult",
     "PerCustomerLimit",
     "PerCustomerLimitOut",
     "PerCustomerLimitOutWindow",
@@ -289,6 +315,8 @@ __all__ = (
     "ReadyzResponseReadyz",
     "Reason",
     "ReasonErrorsType0Item",
+    "RedeliverRequest",
+    "RedeliverResult",
     "ReplaceSchemaScope",
     "RewardBudget",
     "RewardBudgetOnExceed",
@@ -311,6 +339,7 @@ __all__ = (
     "Schema",
     "SchemaPut",
     "SchemaScope",
+    "SecretRotation",
     "SetPromotionPropertiesBody",
     "SetPromotionRewardConstraintsBody",
     "SqlSource",
@@ -328,6 +357,7 @@ __all__ = (
     "TenantUpdate",
     "TenantUpdateWeekStartType0",
     "TenantWeekStart",
+    "TestEventResult",
     "TierRef",
     "TierStats",
     "TierStatsRewardsTotal",
@@ -350,10 +380,20 @@ __all__ = (
     "ValidationContext",
     "ValidationContextCustomer",
     "ValidationContextSession",
+    "ValidationError",
+    "ValidationErrorContext",
     "ValidationResponse",
     "ValidationResult",
     "ValidationResultTraceType0Item",
     "ValidationSummary",
     "ValidationSummaryRewardsTotal",
     "ValueCounts",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookDeliveryDetail",
+    "WebhookEndpoint",
+    "WebhookEndpointCreate",
+    "WebhookEndpointUpdate",
+    "WebhookEndpointWithSecret",
+    "WebhookEventType",
 )
