@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -12,7 +13,7 @@ from fastapi.routing import APIRoute
 from openpromo import __version__
 from openpromo.api import ops
 from openpromo.api.observability import ObservabilityMiddleware, configure_logging
-from openpromo.api.problems import Problem, install_problem_handlers
+from openpromo.api.problems import install_problem_handlers, publish_problem_schema
 from openpromo.api.rate_limit import RateLimitMiddleware
 from openpromo.audit import endpoints as audit_endpoints
 from openpromo.auth import endpoints as auth_endpoints
@@ -107,16 +108,14 @@ def create_app() -> FastAPI:
             RateLimitMiddleware, limit=settings.rate_limit, redis_url=settings.redis_url
         )
     app.add_middleware(ObservabilityMiddleware)
-    # Make the Problem schema part of components so error responses can reference it.
+    # Error answers are problem+json only, with the Problem schema in the components.
     original_openapi = app.openapi
 
-    def openapi() -> dict[str, object]:
-        schema = original_openapi()
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault(
-            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        )
-        return schema
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            publish_problem_schema(original_openapi())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openpromo.errors import OpenPromoError
@@ -20,6 +20,9 @@ PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://openpromo.dev/problems/"
 
 
+ALWAYS_SENT = ("type", "title", "status", "detail", "code", "errors")
+
+
 class ProblemFieldError(BaseModel):
     loc: list[str | int]
     msg: str
@@ -28,6 +31,13 @@ class ProblemFieldError(BaseModel):
 
 class Problem(BaseModel):
     """An RFC 9457 problem document."""
+
+    # Every answer carries these, `errors` included (empty when no field is at fault; see
+    # problem_response): the published schema says so, so generated clients read a list, not
+    # an optional. Fields sent only by some answers stay optional.
+    model_config = ConfigDict(
+        json_schema_extra=lambda schema: schema.update(required=list(ALWAYS_SENT))
+    )
 
     type: str
     title: str
@@ -137,6 +147,31 @@ async def _on_invalid_cursor(_request: Request, exc: Exception) -> JSONResponse:
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "Internal error", "an unexpected error occurred")
+
+
+def publish_problem_schema(schema: dict[str, Any]) -> None:
+    """Make the OpenAPI say what error answers really are, in place.
+
+    An error answer is always ``application/problem+json``: FastAPI also lists
+    ``application/json`` for every response declared with ``model=Problem``, which a client
+    would take as a second, different format. ``Problem`` (and its field errors) are put in the
+    components when no route declared them.
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "Problem" not in components:
+        problem = Problem.model_json_schema(
+            mode="serialization", ref_template="#/components/schemas/{model}"
+        )
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                if PROBLEM_JSON in content and content.get("application/json") == content.get(
+                    PROBLEM_JSON
+                ):
+                    del content["application/json"]
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 T = TypeVar("T")
 
@@ -23,6 +23,10 @@ MAX_LIMIT = 200
 
 
 class Page(BaseModel, Generic[T]):
+    # Always sent (null on the last page): required in the published schema, so a generated
+    # client reads `str | None`, not a field that may be absent.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     items: list[T]
     next_cursor: str | None = None
 

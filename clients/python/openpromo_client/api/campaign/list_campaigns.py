@@ -1,0 +1,267 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.list_campaigns_status_type_0 import ListCampaignsStatusType0
+from ...models.page_campaign import PageCampaign
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListCampaignsStatusType0 | None | Unset = UNSET,
+    channel: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, ListCampaignsStatusType0):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_channel: None | str | Unset
+    if isinstance(channel, Unset):
+        json_channel = UNSET
+    else:
+        json_channel = channel
+    params["channel"] = json_channel
+
+    json_q: None | str | Unset
+    if isinstance(q, Unset):
+        json_q = UNSET
+    else:
+        json_q = q
+    params["q"] = json_q
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/campaigns",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageCampaign | Problem | None:
+    if response.status_code == 200:
+        response_200 = PageCampaign.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[PageCampaign | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListCampaignsStatusType0 | None | Unset = UNSET,
+    channel: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+) -> Response[PageCampaign | Problem]:
+    """List campaigns
+
+    Args:
+        limit (int | Unset): Page size (1-200). Default: 50.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        status (ListCampaignsStatusType0 | None | Unset):
+        channel (None | str | Unset):
+        q (None | str | Unset): Search in name and external id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageCampaign | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        channel=channel,
+        q=q,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListCampaignsStatusType0 | None | Unset = UNSET,
+    channel: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+) -> PageCampaign | Problem | None:
+    """List campaigns
+
+    Args:
+        limit (int | Unset): Page size (1-200). Default: 50.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        status (ListCampaignsStatusType0 | None | Unset):
+        channel (None | str | Unset):
+        q (None | str | Unset): Search in name and external id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageCampaign | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        channel=channel,
+        q=q,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListCampaignsStatusType0 | None | Unset = UNSET,
+    channel: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+) -> Response[PageCampaign | Problem]:
+    """List campaigns
+
+    Args:
+        limit (int | Unset): Page size (1-200). Default: 50.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        status (ListCampaignsStatusType0 | None | Unset):
+        channel (None | str | Unset):
+        q (None | str | Unset): Search in name and external id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[PageCampaign | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        channel=channel,
+        q=q,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = 50,
+    cursor: None | str | Unset = UNSET,
+    status: ListCampaignsStatusType0 | None | Unset = UNSET,
+    channel: None | str | Unset = UNSET,
+    q: None | str | Unset = UNSET,
+) -> PageCampaign | Problem | None:
+    """List campaigns
+
+    Args:
+        limit (int | Unset): Page size (1-200). Default: 50.
+        cursor (None | str | Unset): Opaque cursor from `next_cursor`.
+        status (ListCampaignsStatusType0 | None | Unset):
+        channel (None | str | Unset):
+        q (None | str | Unset): Search in name and external id.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        PageCampaign | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            status=status,
+            channel=channel,
+            q=q,
+        )
+    ).parsed

@@ -1,0 +1,217 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.reward_type import RewardType
+from ...models.reward_type_update import RewardTypeUpdate
+from ...types import Response
+
+
+def _get_kwargs(
+    key: str,
+    *,
+    body: RewardTypeUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/reward-types/{key}".format(
+            key=quote(str(key), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | RewardType | None:
+    if response.status_code == 200:
+        response_200 = RewardType.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RewardType]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    key: str,
+    *,
+    client: AuthenticatedClient,
+    body: RewardTypeUpdate,
+) -> Response[Problem | RewardType]:
+    """Update a reward type (partial, all-or-nothing)
+
+    Args:
+        key (str):
+        body (RewardTypeUpdate): Partial update, all-or-nothing. ``status: "active"`` brings an
+            archived type back;
+            ``status: "archived"`` archives it. ``category``, ``currency`` and ``decimals`` change
+            only while no promotion uses the type (409 otherwise).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RewardType]
+    """
+
+    kwargs = _get_kwargs(
+        key=key,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    key: str,
+    *,
+    client: AuthenticatedClient,
+    body: RewardTypeUpdate,
+) -> Problem | RewardType | None:
+    """Update a reward type (partial, all-or-nothing)
+
+    Args:
+        key (str):
+        body (RewardTypeUpdate): Partial update, all-or-nothing. ``status: "active"`` brings an
+            archived type back;
+            ``status: "archived"`` archives it. ``category``, ``currency`` and ``decimals`` change
+            only while no promotion uses the type (409 otherwise).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RewardType
+    """
+
+    return sync_detailed(
+        key=key,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    key: str,
+    *,
+    client: AuthenticatedClient,
+    body: RewardTypeUpdate,
+) -> Response[Problem | RewardType]:
+    """Update a reward type (partial, all-or-nothing)
+
+    Args:
+        key (str):
+        body (RewardTypeUpdate): Partial update, all-or-nothing. ``status: "active"`` brings an
+            archived type back;
+            ``status: "archived"`` archives it. ``category``, ``currency`` and ``decimals`` change
+            only while no promotion uses the type (409 otherwise).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RewardType]
+    """
+
+    kwargs = _get_kwargs(
+        key=key,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    key: str,
+    *,
+    client: AuthenticatedClient,
+    body: RewardTypeUpdate,
+) -> Problem | RewardType | None:
+    """Update a reward type (partial, all-or-nothing)
+
+    Args:
+        key (str):
+        body (RewardTypeUpdate): Partial update, all-or-nothing. ``status: "active"`` brings an
+            archived type back;
+            ``status: "archived"`` archives it. ``category``, ``currency`` and ``decimals`` change
+            only while no promotion uses the type (409 otherwise).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RewardType
+    """
+
+    return (
+        await asyncio_detailed(
+            key=key,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class ApiKeyRole(StrEnum):
+    ADMIN = "admin"
+    INTEGRATION = "integration"
+    READ_ONLY = "read_only"
+
+    def __str__(self) -> str:
+        return str(self.value)

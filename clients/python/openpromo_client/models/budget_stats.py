@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="BudgetStats")
+
+
+@_attrs_define
+class BudgetStats:
+    """
+    Attributes:
+        limit (str):
+        reward_type (str):
+        used (str):
+        window (str):
+        window_start (datetime.datetime):
+    """
+
+    limit: str
+    reward_type: str
+    used: str
+    window: str
+    window_start: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        limit = self.limit
+
+        reward_type = self.reward_type
+
+        used = self.used
+
+        window = self.window
+
+        window_start = self.window_start.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "limit": limit,
+                "reward_type": reward_type,
+                "used": used,
+                "window": window,
+                "window_start": window_start,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        limit = d.pop("limit")
+
+        reward_type = d.pop("reward_type")
+
+        used = d.pop("used")
+
+        window = d.pop("window")
+
+        window_start = datetime.datetime.fromisoformat(d.pop("window_start"))
+
+        budget_stats = cls(
+            limit=limit,
+            reward_type=reward_type,
+            used=used,
+            window=window,
+            window_start=window_start,
+        )
+
+        budget_stats.additional_properties = d
+        return budget_stats
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class CampaignCreateStatus(StrEnum):
+    ACTIVE = "active"
+    DRAFT = "draft"
+    ENDED = "ended"
+    PAUSED = "paused"
+
+    def __str__(self) -> str:
+        return str(self.value)

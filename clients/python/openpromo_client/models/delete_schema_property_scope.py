@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class DeleteSchemaPropertyScope(StrEnum):
+    CUSTOMER = "customer"
+    PROMOTION = "promotion"
+    SESSION = "session"
+
+    def __str__(self) -> str:
+        return str(self.value)

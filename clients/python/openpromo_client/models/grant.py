@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="Grant")
+
+
+@_attrs_define
+class Grant:
+    """
+    Attributes:
+        campaign_id (None | str):
+        code (None | str):
+        created_at (datetime.datetime):
+        customer_id (str):
+        expires_at (datetime.datetime | None):
+        id (str):
+        promocode_id (None | str):
+        promotion_id (str):
+        promotion_version (int):
+        reference (None | str):
+        reversed_at (datetime.datetime | None):
+        reward_type (str):
+        status (str):
+        tier_id (str):
+        value (str):
+    """
+
+    campaign_id: None | str
+    code: None | str
+    created_at: datetime.datetime
+    customer_id: str
+    expires_at: datetime.datetime | None
+    id: str
+    promocode_id: None | str
+    promotion_id: str
+    promotion_version: int
+    reference: None | str
+    reversed_at: datetime.datetime | None
+    reward_type: str
+    status: str
+    tier_id: str
+    value: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        campaign_id: None | str
+        campaign_id = self.campaign_id
+
+        code: None | str
+        code = self.code
+
+        created_at = self.created_at.isoformat()
+
+        customer_id = self.customer_id
+
+        expires_at: None | str
+        if isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        id = self.id
+
+        promocode_id: None | str
+        promocode_id = self.promocode_id
+
+        promotion_id = self.promotion_id
+
+        promotion_version = self.promotion_version
+
+        reference: None | str
+        reference = self.reference
+
+        reversed_at: None | str
+        if isinstance(self.reversed_at, datetime.datetime):
+            reversed_at = self.reversed_at.isoformat()
+        else:
+            reversed_at = self.reversed_at
+
+        reward_type = self.reward_type
+
+        status = self.status
+
+        tier_id = self.tier_id
+
+        value = self.value
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "campaign_id": campaign_id,
+                "code": code,
+                "created_at": created_at,
+                "customer_id": customer_id,
+                "expires_at": expires_at,
+                "id": id,
+                "promocode_id": promocode_id,
+                "promotion_id": promotion_id,
+                "promotion_version": promotion_version,
+                "reference": reference,
+                "reversed_at": reversed_at,
+                "reward_type": reward_type,
+                "status": status,
+                "tier_id": tier_id,
+                "value": value,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_campaign_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        campaign_id = _parse_campaign_id(d.pop("campaign_id"))
+
+        def _parse_code(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        code = _parse_code(d.pop("code"))
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        customer_id = d.pop("customer_id")
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at"))
+
+        id = d.pop("id")
+
+        def _parse_promocode_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        promocode_id = _parse_promocode_id(d.pop("promocode_id"))
+
+        promotion_id = d.pop("promotion_id")
+
+        promotion_version = d.pop("promotion_version")
+
+        def _parse_reference(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        reference = _parse_reference(d.pop("reference"))
+
+        def _parse_reversed_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reversed_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return reversed_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        reversed_at = _parse_reversed_at(d.pop("reversed_at"))
+
+        reward_type = d.pop("reward_type")
+
+        status = d.pop("status")
+
+        tier_id = d.pop("tier_id")
+
+        value = d.pop("value")
+
+        grant = cls(
+            campaign_id=campaign_id,
+            code=code,
+            created_at=created_at,
+            customer_id=customer_id,
+            expires_at=expires_at,
+            id=id,
+            promocode_id=promocode_id,
+            promotion_id=promotion_id,
+            promotion_version=promotion_version,
+            reference=reference,
+            reversed_at=reversed_at,
+            reward_type=reward_type,
+            status=status,
+            tier_id=tier_id,
+            value=value,
+        )
+
+        grant.additional_properties = d
+        return grant
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class ListCampaignsStatusType0(StrEnum):
+    ACTIVE = "active"
+    DRAFT = "draft"
+    ENDED = "ended"
+    PAUSED = "paused"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ListGrantsStatusType0(StrEnum):
+    GRANTED = "granted"
+    REVERSED = "reversed"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class PromocodeCreateType(StrEnum):
+    BULK = "bulk"
+    SHARED = "shared"
+    SINGLE_USE = "single_use"
+
+    def __str__(self) -> str:
+        return str(self.value)

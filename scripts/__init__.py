@@ -1,0 +1,1 @@
+"""Developer scripts (run with `uv run python scripts/NAME.py`)."""
