@@ -199,6 +199,7 @@ _SHARED_GRANT_COLUMNS = {
     "campaign_id": "varchar",
     "status": "varchar",
     "created_at": "timestamptz",
+    "reserved_until": "timestamptz",
 }
 _GRANT_COLUMNS = {
     "id": "varchar",
@@ -301,6 +302,10 @@ def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     # The whole rows: json_to_recordset reads the columns it names and ignores the rest.
     params["grant_rows"] = orjson.dumps(rows).decode()
     return params
+
+
+# Rows that count against the limits: grants and held reservations (docs/reservations.md).
+LIVE = ("granted", "reserved")
 
 
 class CounterOverrun(Exception):
@@ -487,13 +492,58 @@ class GrantRepository(TenantScopedRepository):
         for chunk in _chunks(rows, 20_000):
             await self.session.execute(_GRANTS_UNNEST, _grant_params(chunk))
 
-    async def mark_reversed(self, grant_id: str, now: datetime) -> None:
-        await self.session.execute(
+    async def mark_reversed(self, grant_id: str, now: datetime) -> bool:
+        """``granted → reversed``; False when the row was not granted (nothing changed)."""
+        result = await self.session.execute(
             self._update(Grant)
             .where(Grant.id == grant_id)
             .where(Grant.status == "granted")
             .values(status="reversed", reversed_at=now)
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def lock_promocode_for(self, grant: Grant, others_live: bool) -> None:
+        """The promocode row, locked before the counters (the lock order), when giving back
+        ``grant`` returns its code's redemption."""
+        redemption = any(e.get("redemption") for e in grant.consumed or [])
+        if redemption and not others_live and grant.promocode_id is not None:
+            await self.lock_promocode(grant.promocode_id)
+
+    async def mark_released(self, grant_id: str, now: datetime) -> bool:
+        """``reserved → released``, exactly once: False when it was not reserved."""
+        result = await self.session.execute(
+            self._update(Grant)
+            .where(Grant.id == grant_id, Grant.status == "reserved")
+            .values(status="released", released_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def mark_confirmed(self, grant_id: str, value_minor: int, consumed: list[Any]) -> bool:
+        """``reserved → granted`` (for ``value_minor``), exactly once."""
+        result = await self.session.execute(
+            self._update(Grant)
+            .where(Grant.id == grant_id, Grant.status == "reserved")
+            .values(status="granted", value_minor=value_minor, consumed=consumed)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def reservation_totals(self, promotion_id: str) -> tuple[int, dict[str, int]]:
+        """Held reservations of a promotion: how many (groups) and their value per type."""
+        rows = await self.session.execute(
+            self._select(
+                Grant.reward_type,
+                func.count(func.distinct(Grant.group_id)),
+                func.sum(Grant.value_minor),
+            )
+            .where(Grant.promotion_id == promotion_id, Grant.status == "reserved")
+            .group_by(Grant.reward_type)
+        )
+        groups = await self.session.scalar(
+            self._select(func.count(func.distinct(Grant.group_id))).where(
+                Grant.promotion_id == promotion_id, Grant.status == "reserved"
+            )
+        )
+        return int(groups or 0), {r: int(v or 0) for r, _, v in rows.all()}
 
     async def has_other_live_grant(
         self,
@@ -507,7 +557,7 @@ class GrantRepository(TenantScopedRepository):
             self.owns(Grant),
             Grant.promotion_id == promotion_id,
             Grant.customer_id == customer_id,
-            Grant.status == "granted",
+            Grant.status.in_(LIVE),
             Grant.id != exclude_id,
             Grant.created_at >= start,
         )
@@ -523,7 +573,7 @@ class GrantRepository(TenantScopedRepository):
             .where(
                 self.owns(Grant),
                 Grant.promotion_id == promotion_id,
-                Grant.status == "granted",
+                Grant.status.in_(LIVE),
                 Grant.created_at > since,
             )
             .group_by(Grant.reward_type)
@@ -535,7 +585,7 @@ class GrantRepository(TenantScopedRepository):
             select(func.count(func.distinct(Grant.customer_id))).where(
                 self.owns(Grant),
                 Grant.promotion_id == promotion_id,
-                Grant.status == "granted",
+                Grant.status.in_(LIVE),
                 Grant.created_at > since,
             )
         )
@@ -552,7 +602,7 @@ class GrantRepository(TenantScopedRepository):
         for chunk in _chunks(list(promotion_ids)):
             live = (
                 Grant.promotion_id.in_(chunk),
-                Grant.status == "granted",
+                Grant.status.in_(LIVE),
                 Grant.created_at > since,
             )
             rows = await self.session.execute(
@@ -614,7 +664,7 @@ class GrantRepository(TenantScopedRepository):
                 .where(
                     self.owns(Grant),
                     Grant.promotion_id == promotion_id,
-                    Grant.status == "granted",
+                    Grant.status.in_(LIVE),
                     Grant.created_at > since,
                     Grant.customer_id.in_(chunk),
                 )
@@ -1083,7 +1133,7 @@ class GrantRepository(TenantScopedRepository):
             self.owns(Grant),
             Grant.promocode_id == promocode_id,
             func.lower(Grant.code) == code.lower(),
-            Grant.status == "granted",
+            Grant.status.in_(LIVE),
             Grant.group_id != exclude_group,
         )
         return (await self.session.scalar(query.limit(1))) is not None
@@ -1147,6 +1197,24 @@ class GrantRepository(TenantScopedRepository):
             .having(first >= since)
         )
         return [(c, k) for c, k in rows.all()], {k: f for k, f in firsts.all()}
+
+
+async def expired_reservations(
+    session: AsyncSession, now: datetime, limit: int
+) -> list[tuple[str, str]]:
+    """(tenant_id, group id) of reservations held past ``reserved_until``, oldest first (the
+    partial index on ``reserved_until``); on PostgreSQL their rows are locked, skipping those
+    another worker holds, so two workers never take the same reservation."""
+    query = (  # cross-tenant: the worker's scan of every tenant's expired reservations
+        select(Grant.tenant_id, Grant.group_id)
+        .where(Grant.status == "reserved", Grant.reserved_until <= now)
+        .order_by(Grant.reserved_until)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = (await session.execute(query)).all()
+    return list(dict.fromkeys((t, g) for t, g in rows))
 
 
 def _table(model: Any) -> Any:

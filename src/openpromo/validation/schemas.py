@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -38,8 +39,18 @@ class ValidationContext(InputModel):
 class ValidateRequest(InputModel):
     contexts: list[ValidationContext] = Field(min_length=1, max_length=MAX_CONTEXTS)
     campaign_id: str | None = Field(default=None, max_length=36)
-    commit: bool = False
+    commit: bool | Literal["reserve"] = Field(
+        default=False,
+        description='false: a dry run; true: grant; "reserve": hold the rewards and every '
+        "limit they use until confirmed or released (docs/reservations.md).",
+    )
     explain: bool = False
+    reserve_for: int | None = Field(
+        default=None,
+        ge=1,
+        description='With commit "reserve": seconds to hold the reservation (at most the '
+        "tenant's reservation_max_seconds; default its reservation_default_seconds).",
+    )
 
 
 class ValidateByCodeRequest(ValidateRequest):
@@ -73,6 +84,12 @@ class ValidationResult(OutputModel):
     reasons: list[Reason]
     reference: str | None = None
     trace: list[dict[str, Any]] | None = None
+    reservation_id: str | None = Field(
+        default=None, description='commit "reserve": the reservation holding grant_ids.'
+    )
+    reserved_until: datetime | None = Field(
+        default=None, description="When the reservation is released unless confirmed (UTC)."
+    )
 
 
 class ValidationSummary(OutputModel):
@@ -84,6 +101,6 @@ class ValidationSummary(OutputModel):
 class ValidationResponse(OutputModel):
     promotion_id: str | None
     promocode_id: str | None
-    commit: bool
+    commit: bool | Literal["reserve"]
     results: list[ValidationResult]
     summary: ValidationSummary
