@@ -19,12 +19,23 @@ depends_on: str | Sequence[str] | None = None
 
 
 def _status_check(condition: str) -> None:
-    """PostgreSQL keeps the grants' status CHECK; on SQLite the batch rebuild of migration
-    0012 did not carry CHECK constraints over, so there is none to change."""
-    if op.get_bind().dialect.name != "postgresql":
+    """Replace the grants' status CHECK (whatever name an earlier migration gave it)."""
+    bind = op.get_bind()
+    names = [
+        c["name"]
+        for c in sa.inspect(bind).get_check_constraints("grants")
+        if "status" in (c.get("sqltext") or "") and c["name"]
+    ]
+    if bind.dialect.name == "postgresql":
+        for name in names:
+            op.drop_constraint(op.f(name), "grants", type_="check")
+        op.create_check_constraint(op.f("ck_grants_status"), "grants", condition)
         return
-    op.drop_constraint("ck_grants_status", "grants", type_="check")
-    op.create_check_constraint("ck_grants_status", "grants", condition)
+    # SQLite: a rebuild of grants alone (no trigger names it).
+    with op.batch_alter_table("grants", schema=None) as batch_op:
+        for name in names:
+            batch_op.drop_constraint(op.f(name), type_="check")
+        batch_op.create_check_constraint(op.f("ck_grants_status"), condition)
 
 
 def upgrade() -> None:

@@ -28,7 +28,7 @@ from openpromo.ui.render import redirect, render
 router = APIRouter(prefix="/ui/grants", include_in_schema=False)
 NAV = {"/ui/grants": "viewer"}
 
-STATUSES = ("granted", "reversed")
+STATUSES = ("granted", "reversed", "reserved", "released")
 # The promocode filter lists this many promocodes by name (a filtered one is always shown).
 PICKER_LIMIT = 200
 ID_FILTERS = ("promotion_id", "promocode_id", "customer_id", "campaign_id")
