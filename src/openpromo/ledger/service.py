@@ -432,10 +432,13 @@ class Ledger:
     async def existing(
         self, promotion_id: str, references: Sequence[str]
     ) -> dict[str, list[Grant]]:
-        """The grants already made under each reference."""
+        """The grants already made under each reference (a released reservation freed its
+        reference: not among them)."""
         if not references:
             return {}
-        return await self._repo.by_references(promotion_id, list(dict.fromkeys(references)))
+        found = await self._repo.by_references(promotion_id, list(dict.fromkeys(references)))
+        kept = {ref: [g for g in gs if g.status != "released"] for ref, gs in found.items()}
+        return {ref: gs for ref, gs in kept.items() if gs}
 
     async def claim_references(
         self, promotion_id: str, claims: Sequence[tuple[str, str]], now: datetime
