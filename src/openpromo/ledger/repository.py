@@ -502,6 +502,24 @@ class GrantRepository(TenantScopedRepository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def lock_group_if_free(self, group_id: str) -> bool:
+        """Lock every row of a group unless another transaction holds one of them
+        (``SKIP LOCKED`` on PostgreSQL; SQLite's write unit is exclusive): False then, and the
+        caller leaves the group to that transaction."""
+        if not self.is_postgres:
+            return True
+        locked = (
+            await self.session.scalars(
+                self._select(Grant.id)
+                .where(Grant.group_id == group_id)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        total = await self.session.scalar(
+            self._select(func.count(Grant.id)).where(Grant.group_id == group_id)
+        )
+        return bool(locked) and len(locked) == total
+
     async def lock_promocode_for(self, grant: Grant, others_live: bool) -> None:
         """The promocode row, locked before the counters (the lock order), when giving back
         ``grant`` returns its code's redemption."""
@@ -1203,16 +1221,15 @@ async def expired_reservations(
     session: AsyncSession, now: datetime, limit: int
 ) -> list[tuple[str, str]]:
     """(tenant_id, group id) of reservations held past ``reserved_until``, oldest first (the
-    partial index on ``reserved_until``); on PostgreSQL their rows are locked, skipping those
-    another worker holds, so two workers never take the same reservation."""
+    partial index on ``reserved_until``). Not locked here: the caller takes each group whole
+    with ``lock_group_if_free`` (locking rows here could take part of a group a confirm is
+    locking — a deadlock)."""
     query = (  # cross-tenant: the worker's scan of every tenant's expired reservations
         select(Grant.tenant_id, Grant.group_id)
         .where(Grant.status == "reserved", Grant.reserved_until <= now)
         .order_by(Grant.reserved_until)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).all()
     return list(dict.fromkeys((t, g) for t, g in rows))
 

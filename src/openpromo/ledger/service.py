@@ -770,11 +770,26 @@ class ReservationService:
             now = max(now, until) if until is not None else now
         tenant = await tenant_service.get(session, principal.tenant_id)
         tz = ZoneInfo(tenant.timezone)
+        # The lock order (as a validation commit): the promocode row, then every counter the
+        # group holds, in key order — before any of them is given back. Row by row, one
+        # reward's counters would be taken before another's smaller keys (a deadlock with a
+        # concurrent commit holding those).
+        await repo.lock_promocode_for(group[-1], False)
+        await repo.read_counters(
+            sorted(
+                {
+                    (e["key"], datetime.fromisoformat(e["window_start"]))
+                    for g in group
+                    for e in g.consumed or []
+                    if "key" in e
+                }
+            ),
+            lock=True,
+        )
         remaining = len(group)
         for grant in group:
             remaining -= 1
             others_live = remaining > 0
-            await repo.lock_promocode_for(grant, others_live)
             if not await repo.mark_released(grant.id, now):
                 raise Conflict(
                     detail=f"reservation {reservation_id} changed meanwhile",
@@ -845,11 +860,13 @@ class ReservationService:
         self, session: AsyncSession, now: datetime, limit: int = EXPIRY_BATCH
     ) -> int:
         """The worker's step: release (once) reservations held past their time, a batch per
-        call; the number released. Safe in many processes at once (SKIP LOCKED on PostgreSQL;
-        on SQLite a write unit is exclusive)."""
+        call; the number released. Safe in many processes at once (each group locked whole
+        or skipped, SKIP LOCKED on PostgreSQL; on SQLite a write unit is exclusive)."""
         released = 0
         for tenant_id, group_id in await expired_reservations(session, now, limit):
             principal = Principal.system(tenant_id)
+            if not await GrantRepository(session, tenant_id).lock_group_if_free(group_id):
+                continue  # a confirm or release holds it now; a later tick sees its outcome
             try:
                 await self.release(session, principal, group_id, now=now, expired=True)
             except Conflict:

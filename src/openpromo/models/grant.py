@@ -22,8 +22,9 @@ class Grant(Base):
     what the grant took from the calendar counters, as ``[{"key", "window_start", "amount"}]``
     (plus ``"audience": true`` on audience-cap entries and ``"redemption": true`` on a shared
     code's redemption), so a reversal gives back exactly that. Rolling windows are summed from
-    the live grants themselves. Grants are never deleted; reversal is a state. A reservation is a grant group with status
-    ``reserved`` until it is confirmed (``granted``) or released (``released``).
+    the live grants themselves. Grants are never deleted; reversal is a state. A reservation
+    is a grant group with status ``reserved`` until it is confirmed (``granted``) or released
+    (``released``).
     """
 
     __tablename__ = "grants"

@@ -12,6 +12,13 @@ from .audience_selection import AudienceSelection
 from .audience_selection_method import AudienceSelectionMethod
 from .audience_selection_order_type_0 import AudienceSelectionOrderType0
 from .audit_entry import AuditEntry
+from .batch_confirm import BatchConfirm
+from .batch_confirm_item import BatchConfirmItem
+from .batch_item_result import BatchItemResult
+from .batch_item_result_problem_type_0 import BatchItemResultProblemType0
+from .batch_release import BatchRelease
+from .batch_release_item import BatchReleaseItem
+from .batch_result import BatchResult
 from .budget_stats import BudgetStats
 from .campaign import Campaign
 from .campaign_create import CampaignCreate
@@ -20,6 +27,7 @@ from .campaign_status import CampaignStatus
 from .campaign_update import CampaignUpdate
 from .campaign_update_status_type_0 import CampaignUpdateStatusType0
 from .cap_stats import CapStats
+from .confirm_reward import ConfirmReward
 from .customer import Customer
 from .customer_grants_type_0 import CustomerGrantsType0
 from .customer_properties import CustomerProperties
@@ -37,6 +45,8 @@ from .customer_sync_config_mode import CustomerSyncConfigMode
 from .daily_stats import DailyStats
 from .daily_stats_rewards_total import DailyStatsRewardsTotal
 from .delete_schema_property_scope import DeleteSchemaPropertyScope
+from .event_envelope import EventEnvelope
+from .event_envelope_data import EventEnvelopeData
 from .file_source import FileSource
 from .file_source_format import FileSourceFormat
 from .generate_report import GenerateReport
@@ -45,6 +55,7 @@ from .get_schema_scope import GetSchemaScope
 from .grant import Grant
 from .grant_reverse import GrantReverse
 from .healthz_response_healthz import HealthzResponseHealthz
+from .http_validation_error import HTTPValidationError
 from .import_customers_files_body import ImportCustomersFilesBody
 from .import_customers_format_type_0 import ImportCustomersFormatType0
 from .import_report import ImportReport
@@ -56,6 +67,7 @@ from .list_promocode_values_status_type_0 import ListPromocodeValuesStatusType0
 from .list_promocodes_type_type_0 import ListPromocodesTypeType0
 from .list_promotions_status_type_0 import ListPromotionsStatusType0
 from .list_reward_types_status_type_0 import ListRewardTypesStatusType0
+from .list_webhook_deliveries_status_type_0 import ListWebhookDeliveriesStatusType0
 from .page_api_key import PageApiKey
 from .page_audit_entry import PageAuditEntry
 from .page_campaign import PageCampaign
@@ -67,8 +79,10 @@ from .page_promotion import PagePromotion
 from .page_reward_type import PageRewardType
 from .page_sync_run_summary import PageSyncRunSummary
 from .page_user_out import PageUserOut
+from .page_webhook_delivery import PageWebhookDelivery
 from .password_reset import PasswordReset
 from .password_reset_out import PasswordResetOut
+from .pause_all_result import PauseAllResult
 from .per_customer_limit import PerCustomerLimit
 from .per_customer_limit_out import PerCustomerLimitOut
 from .per_customer_limit_out_window import PerCustomerLimitOutWindow
@@ -92,6 +106,7 @@ from .promotion_duplicate import PromotionDuplicate
 from .promotion_properties import PromotionProperties
 from .promotion_reward_constraints import PromotionRewardConstraints
 from .promotion_stats import PromotionStats
+from .promotion_stats_reserved_total import PromotionStatsReservedTotal
 from .promotion_stats_rewards_total import PromotionStatsRewardsTotal
 from .promotion_status import PromotionStatus
 from .promotion_tiers_item import PromotionTiersItem
@@ -109,7 +124,12 @@ from .put_schema_property_scope import PutSchemaPropertyScope
 from .readyz_response_readyz import ReadyzResponseReadyz
 from .reason import Reason
 from .reason_errors_type_0_item import ReasonErrorsType0Item
+from .redeliver_request import RedeliverRequest
+from .redeliver_result import RedeliverResult
 from .replace_schema_scope import ReplaceSchemaScope
+from .reservation import Reservation
+from .reservation_confirm import ReservationConfirm
+from .reservation_status import ReservationStatus
 from .reward_budget import RewardBudget
 from .reward_budget_on_exceed import RewardBudgetOnExceed
 from .reward_budget_window import RewardBudgetWindow
@@ -131,6 +151,7 @@ from .row_error_out import RowErrorOut
 from .schema import Schema
 from .schema_put import SchemaPut
 from .schema_scope import SchemaScope
+from .secret_rotation import SecretRotation
 from .set_promotion_properties_body import SetPromotionPropertiesBody
 from .set_promotion_reward_constraints_body import SetPromotionRewardConstraintsBody
 from .sql_source import SqlSource
@@ -148,6 +169,7 @@ from .tenant import Tenant
 from .tenant_update import TenantUpdate
 from .tenant_update_week_start_type_0 import TenantUpdateWeekStartType0
 from .tenant_week_start import TenantWeekStart
+from .test_event_result import TestEventResult
 from .tier_ref import TierRef
 from .tier_stats import TierStats
 from .tier_stats_rewards_total import TierStatsRewardsTotal
@@ -170,12 +192,22 @@ from .validate_request import ValidateRequest
 from .validation_context import ValidationContext
 from .validation_context_customer import ValidationContextCustomer
 from .validation_context_session import ValidationContextSession
+from .validation_error import ValidationError
+from .validation_error_context import ValidationErrorContext
 from .validation_response import ValidationResponse
 from .validation_result import ValidationResult
 from .validation_result_trace_type_0_item import ValidationResultTraceType0Item
 from .validation_summary import ValidationSummary
 from .validation_summary_rewards_total import ValidationSummaryRewardsTotal
 from .value_counts import ValueCounts
+from .webhook_attempt import WebhookAttempt
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_detail import WebhookDeliveryDetail
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create import WebhookEndpointCreate
+from .webhook_endpoint_update import WebhookEndpointUpdate
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .webhook_event_type import WebhookEventType
 
 __all__ = (
     "ApiKey",
@@ -190,6 +222,13 @@ __all__ = (
     "AudienceSelectionMethod",
     "AudienceSelectionOrderType0",
     "AuditEntry",
+    "BatchConfirm",
+    "BatchConfirmItem",
+    "BatchItemResult",
+    "BatchItemResultProblemType0",
+    "BatchRelease",
+    "BatchReleaseItem",
+    "BatchResult",
     "BudgetStats",
     "Campaign",
     "CampaignCreate",
@@ -198,6 +237,7 @@ __all__ = (
     "CampaignUpdate",
     "CampaignUpdateStatusType0",
     "CapStats",
+    "ConfirmReward",
     "Customer",
     "CustomerGrantsType0",
     "CustomerProperties",
@@ -215,6 +255,8 @@ __all__ = (
     "DailyStats",
     "DailyStatsRewardsTotal",
     "DeleteSchemaPropertyScope",
+    "EventEnvelope",
+    "EventEnvelopeData",
     "FileSource",
     "FileSourceFormat",
     "GenerateReport",
@@ -223,6 +265,7 @@ __all__ = (
     "Grant",
     "GrantReverse",
     "HealthzResponseHealthz",
+    "HTTPValidationError",
     "ImportCustomersFilesBody",
     "ImportCustomersFormatType0",
     "ImportReport",
@@ -234,6 +277,7 @@ __all__ = (
     "ListPromocodeValuesStatusType0",
     "ListPromotionsStatusType0",
     "ListRewardTypesStatusType0",
+    "ListWebhookDeliveriesStatusType0",
     "PageApiKey",
     "PageAuditEntry",
     "PageCampaign",
@@ -245,8 +289,10 @@ __all__ = (
     "PageRewardType",
     "PageSyncRunSummary",
     "PageUserOut",
+    "PageWebhookDelivery",
     "PasswordReset",
     "PasswordResetOut",
+    "PauseAllResult",
     "PerCustomerLimit",
     "PerCustomerLimitOut",
     "PerCustomerLimitOutWindow",
@@ -270,6 +316,7 @@ __all__ = (
     "PromotionProperties",
     "PromotionRewardConstraints",
     "PromotionStats",
+    "PromotionStatsReservedTotal",
     "PromotionStatsRewardsTotal",
     "PromotionStatus",
     "PromotionTiersItem",
@@ -287,7 +334,12 @@ __all__ = (
     "ReadyzResponseReadyz",
     "Reason",
     "ReasonErrorsType0Item",
+    "RedeliverRequest",
+    "RedeliverResult",
     "ReplaceSchemaScope",
+    "Reservation",
+    "ReservationConfirm",
+    "ReservationStatus",
     "RewardBudget",
     "RewardBudgetOnExceed",
     "RewardBudgetWindow",
@@ -309,6 +361,7 @@ __all__ = (
     "Schema",
     "SchemaPut",
     "SchemaScope",
+    "SecretRotation",
     "SetPromotionPropertiesBody",
     "SetPromotionRewardConstraintsBody",
     "SqlSource",
@@ -326,6 +379,7 @@ __all__ = (
     "TenantUpdate",
     "TenantUpdateWeekStartType0",
     "TenantWeekStart",
+    "TestEventResult",
     "TierRef",
     "TierStats",
     "TierStatsRewardsTotal",
@@ -348,10 +402,20 @@ __all__ = (
     "ValidationContext",
     "ValidationContextCustomer",
     "ValidationContextSession",
+    "ValidationError",
+    "ValidationErrorContext",
     "ValidationResponse",
     "ValidationResult",
     "ValidationResultTraceType0Item",
     "ValidationSummary",
     "ValidationSummaryRewardsTotal",
     "ValueCounts",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookDeliveryDetail",
+    "WebhookEndpoint",
+    "WebhookEndpointCreate",
+    "WebhookEndpointUpdate",
+    "WebhookEndpointWithSecret",
+    "WebhookEventType",
 )

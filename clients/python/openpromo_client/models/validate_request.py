@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -20,14 +20,18 @@ class ValidateRequest:
     Attributes:
         contexts (list[ValidationContext]):
         campaign_id (None | str | Unset):
-        commit (bool | Unset):  Default: False.
+        commit (bool | Literal['reserve'] | Unset): false: a dry run; true: grant; "reserve": hold the rewards and every
+            limit they use until confirmed or released (docs/reservations.md). Default: False.
         explain (bool | Unset):  Default: False.
+        reserve_for (int | None | Unset): With commit "reserve": seconds to hold the reservation (at most the tenant's
+            reservation_max_seconds; default its reservation_default_seconds).
     """
 
     contexts: list[ValidationContext]
     campaign_id: None | str | Unset = UNSET
-    commit: bool | Unset = False
+    commit: bool | Literal["reserve"] | Unset = False
     explain: bool | Unset = False
+    reserve_for: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         contexts = []
@@ -41,9 +45,19 @@ class ValidateRequest:
         else:
             campaign_id = self.campaign_id
 
-        commit = self.commit
+        commit: bool | Literal["reserve"] | Unset
+        if isinstance(self.commit, Unset):
+            commit = UNSET
+        else:
+            commit = self.commit
 
         explain = self.explain
+
+        reserve_for: int | None | Unset
+        if isinstance(self.reserve_for, Unset):
+            reserve_for = UNSET
+        else:
+            reserve_for = self.reserve_for
 
         field_dict: dict[str, Any] = {}
 
@@ -58,6 +72,8 @@ class ValidateRequest:
             field_dict["commit"] = commit
         if explain is not UNSET:
             field_dict["explain"] = explain
+        if reserve_for is not UNSET:
+            field_dict["reserve_for"] = reserve_for
 
         return field_dict
 
@@ -82,15 +98,34 @@ class ValidateRequest:
 
         campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
 
-        commit = d.pop("commit", UNSET)
+        def _parse_commit(data: object) -> bool | Literal["reserve"] | Unset:
+            if isinstance(data, Unset):
+                return data
+            commit_type_1 = cast(Literal["reserve"], data)
+            if commit_type_1 != "reserve":
+                raise ValueError(f"commit_type_1 must match const 'reserve', got '{commit_type_1}'")
+            return commit_type_1
+            return cast(bool | Literal["reserve"] | Unset, data)
+
+        commit = _parse_commit(d.pop("commit", UNSET))
 
         explain = d.pop("explain", UNSET)
+
+        def _parse_reserve_for(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        reserve_for = _parse_reserve_for(d.pop("reserve_for", UNSET))
 
         validate_request = cls(
             contexts=contexts,
             campaign_id=campaign_id,
             commit=commit,
             explain=explain,
+            reserve_for=reserve_for,
         )
 
         return validate_request

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -18,14 +18,14 @@ T = TypeVar("T", bound="ValidationResponse")
 class ValidationResponse:
     """
     Attributes:
-        commit (bool):
+        commit (bool | Literal['reserve']):
         promocode_id (None | str):
         promotion_id (None | str):
         results (list[ValidationResult]):
         summary (ValidationSummary):
     """
 
-    commit: bool
+    commit: bool | Literal["reserve"]
     promocode_id: None | str
     promotion_id: None | str
     results: list[ValidationResult]
@@ -33,6 +33,7 @@ class ValidationResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        commit: bool | Literal["reserve"]
         commit = self.commit
 
         promocode_id: None | str
@@ -68,7 +69,15 @@ class ValidationResponse:
         from ..models.validation_summary import ValidationSummary  # noqa: PLC0415
 
         d = dict(src_dict)
-        commit = d.pop("commit")
+
+        def _parse_commit(data: object) -> bool | Literal["reserve"]:
+            commit_type_1 = cast(Literal["reserve"], data)
+            if commit_type_1 != "reserve":
+                raise ValueError(f"commit_type_1 must match const 'reserve', got '{commit_type_1}'")
+            return commit_type_1
+            return cast(bool | Literal["reserve"], data)
+
+        commit = _parse_commit(d.pop("commit"))
 
         def _parse_promocode_id(data: object) -> None | str:
             if data is None:
