@@ -28,6 +28,9 @@ class Grant(OutputModel):
     reversed_at: datetime | None
     reserved_until: datetime | None = None
     released_at: datetime | None = None
+    reservation_id: str | None = Field(
+        default=None, description="The reservation this grant was made by, if any."
+    )
 
 
 class GrantReverse(InputModel):
@@ -127,7 +130,8 @@ class BatchItemResult(OutputModel):
     )
     reservation: Reservation | None = None
     problem: dict[str, Any] | None = Field(
-        default=None, description="Why this item was refused (a problem body), if it was."
+        default=None,
+        title="Refusal", description="Why this item was refused (a problem body), if it was."
     )
 
 

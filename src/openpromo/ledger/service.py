@@ -84,6 +84,7 @@ def grant_out(grant: Grant, decimals: Mapping[str, int]) -> GrantOut:
         reversed_at=grant.reversed_at,
         reserved_until=grant.reserved_until,
         released_at=grant.released_at,
+        reservation_id=grant.group_id if grant.reserved_until is not None else None,
     )
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 from pydantic import Field
 
 from openpromo.kit.schema import InputModel, OutputModel
 
 MAX_CONTEXTS = 10_000
+
+
+class CommitMode(StrEnum):
+    """``commit`` beyond true/false: hold the rewards (docs/reservations.md)."""
+
+    reserve = "reserve"
+
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
@@ -39,7 +47,7 @@ class ValidationContext(InputModel):
 class ValidateRequest(InputModel):
     contexts: list[ValidationContext] = Field(min_length=1, max_length=MAX_CONTEXTS)
     campaign_id: str | None = Field(default=None, max_length=36)
-    commit: bool | Literal["reserve"] = Field(
+    commit: bool | CommitMode = Field(
         default=False,
         description='false: a dry run; true: grant; "reserve": hold the rewards and every '
         "limit they use until confirmed or released (docs/reservations.md).",
@@ -101,6 +109,6 @@ class ValidationSummary(OutputModel):
 class ValidationResponse(OutputModel):
     promotion_id: str | None
     promocode_id: str | None
-    commit: bool | Literal["reserve"]
+    commit: bool | CommitMode
     results: list[ValidationResult]
     summary: ValidationSummary

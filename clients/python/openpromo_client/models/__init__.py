@@ -27,6 +27,7 @@ from .campaign_status import CampaignStatus
 from .campaign_update import CampaignUpdate
 from .campaign_update_status_type_0 import CampaignUpdateStatusType0
 from .cap_stats import CapStats
+from .commit_mode import CommitMode
 from .confirm_reward import ConfirmReward
 from .customer import Customer
 from .customer_grants_type_0 import CustomerGrantsType0
@@ -237,6 +238,7 @@ __all__ = (
     "CampaignUpdate",
     "CampaignUpdateStatusType0",
     "CapStats",
+    "CommitMode",
     "ConfirmReward",
     "Customer",
     "CustomerGrantsType0",

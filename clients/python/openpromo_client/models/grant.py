@@ -32,6 +32,7 @@ class Grant:
         tier_id (str):
         value (str):
         released_at (datetime.datetime | None | Unset):
+        reservation_id (None | str | Unset): The reservation this grant was made by, if any.
         reserved_until (datetime.datetime | None | Unset):
     """
 
@@ -51,6 +52,7 @@ class Grant:
     tier_id: str
     value: str
     released_at: datetime.datetime | None | Unset = UNSET
+    reservation_id: None | str | Unset = UNSET
     reserved_until: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -105,6 +107,12 @@ class Grant:
         else:
             released_at = self.released_at
 
+        reservation_id: None | str | Unset
+        if isinstance(self.reservation_id, Unset):
+            reservation_id = UNSET
+        else:
+            reservation_id = self.reservation_id
+
         reserved_until: None | str | Unset
         if isinstance(self.reserved_until, Unset):
             reserved_until = UNSET
@@ -136,6 +144,8 @@ class Grant:
         )
         if released_at is not UNSET:
             field_dict["released_at"] = released_at
+        if reservation_id is not UNSET:
+            field_dict["reservation_id"] = reservation_id
         if reserved_until is not UNSET:
             field_dict["reserved_until"] = reserved_until
 
@@ -238,6 +248,15 @@ class Grant:
 
         released_at = _parse_released_at(d.pop("released_at", UNSET))
 
+        def _parse_reservation_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reservation_id = _parse_reservation_id(d.pop("reservation_id", UNSET))
+
         def _parse_reserved_until(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -272,6 +291,7 @@ class Grant:
             tier_id=tier_id,
             value=value,
             released_at=released_at,
+            reservation_id=reservation_id,
             reserved_until=reserved_until,
         )
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.commit_mode import CommitMode
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,8 +22,8 @@ class ValidateByCodeRequest:
         code (str): A promocode value (case-insensitive).
         contexts (list[ValidationContext]):
         campaign_id (None | str | Unset):
-        commit (bool | Literal['reserve'] | Unset): false: a dry run; true: grant; "reserve": hold the rewards and every
-            limit they use until confirmed or released (docs/reservations.md). Default: False.
+        commit (bool | CommitMode | Unset): false: a dry run; true: grant; "reserve": hold the rewards and every limit
+            they use until confirmed or released (docs/reservations.md). Default: False.
         explain (bool | Unset):  Default: False.
         reserve_for (int | None | Unset): With commit "reserve": seconds to hold the reservation (at most the tenant's
             reservation_max_seconds; default its reservation_default_seconds).
@@ -31,7 +32,7 @@ class ValidateByCodeRequest:
     code: str
     contexts: list[ValidationContext]
     campaign_id: None | str | Unset = UNSET
-    commit: bool | Literal["reserve"] | Unset = False
+    commit: bool | CommitMode | Unset = False
     explain: bool | Unset = False
     reserve_for: int | None | Unset = UNSET
 
@@ -49,9 +50,11 @@ class ValidateByCodeRequest:
         else:
             campaign_id = self.campaign_id
 
-        commit: bool | Literal["reserve"] | Unset
+        commit: bool | str | Unset
         if isinstance(self.commit, Unset):
             commit = UNSET
+        elif isinstance(self.commit, CommitMode):
+            commit = self.commit.value
         else:
             commit = self.commit
 
@@ -105,14 +108,18 @@ class ValidateByCodeRequest:
 
         campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
 
-        def _parse_commit(data: object) -> bool | Literal["reserve"] | Unset:
+        def _parse_commit(data: object) -> bool | CommitMode | Unset:
             if isinstance(data, Unset):
                 return data
-            commit_type_1 = cast(Literal["reserve"], data)
-            if commit_type_1 != "reserve":
-                raise ValueError(f"commit_type_1 must match const 'reserve', got '{commit_type_1}'")
-            return commit_type_1
-            return cast(bool | Literal["reserve"] | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                commit_type_1 = CommitMode(data)
+
+                return commit_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(bool | CommitMode | Unset, data)
 
         commit = _parse_commit(d.pop("commit", UNSET))
 

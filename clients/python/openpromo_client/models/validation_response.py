@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..models.commit_mode import CommitMode
 
 if TYPE_CHECKING:
     from ..models.validation_result import ValidationResult
@@ -18,14 +20,14 @@ T = TypeVar("T", bound="ValidationResponse")
 class ValidationResponse:
     """
     Attributes:
-        commit (bool | Literal['reserve']):
+        commit (bool | CommitMode):
         promocode_id (None | str):
         promotion_id (None | str):
         results (list[ValidationResult]):
         summary (ValidationSummary):
     """
 
-    commit: bool | Literal["reserve"]
+    commit: bool | CommitMode
     promocode_id: None | str
     promotion_id: None | str
     results: list[ValidationResult]
@@ -33,8 +35,11 @@ class ValidationResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        commit: bool | Literal["reserve"]
-        commit = self.commit
+        commit: bool | str
+        if isinstance(self.commit, CommitMode):
+            commit = self.commit.value
+        else:
+            commit = self.commit
 
         promocode_id: None | str
         promocode_id = self.promocode_id
@@ -70,12 +75,16 @@ class ValidationResponse:
 
         d = dict(src_dict)
 
-        def _parse_commit(data: object) -> bool | Literal["reserve"]:
-            commit_type_1 = cast(Literal["reserve"], data)
-            if commit_type_1 != "reserve":
-                raise ValueError(f"commit_type_1 must match const 'reserve', got '{commit_type_1}'")
-            return commit_type_1
-            return cast(bool | Literal["reserve"], data)
+        def _parse_commit(data: object) -> bool | CommitMode:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                commit_type_1 = CommitMode(data)
+
+                return commit_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(bool | CommitMode, data)
 
         commit = _parse_commit(d.pop("commit"))
 
