@@ -131,7 +131,8 @@ class BatchItemResult(OutputModel):
     reservation: Reservation | None = None
     problem: dict[str, Any] | None = Field(
         default=None,
-        title="Refusal", description="Why this item was refused (a problem body), if it was."
+        title="Refusal",
+        description="Why this item was refused (a problem body), if it was.",
     )
 
 

@@ -18,6 +18,7 @@ class CommitMode(StrEnum):
 
     reserve = "reserve"
 
+
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
