@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import PydanticCustomError
 
 from openpromo.kit.schema import InputModel, OutputModel
 
@@ -17,6 +18,19 @@ class CommitMode(StrEnum):
     """``commit`` beyond true/false: hold the rewards (docs/reservations.md)."""
 
     reserve = "reserve"
+
+
+def _one_commit_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One error named ``commit`` (not one per member of the union)."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "commit_mode", 'Input should be true, false or "reserve"'
+        ) from None
+
+
+Commit = Annotated[bool | CommitMode, WrapValidator(_one_commit_error)]
 
 
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -48,7 +62,7 @@ class ValidationContext(InputModel):
 class ValidateRequest(InputModel):
     contexts: list[ValidationContext] = Field(min_length=1, max_length=MAX_CONTEXTS)
     campaign_id: str | None = Field(default=None, max_length=36)
-    commit: bool | CommitMode = Field(
+    commit: Commit = Field(
         default=False,
         description='false: a dry run; true: grant; "reserve": hold the rewards and every '
         "limit they use until confirmed or released (docs/reservations.md).",
