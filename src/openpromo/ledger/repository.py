@@ -13,7 +13,6 @@ writes); split across modules, the order would have no single place to be read a
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -213,7 +212,9 @@ _GRANT_COLUMNS = {
     "consumed": "jsonb",
     "expires_at": "timestamptz",
 }
-_shared_of = operator.itemgetter(*_SHARED_GRANT_COLUMNS)
+def _shared_of(row: dict[str, Any]) -> tuple[Any, ...]:
+    # .get: ``reserved_until`` is absent from rows written before reservations existed.
+    return tuple(row.get(name) for name in _SHARED_GRANT_COLUMNS)
 _MEMBER_COLUMNS = {
     "m_tenant_id": "varchar[]",
     "m_key": "varchar[]",
