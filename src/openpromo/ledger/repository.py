@@ -44,6 +44,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from openpromo.kit import rawpg
 from openpromo.models import AudienceMember, Grant, GrantReference, UsageCounter
@@ -212,9 +213,13 @@ _GRANT_COLUMNS = {
     "consumed": "jsonb",
     "expires_at": "timestamptz",
 }
+
+
 def _shared_of(row: dict[str, Any]) -> tuple[Any, ...]:
     # .get: ``reserved_until`` is absent from rows written before reservations existed.
     return tuple(row.get(name) for name in _SHARED_GRANT_COLUMNS)
+
+
 _MEMBER_COLUMNS = {
     "m_tenant_id": "varchar[]",
     "m_key": "varchar[]",
@@ -537,14 +542,35 @@ class GrantRepository(TenantScopedRepository):
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def mark_confirmed(self, grant_id: str, value_minor: int, consumed: list[Any]) -> bool:
-        """``reserved → granted`` (for ``value_minor``), exactly once."""
-        result = await self.session.execute(
-            self._update(Grant)
-            .where(Grant.id == grant_id, Grant.status == "reserved")
-            .values(status="granted", value_minor=value_minor, consumed=consumed)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+    async def confirm_rows(
+        self, group_id: str, updates: Sequence[tuple[Grant, int, list[Any]]]
+    ) -> bool:
+        """``reserved → granted`` for every row of a locked group, exactly once: rows whose
+        value is lowered one by one (value and ``consumed``), the others in one statement.
+        False (and the caller rolls back) unless every row was reserved. The loaded rows are
+        brought up to date without a re-read (and without making them dirty)."""
+        changed = [(g, v, c) for g, v, c in updates if v != g.value_minor]
+        done = 0
+        for grant, value, consumed in changed:
+            result = await self.session.execute(
+                self._update(Grant)
+                .where(Grant.id == grant.id, Grant.status == "reserved")
+                .values(status="granted", value_minor=value, consumed=consumed)
+            )
+            done += result.rowcount  # type: ignore[attr-defined]
+        if len(changed) < len(updates):
+            result = await self.session.execute(
+                self._update(Grant)
+                .where(Grant.group_id == group_id, Grant.status == "reserved")
+                .values(status="granted")
+                .execution_options(synchronize_session=False)
+            )
+            done += result.rowcount  # type: ignore[attr-defined]
+        for grant, value, consumed in updates:
+            set_committed_value(grant, "status", "granted")
+            set_committed_value(grant, "value_minor", value)
+            set_committed_value(grant, "consumed", consumed)
+        return bool(done == len(updates))
 
     async def reservation_totals(self, promotion_id: str) -> tuple[int, dict[str, int]]:
         """Held reservations of a promotion: how many (groups) and their value per type."""

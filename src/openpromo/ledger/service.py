@@ -712,16 +712,14 @@ class ReservationService:
             updates.append((grant, value, consumed))
         if give:
             await repo.read_counters(sorted(give), lock=True)
-        for grant, value, consumed in updates:
-            if not await repo.mark_confirmed(grant.id, value, consumed):
-                raise Conflict(  # cannot happen with the group locked; never half-confirmed
-                    detail=f"reservation {reservation_id} changed meanwhile",
-                    code="reservation_changed",
-                    extra={"reservation_id": reservation_id},
-                )
+        if not await repo.confirm_rows(reservation_id, updates):
+            raise Conflict(  # cannot happen with the group locked; never half-confirmed
+                detail=f"reservation {reservation_id} changed meanwhile",
+                code="reservation_changed",
+                extra={"reservation_id": reservation_id},
+            )
         for counter, amount in sorted(give.items()):
             await repo.give_back(counter, amount)
-        group = await repo.lock_group(reservation_id)
         await webhook_service.emit_grants_created(
             session,
             principal.tenant_id,
