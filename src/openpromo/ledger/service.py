@@ -584,6 +584,31 @@ def _problem(exc: OpenPromoError) -> dict[str, Any]:
     }
 
 
+async def _lock_groups(repo: GrantRepository, group_ids: Sequence[str]) -> None:
+    """Before one transaction settles several reservations: their rows (groups in id order),
+    then their promocodes, then every counter any of them holds, in key order — the order a
+    validation commit takes them in. Settled one by one, a later group's counters would be
+    taken after an earlier group's larger keys (a deadlock with a concurrent commit)."""
+    groups = [await repo.lock_group(g) for g in sorted(set(group_ids))]
+    rows = [g for group in groups for g in group]
+    for promocode_id in sorted(
+        {
+            g.promocode_id
+            for g in rows
+            if g.promocode_id is not None and any(e.get("redemption") for e in g.consumed or [])
+        }
+    ):
+        await repo.lock_promocode(promocode_id)
+    counters = {
+        (e["key"], datetime.fromisoformat(e["window_start"]))
+        for g in rows
+        for e in g.consumed or []
+        if "key" in e
+    }
+    if counters:
+        await repo.read_counters(sorted(counters), lock=True)
+
+
 class ReservationService:
     """Confirm and release reservations (docs/reservations.md). A reservation is the grant
     group of one customer's ``commit: "reserve"`` validation; every transition locks the
@@ -833,6 +858,7 @@ class ReservationService:
         (404, 409, 422) changed nothing and does not undo the others."""
         out: list[BatchItemResult] = []
         now = utcnow()
+        await _lock_groups(GrantRepository(session, principal.tenant_id), [i for i, _ in items])
         for i, (reservation_id, rewards) in enumerate(items):
             try:
                 if action == "confirm":
@@ -862,10 +888,15 @@ class ReservationService:
         call; the number released. Safe in many processes at once (each group locked whole
         or skipped, SKIP LOCKED on PostgreSQL; on SQLite a write unit is exclusive)."""
         released = 0
+        taken: dict[str, list[str]] = {}
         for tenant_id, group_id in await expired_reservations(session, now, limit):
+            if await GrantRepository(session, tenant_id).lock_group_if_free(group_id):
+                taken.setdefault(tenant_id, []).append(group_id)
+            # else: a confirm or release holds it now; a later tick sees its outcome
+        for tenant_id, group_ids in sorted(taken.items()):
+            await _lock_groups(GrantRepository(session, tenant_id), group_ids)
+        for tenant_id, group_id in [(t, g) for t, gs in sorted(taken.items()) for g in gs]:
             principal = Principal.system(tenant_id)
-            if not await GrantRepository(session, tenant_id).lock_group_if_free(group_id):
-                continue  # a confirm or release holds it now; a later tick sees its outcome
             try:
                 await self.release(session, principal, group_id, now=now, expired=True)
             except Conflict:
