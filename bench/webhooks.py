@@ -45,7 +45,7 @@ from typing import Any
 import httpx
 from _common import OPENPROMO, admin_connect, free_port
 
-from validation import prepare, run_wrk, serve, settle, wait_ready, wrk_available
+from validation import prepare, run_wrk, serve, settle, wrk_available
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -142,6 +142,19 @@ async def drain(url: str, limit_s: float = 120.0) -> float:
             raise SystemExit(f"the worker did not drain its backlog in {limit_s:.0f} s")
         await asyncio.sleep(0.2)
     return time.monotonic() - started
+
+
+async def wait_ready(url: str, limit_s: float = 90.0) -> None:
+    """The app answers (importing it takes a while on a loaded machine)."""
+    started = time.monotonic()
+    async with httpx.AsyncClient() as client:
+        while time.monotonic() - started < limit_s:
+            try:
+                await client.get(url)
+                return
+            except httpx.HTTPError:
+                await asyncio.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {limit_s:.0f} s")
 
 
 async def main() -> None:

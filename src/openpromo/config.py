@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         "within this delay on every process.",
     )
 
+    webhook_delivery: bool = Field(
+        default=True,
+        description="Run the webhook delivery loop with this process's background worker "
+        "(`openpromo worker`, or `serve`'s embedded worker).",
+    )
     webhook_allow_http: bool = Field(
         default=False,
         description="Accept http:// webhook URLs (otherwise https only).",

@@ -136,6 +136,7 @@ async def test_the_side_navigation_holds_every_area_without_wrapping(
         "Settings",
         "API keys",
         "Users",
+        "Webhooks",
         "Audit log",
     ]
     links = nav.locator("a")

@@ -34,8 +34,7 @@ async def test_an_endpoint_page_sends_a_test_event_and_shows_its_attempt(
         await expect(page.locator("h1")).to_have_text(rec.url)
         await page.click("#send-test")
         await expect(page.locator(".flash")).to_contain_text("Test event queued")
-        # The server's embedded worker sends it (SQLite); a worker pass here too (PostgreSQL
-        # servers have no embedded worker). Claims keep it to one send either way.
+        # A worker pass here (the test server runs no delivery loop: see tests/ui/browser.py).
         await DeliveryWorker(database).run_once()
         await asyncio.wait_for(rec.arrived.wait(), timeout=10)
         request = rec.received[0]

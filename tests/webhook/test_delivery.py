@@ -79,8 +79,8 @@ async def test_a_promotion_event_arrives_signed(
         assert (
             await client.post(f"/v1/promotions/{world.promotion_id}/deactivate")
         ).status_code == 200
-        report = await DeliveryWorker(database).run_once()
-        assert report.succeeded == 1
+        # (The database is shared with other tests: count this endpoint's, not the pass's.)
+        await DeliveryWorker(database).run_once()
         assert len(rec.received) == 1
         request = rec.received[0]
         payload = Webhook(endpoint["secret"]).verify(request.body, request.headers)
@@ -97,7 +97,8 @@ async def test_a_promotion_event_arrives_signed(
         assert attempt.status_code == 200 and attempt.succeeded
         assert attempt.response_excerpt == "ok"
         # Nothing more to send.
-        assert (await DeliveryWorker(database).run_once()).sent == 0
+        await DeliveryWorker(database).run_once()
+        assert len(rec.received) == 1
         # The API lists it with its attempt.
         listed = await client.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries")
         assert [d["id"] for d in listed.json()["items"]] == [delivery.id]
@@ -146,10 +147,12 @@ async def test_retries_follow_the_schedule_then_fail_and_disable(
             assert base * (1 - JITTER) <= wait <= base * (1 + JITTER), (attempt, wait)
             # Not before its time...
             clock.advance(wait - timedelta(seconds=1))
-            assert (await worker.run_once()).sent == 0
+            await worker.run_once()
+            assert len(rec.received) == attempt
             # ...and at its time.
             clock.advance(timedelta(seconds=1))
-            assert (await worker.run_once()).sent == 1
+            await worker.run_once()
+            assert len(rec.received) == attempt + 1
             [delivery] = await deliveries(database, endpoint["id"])
         assert delivery.status == "failed" and delivery.attempt_count == MAX_ATTEMPTS == 12
         assert sum(SCHEDULE, timedelta()) > timedelta(hours=23)
@@ -165,7 +168,8 @@ async def test_retries_follow_the_schedule_then_fail_and_disable(
         )
         assert again.json() == {"redelivered": 1}
         await client.patch(f"/v1/webhook-endpoints/{endpoint['id']}", json={"enabled": True})
-        assert (await worker.run_once()).succeeded == 1
+        await worker.run_once()
+        assert len(rec.received) == MAX_ATTEMPTS + 1
         assert rec.received[-1].json["id"] == rec.received[0].json["id"]
         [delivery] = await deliveries(database, endpoint["id"])
         assert delivery.status == "succeeded" and delivery.attempt_count == 13
@@ -186,8 +190,14 @@ async def test_a_receiver_down_for_a_while_gets_everything_afterwards(
         for action in ("deactivate", "activate", "deactivate", "activate"):
             response = await client.post(f"/v1/promotions/{world.promotion_id}/{action}")
             assert response.status_code == 200, response.text
-        report = await worker.run_once()
-        assert report.sent == 1 and report.succeeded == 0  # in order: the rest wait
+        await worker.run_once()
+        # In order: only the first was tried, the rest wait for it.
+        assert [d.attempt_count for d in await deliveries(database, endpoint["id"])] == [
+            1,
+            0,
+            0,
+            0,
+        ]
         for _ in range(3):
             clock.advance(timedelta(minutes=10))
             await worker.run_once()
@@ -197,8 +207,9 @@ async def test_a_receiver_down_for_a_while_gets_everything_afterwards(
         await rec.start()
         try:
             clock.advance(timedelta(hours=1))
-            report = await worker.run_once()
-            assert report.succeeded == 4
+            for _ in range(4):  # one of each ordered lane per pass
+                await worker.run_once()
+            assert len(rec.received) == 4
             types = [(e["type"], e["data"]["status"]) for e in rec.events()]
             assert types == [
                 ("promotion.deactivated", "deactivated"),
@@ -222,9 +233,10 @@ async def test_a_worker_killed_after_its_claim_delivers_after_restart(
         claimed = await dead._claim()  # claims, then "dies" before sending
         assert len(claimed) == 1 and rec.received == []
         restarted = DeliveryWorker(database, clock=clock)
-        assert (await restarted.run_once()).sent == 0  # the dead worker's lease holds
+        await restarted.run_once()
+        assert rec.received == []  # the dead worker's lease holds
         clock.advance(LEASE + timedelta(seconds=1))
-        assert (await restarted.run_once()).succeeded == 1
+        await restarted.run_once()
         assert len(rec.received) == 1
 
 
@@ -239,7 +251,18 @@ async def test_two_workers_never_send_one_delivery_twice(
                 await client.post(f"/v1/webhook-endpoints/{endpoint['id']}/test")
         one, two = DeliveryWorker(database), DeliveryWorker(database)
         reports = await asyncio.gather(one.run_once(), two.run_once(), one.run_once())
-        assert sum(r.succeeded for r in reports) == 40
+        # (Another process may deliver too: the browser tests' server has an embedded worker
+        # on the same database. Whoever sends, each delivery is sent once.)
+        assert sum(r.succeeded for r in reports) <= 40
+        for _ in range(100):
+            if len(rec.received) >= 40:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)  # anything sent twice would arrive meanwhile
+        for endpoint in endpoints:
+            assert [d.status for d in await deliveries(database, endpoint["id"])] == [
+                "succeeded"
+            ] * 10
         ids = [r.headers["webhook-id"] for r in rec.received]
         assert len(ids) == 40 and len(set(ids)) == 40
 
@@ -253,12 +276,15 @@ async def test_events_of_a_disabled_endpoint_wait_for_it(
         await client.post(f"/v1/promotions/{world.promotion_id}/deactivate")
         await DeliveryWorker(database).fan_out()
         await client.patch(f"/v1/webhook-endpoints/{endpoint['id']}", json={"enabled": False})
-        assert (await DeliveryWorker(database).run_once()).sent == 0
+        await DeliveryWorker(database).run_once()
+        assert rec.received == []
         await client.patch(f"/v1/webhook-endpoints/{endpoint['id']}", json={"enabled": True})
-        assert (await DeliveryWorker(database).run_once()).succeeded == 1
+        await DeliveryWorker(database).run_once()
+        assert len(rec.received) == 1
         # Not subscribed: activation is not sent.
         await client.post(f"/v1/promotions/{world.promotion_id}/activate")
-        assert (await DeliveryWorker(database).run_once()).sent == 0
+        await DeliveryWorker(database).run_once()
+        assert len(rec.received) == 1
 
 
 async def test_the_worker_refuses_a_destination_that_became_private(
@@ -319,8 +345,8 @@ async def test_grants_created_events_are_delivered_per_request(
             )
         )
         assert all(a.status_code == 200 for a in answers)
-        report = await DeliveryWorker(database).run_once()
-        assert report.succeeded == 8
+        await DeliveryWorker(database).run_once()
+        assert len(rec.received) == 8
         got = {
             g["customer_id"]: sorted(x["grant_id"] for x in e["data"]["grants"])
             for e in rec.events()

@@ -33,6 +33,7 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
+from openpromo.config import get_settings
 from openpromo.db import Database, get_database
 from openpromo.idempotency.service import idempotency_service
 from openpromo.kit.clock import utcnow
@@ -122,7 +123,7 @@ def start_background_scheduler(
     database: Database | None = None,
     interval_seconds: float = DEFAULT_INTERVAL_SECONDS,
     first_tick_now: bool = True,
-    deliver_webhooks: bool = True,
+    deliver_webhooks: bool | None = None,
 ) -> SchedulerHandle:
     """Start ticking in the running event loop; call from async code (a lifespan, a worker)."""
     scheduler = AsyncIOScheduler(timezone="UTC")
@@ -141,6 +142,8 @@ def start_background_scheduler(
     scheduler.start()
     # Webhooks are delivered by their own loop: it polls every webhook_poll_seconds and is
     # woken by this process's commits, for a commit-to-delivery delay well under a second.
+    if deliver_webhooks is None:
+        deliver_webhooks = get_settings().webhook_delivery
     webhooks = DeliveryWorker(database) if deliver_webhooks else None
     if webhooks is not None:
         webhooks.start()
