@@ -244,6 +244,49 @@ function request()
 end
 """
 
+# Reserve + confirm pairs (docs/reservations.md): each connection reserves, and the next
+# request of its thread confirms a reservation an answer named (a queue per thread), so the
+# two kinds alternate; a pair is one reserve and one confirm.
+PAIR_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(key)s"
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads)
+  table.insert(threads, thread)
+end
+local n = 0
+local held = {}
+confirms = 0
+function request()
+  local rid = table.remove(held)
+  if rid then
+    return wrk.format(nil, "/v1/reservations/" .. rid .. "/confirm", nil, nil)
+  end
+  n = n + 1
+  local body = string.format(
+    '{"contexts":[{"customer_id":"%(prefix)s%%d_%%d","session":{"deposit":"250"}}],'
+    .. '"commit":"reserve"}', tid, n)
+  return wrk.format(nil, "%(path)s", nil, body)
+end
+function response(status, headers, body)
+  local rid = string.match(body, '"reservation_id":"([^"]+)"')
+  if rid and not string.find(body, '"status"') then
+    table.insert(held, rid)
+  elseif status == 200 and string.find(body, '"status":"granted"') then
+    confirms = confirms + 1
+  end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do
+    total = total + thread:get("confirms")
+  end
+  io.write(string.format("CONFIRMED %%d\\n", total))
+end
+"""
+
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
 
 
@@ -254,6 +297,7 @@ class WrkResult:
     p99_ms: float
     requests: int
     errors: int  # non-2xx responses and socket errors
+    confirmed: int = 0  # reserve + confirm pairs completed (PAIR_LUA)
 
 
 def wrk_available() -> None:
@@ -267,10 +311,11 @@ def wrk_available() -> None:
 
 
 def run_wrk(
-    base: str, path: str, key: str, prefix: str, commit: bool, clients: int, seconds: int
+    base: str, path: str, key: str, prefix: str, commit: bool | str, clients: int, seconds: int
 ) -> WrkResult:
-    """One wrk run: every request is a new customer id (prefix + thread + counter)."""
-    script = LUA % {
+    """One wrk run: every request is a new customer id (prefix + thread + counter);
+    ``commit="pair"``: reserve + confirm pairs (PAIR_LUA)."""
+    script = (PAIR_LUA if commit == "pair" else LUA) % {
         "key": key,
         "prefix": prefix,
         "commit": "true" if commit else "false",
@@ -313,7 +358,15 @@ def run_wrk(
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if sock:
         errors += sum(int(g) for g in sock.groups())
-    return WrkResult(rps, latency["50"], latency["99"], requests, errors)
+    confirmed = re.search(r"CONFIRMED (\d+)", out)
+    return WrkResult(
+        rps,
+        latency["50"],
+        latency["99"],
+        requests,
+        errors,
+        int(confirmed.group(1)) if confirmed else 0,
+    )
 
 
 async def settle(url: str) -> None:
@@ -415,7 +468,7 @@ async def main() -> None:
         )
 
         async def rounds(
-            clients: int, specs: list[tuple[str, str, str, bool]]
+            clients: int, specs: list[tuple[str, str, str, bool | str]]
         ) -> list[tuple[WrkResult, list[WrkResult]]]:
             """REPEATS rounds of one run of each (url, path, prefix, commit), interleaved so
             that a shared machine's slow moments hit every kind alike, each run starting
@@ -463,8 +516,19 @@ async def main() -> None:
         results["p99_8_ms"] = dry8.p99_ms
         results["p99_8_commit_ms"] = com8.p99_ms
 
-        (bare64, bare64_all), (dry64, dry64_all), (com64, com64_all) = await rounds(
-            64, [(bare, "/bare", "bb", False), (base, path, "d", False), (base, path, "m", True)]
+        (
+            (bare64, bare64_all),
+            (dry64, dry64_all),
+            (com64, com64_all),
+            (pair64, pair64_all),
+        ) = await rounds(
+            64,
+            [
+                (bare, "/bare", "bb", False),
+                (base, path, "d", False),
+                (base, path, "m", True),
+                (base, path, "rp", "pair"),
+            ],
         )
         show("bare,           64 clients", bare64, bare64_all)
         show("single dry run, 64 clients", dry64, dry64_all)
@@ -482,6 +546,13 @@ async def main() -> None:
         )
         results["ratio_64"] = dry64.rps / bare64.rps
         results["ratio_64_commit"] = com64.rps / bare64.rps
+        show("reserve+confirm requests, 64 clients", pair64, pair64_all)
+        pairs = pair64.confirmed / SECONDS  # completed pairs (a refused reserve is not one)
+        results["ratio_64_reserve_pair"] = pairs / bare64.rps
+        print(
+            f"64 clients: reserve+confirm {pairs:.0f} pairs/s "
+            f"(ratio to bare {results['ratio_64_reserve_pair']:.2f})"
+        )
         print()
         for name_, limit in TARGETS.items():
             value = results[name_]
@@ -494,6 +565,10 @@ async def main() -> None:
         print(f"{'PASS' if p99c < 15 else 'FAIL'} p99_8_commit_ms: {p99c:.3f} (target < 15.0)")
         rc = results["ratio_64_commit"]
         print(f"{'PASS' if rc >= 0.35 else 'FAIL'} ratio_64_commit: {rc:.3f} (target >= 0.35)")
+        rp = results["ratio_64_reserve_pair"]
+        print(
+            f"{'PASS' if rp >= 0.25 else 'FAIL'} ratio_64_reserve_pair: {rp:.3f} (target >= 0.25)"
+        )
     finally:
         for proc in procs:
             proc.terminate()

@@ -90,6 +90,7 @@ class WorldA:
     user_id: str
     webhook_endpoint_id: str = ""
     webhook_delivery_id: str = ""
+    reservation_id: str = ""
 
 
 # One factory per path parameter kind: which of tenant A's resources fills it.
@@ -107,6 +108,7 @@ FACTORIES: dict[str, Callable[[WorldA], str]] = {
     "customers": lambda w: "cust-a",
     "webhook-endpoints": lambda w: w.webhook_endpoint_id,
     "webhook-deliveries": lambda w: w.webhook_delivery_id,
+    "reservations": lambda w: w.reservation_id,
 }
 
 VALIDATE = {"json": {"contexts": [ctx("someone")]}}
@@ -184,6 +186,13 @@ async def _world_a(database: Database, client_a: httpx.AsyncClient, tenant_id: s
     )
     assert granted.status_code == 200, granted.text
     grant_id = granted.json()["results"][0]["grant_ids"][0]
+    reserved = await client_a.post(
+        f"/v1/promotions/{world.promotion_id}/validate-customers",
+        json={"contexts": [ctx("cust-r")], "commit": "reserve"},
+    )
+    assert reserved.status_code == 200, reserved.text
+    reservation_id = reserved.json()["results"][0]["reservation_id"]
+    assert reservation_id
     image = await client_a.put(
         "/v1/reward-types/eur/image", content=PNG, headers={"content-type": "image/png"}
     )
@@ -234,6 +243,7 @@ async def _world_a(database: Database, client_a: httpx.AsyncClient, tenant_id: s
         user.json()["id"],
         endpoint_id,
         delivery_id,
+        reservation_id,
     )
 
 

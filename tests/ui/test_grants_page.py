@@ -131,3 +131,38 @@ async def test_admins_reverse_from_the_ledger_and_keep_their_filters(
     assert (await client.get(f"/v1/grants/{second}")).json()["status"] == "granted"
     stats = (await client.get(f"/v1/promotions/{summer}/stats")).json()
     assert stats["grants_count"] == 1
+
+
+async def test_admins_confirm_and_release_reservations_from_the_ledger(
+    ui_app: FastAPI, database: Database, tenant: TenantFixture, client: httpx.AsyncClient
+) -> None:
+    await catalog(client)
+    summer = await active_promotion(client, "Summer")
+    contexts = [{"customer_id": c, "session": {"deposit_amount": "500"}} for c in ("r-1", "r-2")]
+    reserved = await client.post(
+        f"/v1/promotions/{summer}/validate-customers",
+        json={"contexts": contexts, "commit": "reserve"},
+    )
+    assert reserved.status_code == 200, reserved.text
+    first, second = (r["reservation_id"] for r in reserved.json()["results"])
+    admin = await make_user(database, tenant.id, "admin")
+    async with logged_in(ui_app, admin) as http:
+        page = await http.get("/ui/grants", params={"status": "reserved"})
+        assert _rows(page.text) >= 2
+        assert f"/ui/grants/reservations/{first}/confirm" in page.text
+        done = await http.post(
+            f"/ui/grants/reservations/{first}/confirm",
+            data={"back": "status=reserved", "csrf_token": csrf_of(http)},
+        )
+        assert done.status_code == 303
+        assert "Reservation confirmed." in (await http.get(done.headers["location"])).text
+        gone = await http.post(
+            f"/ui/grants/reservations/{second}/release", data={"csrf_token": csrf_of(http)}
+        )
+        assert gone.status_code == 303
+        refused = await http.post(
+            f"/ui/grants/reservations/{first}/release", data={"csrf_token": csrf_of(http)}
+        )
+        assert refused.status_code == 409
+    assert (await client.get(f"/v1/reservations/{first}")).json()["status"] == "granted"
+    assert (await client.get(f"/v1/reservations/{second}")).json()["status"] == "released"

@@ -10,6 +10,7 @@ import typer
 
 from openpromo.cli import apikey, codes, db, demo, promotions, serve, tenant, user
 from openpromo.cli import customers as customers_cli
+from openpromo.cli import reservations as reservations_cli
 from openpromo.cli import sync as sync_cli
 from openpromo.cli import webhooks as webhooks_cli
 from openpromo.cli import worker as worker_cli
@@ -32,4 +33,5 @@ app.add_typer(customers_cli.app, name="customers")
 app.add_typer(sync_cli.app, name="sync")
 app.add_typer(demo.app, name="demo")
 app.add_typer(webhooks_cli.app, name="webhooks")
+app.add_typer(reservations_cli.app, name="reservations")
 promotions.app.command("pause-all")(webhooks_cli.pause_all)

@@ -6,10 +6,19 @@ from typing import Literal
 from fastapi import APIRouter
 
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
-from openpromo.api.problems import COMMON_ERRORS
+from openpromo.api.problems import COMMON_ERRORS, CONFLICT
 from openpromo.kit.pagination import Page
-from openpromo.ledger.schemas import Grant, GrantReverse, PromotionStats
-from openpromo.ledger.service import grant_service
+from openpromo.ledger.schemas import (
+    BatchConfirm,
+    BatchRelease,
+    BatchResult,
+    Grant,
+    GrantReverse,
+    PromotionStats,
+    Reservation,
+    ReservationConfirm,
+)
+from openpromo.ledger.service import grant_service, reservation_service
 
 router = APIRouter(tags=["grants"], responses=COMMON_ERRORS)
 
@@ -23,7 +32,7 @@ async def list_grants(
     promocode_id: str | None = None,
     customer_id: str | None = None,
     campaign_id: str | None = None,
-    status: Literal["granted", "reversed"] | None = None,
+    status: Literal["granted", "reversed", "reserved", "released"] | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
 ) -> Page[Grant]:
@@ -67,3 +76,69 @@ async def reverse_grant(
 )
 async def get_promotion_stats(promotion_id: str, ctx: Read) -> PromotionStats:
     return await grant_service.stats(ctx.session, ctx.principal, promotion_id)
+
+
+def _rewards(body: ReservationConfirm | None) -> list[tuple[str, str]] | None:
+    if body is None or body.rewards is None:
+        return None
+    return [(r.reward_type, r.value) for r in body.rewards]
+
+
+@router.get(
+    "/v1/reservations/{reservation_id}",
+    summary="Get a reservation (docs/reservations.md)",
+    response_model=Reservation,
+    tags=["reservations"],
+)
+async def get_reservation(reservation_id: str, ctx: IntegrationWrite) -> Reservation:
+    return await reservation_service.get(ctx.session, ctx.principal, reservation_id)
+
+
+@router.post(
+    "/v1/reservations/confirm",
+    summary="Confirm many reservations in one call (answered per item)",
+    response_model=BatchResult,
+    tags=["reservations"],
+)
+async def confirm_reservations(body: BatchConfirm, ctx: IntegrationWrite) -> BatchResult:
+    items = [(item.id, _rewards(item)) for item in body.reservations]
+    results = await reservation_service.batch(ctx.session, ctx.principal, "confirm", items)
+    return BatchResult(results=results)
+
+
+@router.post(
+    "/v1/reservations/release",
+    summary="Release many reservations in one call (answered per item)",
+    response_model=BatchResult,
+    tags=["reservations"],
+)
+async def release_reservations(body: BatchRelease, ctx: IntegrationWrite) -> BatchResult:
+    items = [(item.id, None) for item in body.reservations]
+    results = await reservation_service.batch(ctx.session, ctx.principal, "release", items)
+    return BatchResult(results=results)
+
+
+@router.post(
+    "/v1/reservations/{reservation_id}/confirm",
+    summary="Confirm a reservation, optionally for less (idempotent)",
+    response_model=Reservation,
+    responses=CONFLICT,
+    tags=["reservations"],
+)
+async def confirm_reservation(
+    reservation_id: str, ctx: IntegrationWrite, body: ReservationConfirm | None = None
+) -> Reservation:
+    return await reservation_service.confirm(
+        ctx.session, ctx.principal, reservation_id, _rewards(body)
+    )
+
+
+@router.post(
+    "/v1/reservations/{reservation_id}/release",
+    summary="Release a reservation: give back everything it held (idempotent)",
+    response_model=Reservation,
+    responses=CONFLICT,
+    tags=["reservations"],
+)
+async def release_reservation(reservation_id: str, ctx: IntegrationWrite) -> Reservation:
+    return await reservation_service.release(ctx.session, ctx.principal, reservation_id)

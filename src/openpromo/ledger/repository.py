@@ -13,7 +13,6 @@ writes); split across modules, the order would have no single place to be read a
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -45,6 +44,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from openpromo.kit import rawpg
 from openpromo.models import AudienceMember, Grant, GrantReference, UsageCounter
@@ -199,6 +199,7 @@ _SHARED_GRANT_COLUMNS = {
     "campaign_id": "varchar",
     "status": "varchar",
     "created_at": "timestamptz",
+    "reserved_until": "timestamptz",
 }
 _GRANT_COLUMNS = {
     "id": "varchar",
@@ -212,7 +213,13 @@ _GRANT_COLUMNS = {
     "consumed": "jsonb",
     "expires_at": "timestamptz",
 }
-_shared_of = operator.itemgetter(*_SHARED_GRANT_COLUMNS)
+
+
+def _shared_of(row: dict[str, Any]) -> tuple[Any, ...]:
+    # .get: ``reserved_until`` is absent from rows written before reservations existed.
+    return tuple(row.get(name) for name in _SHARED_GRANT_COLUMNS)
+
+
 _MEMBER_COLUMNS = {
     "m_tenant_id": "varchar[]",
     "m_key": "varchar[]",
@@ -301,6 +308,10 @@ def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     # The whole rows: json_to_recordset reads the columns it names and ignores the rest.
     params["grant_rows"] = orjson.dumps(rows).decode()
     return params
+
+
+# Rows that count against the limits: grants and held reservations (docs/reservations.md).
+LIVE = ("granted", "reserved")
 
 
 class CounterOverrun(Exception):
@@ -487,13 +498,97 @@ class GrantRepository(TenantScopedRepository):
         for chunk in _chunks(rows, 20_000):
             await self.session.execute(_GRANTS_UNNEST, _grant_params(chunk))
 
-    async def mark_reversed(self, grant_id: str, now: datetime) -> None:
-        await self.session.execute(
+    async def mark_reversed(self, grant_id: str, now: datetime) -> bool:
+        """``granted → reversed``; False when the row was not granted (nothing changed)."""
+        result = await self.session.execute(
             self._update(Grant)
             .where(Grant.id == grant_id)
             .where(Grant.status == "granted")
             .values(status="reversed", reversed_at=now)
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def lock_group_if_free(self, group_id: str) -> bool:
+        """Lock every row of a group unless another transaction holds one of them
+        (``SKIP LOCKED`` on PostgreSQL; SQLite's write unit is exclusive): False then, and the
+        caller leaves the group to that transaction."""
+        if not self.is_postgres:
+            return True
+        locked = (
+            await self.session.scalars(
+                self._select(Grant.id)
+                .where(Grant.group_id == group_id)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        total = await self.session.scalar(
+            self._select(func.count(Grant.id)).where(Grant.group_id == group_id)
+        )
+        return bool(locked) and len(locked) == total
+
+    async def lock_promocode_for(self, grant: Grant, others_live: bool) -> None:
+        """The promocode row, locked before the counters (the lock order), when giving back
+        ``grant`` returns its code's redemption."""
+        redemption = any(e.get("redemption") for e in grant.consumed or [])
+        if redemption and not others_live and grant.promocode_id is not None:
+            await self.lock_promocode(grant.promocode_id)
+
+    async def mark_released(self, grant_id: str, now: datetime) -> bool:
+        """``reserved → released``, exactly once: False when it was not reserved."""
+        result = await self.session.execute(
+            self._update(Grant)
+            .where(Grant.id == grant_id, Grant.status == "reserved")
+            .values(status="released", released_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def confirm_rows(
+        self, group_id: str, updates: Sequence[tuple[Grant, int, list[Any]]]
+    ) -> bool:
+        """``reserved → granted`` for every row of a locked group, exactly once: rows whose
+        value is lowered one by one (value and ``consumed``), the others in one statement.
+        False (and the caller rolls back) unless every row was reserved. The loaded rows are
+        brought up to date without a re-read (and without making them dirty)."""
+        changed = [(g, v, c) for g, v, c in updates if v != g.value_minor]
+        done = 0
+        for grant, value, consumed in changed:
+            result = await self.session.execute(
+                self._update(Grant)
+                .where(Grant.id == grant.id, Grant.status == "reserved")
+                .values(status="granted", value_minor=value, consumed=consumed)
+            )
+            done += result.rowcount  # type: ignore[attr-defined]
+        if len(changed) < len(updates):
+            result = await self.session.execute(
+                self._update(Grant)
+                .where(Grant.group_id == group_id, Grant.status == "reserved")
+                .values(status="granted")
+                .execution_options(synchronize_session=False)
+            )
+            done += result.rowcount  # type: ignore[attr-defined]
+        for grant, value, consumed in updates:
+            set_committed_value(grant, "status", "granted")
+            set_committed_value(grant, "value_minor", value)
+            set_committed_value(grant, "consumed", consumed)
+        return bool(done == len(updates))
+
+    async def reservation_totals(self, promotion_id: str) -> tuple[int, dict[str, int]]:
+        """Held reservations of a promotion: how many (groups) and their value per type."""
+        rows = await self.session.execute(
+            self._select(
+                Grant.reward_type,
+                func.count(func.distinct(Grant.group_id)),
+                func.sum(Grant.value_minor),
+            )
+            .where(Grant.promotion_id == promotion_id, Grant.status == "reserved")
+            .group_by(Grant.reward_type)
+        )
+        groups = await self.session.scalar(
+            self._select(func.count(func.distinct(Grant.group_id))).where(
+                Grant.promotion_id == promotion_id, Grant.status == "reserved"
+            )
+        )
+        return int(groups or 0), {r: int(v or 0) for r, _, v in rows.all()}
 
     async def has_other_live_grant(
         self,
@@ -507,7 +602,7 @@ class GrantRepository(TenantScopedRepository):
             self.owns(Grant),
             Grant.promotion_id == promotion_id,
             Grant.customer_id == customer_id,
-            Grant.status == "granted",
+            Grant.status.in_(LIVE),
             Grant.id != exclude_id,
             Grant.created_at >= start,
         )
@@ -523,7 +618,7 @@ class GrantRepository(TenantScopedRepository):
             .where(
                 self.owns(Grant),
                 Grant.promotion_id == promotion_id,
-                Grant.status == "granted",
+                Grant.status.in_(LIVE),
                 Grant.created_at > since,
             )
             .group_by(Grant.reward_type)
@@ -535,7 +630,7 @@ class GrantRepository(TenantScopedRepository):
             select(func.count(func.distinct(Grant.customer_id))).where(
                 self.owns(Grant),
                 Grant.promotion_id == promotion_id,
-                Grant.status == "granted",
+                Grant.status.in_(LIVE),
                 Grant.created_at > since,
             )
         )
@@ -552,7 +647,7 @@ class GrantRepository(TenantScopedRepository):
         for chunk in _chunks(list(promotion_ids)):
             live = (
                 Grant.promotion_id.in_(chunk),
-                Grant.status == "granted",
+                Grant.status.in_(LIVE),
                 Grant.created_at > since,
             )
             rows = await self.session.execute(
@@ -614,7 +709,7 @@ class GrantRepository(TenantScopedRepository):
                 .where(
                     self.owns(Grant),
                     Grant.promotion_id == promotion_id,
-                    Grant.status == "granted",
+                    Grant.status.in_(LIVE),
                     Grant.created_at > since,
                     Grant.customer_id.in_(chunk),
                 )
@@ -1083,7 +1178,7 @@ class GrantRepository(TenantScopedRepository):
             self.owns(Grant),
             Grant.promocode_id == promocode_id,
             func.lower(Grant.code) == code.lower(),
-            Grant.status == "granted",
+            Grant.status.in_(LIVE),
             Grant.group_id != exclude_group,
         )
         return (await self.session.scalar(query.limit(1))) is not None
@@ -1147,6 +1242,23 @@ class GrantRepository(TenantScopedRepository):
             .having(first >= since)
         )
         return [(c, k) for c, k in rows.all()], {k: f for k, f in firsts.all()}
+
+
+async def expired_reservations(
+    session: AsyncSession, now: datetime, limit: int
+) -> list[tuple[str, str]]:
+    """(tenant_id, group id) of reservations held past ``reserved_until``, oldest first (the
+    partial index on ``reserved_until``). Not locked here: the caller takes each group whole
+    with ``lock_group_if_free`` (locking rows here could take part of a group a confirm is
+    locking — a deadlock)."""
+    query = (  # cross-tenant: the worker's scan of every tenant's expired reservations
+        select(Grant.tenant_id, Grant.group_id)
+        .where(Grant.status == "reserved", Grant.reserved_until <= now)
+        .order_by(Grant.reserved_until)
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    return list(dict.fromkeys((t, g) for t, g in rows))
 
 
 def _table(model: Any) -> Any:

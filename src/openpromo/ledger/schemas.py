@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import Field
 
 from openpromo.kit.schema import InputModel, OutputModel
 
@@ -23,6 +26,11 @@ class Grant(OutputModel):
     created_at: datetime
     expires_at: datetime | None
     reversed_at: datetime | None
+    reserved_until: datetime | None = None
+    released_at: datetime | None = None
+    reservation_id: str | None = Field(
+        default=None, description="The reservation this grant was made by, if any."
+    )
 
 
 class GrantReverse(InputModel):
@@ -68,3 +76,65 @@ class PromotionStats(OutputModel):
     audience_caps: list[CapStats]
     reward_budgets: list[BudgetStats]
     daily: list[DailyStats]
+    # Held reservations (docs/reservations.md): not in the counts above, but in caps' and
+    # budgets' ``used``.
+    reservations_count: int = 0
+    reserved_total: dict[str, str] = Field(default_factory=dict)
+
+
+class ConfirmReward(InputModel):
+    reward_type: str = Field(max_length=64)
+    value: str = Field(
+        max_length=40, description="At most the reserved value (a decimal string, e.g. '12.50')."
+    )
+
+
+class ReservationConfirm(InputModel):
+    rewards: list[ConfirmReward] | None = Field(
+        default=None,
+        max_length=50,
+        description="Lower values per reward type; the rest goes back to budgets and limits. "
+        "Omitted: every reward as reserved.",
+    )
+
+
+class Reservation(OutputModel):
+    id: str
+    status: Literal["reserved", "granted", "released"]
+    customer_id: str
+    promotion_id: str
+    reserved_until: datetime | None
+    grants: list[Grant]
+
+
+class BatchConfirmItem(ReservationConfirm):
+    id: str = Field(min_length=1, max_length=36)
+
+
+class BatchConfirm(InputModel):
+    reservations: list[BatchConfirmItem] = Field(min_length=1, max_length=1000)
+
+
+class BatchReleaseItem(InputModel):
+    id: str = Field(min_length=1, max_length=36)
+
+
+class BatchRelease(InputModel):
+    reservations: list[BatchReleaseItem] = Field(min_length=1, max_length=1000)
+
+
+class BatchItemResult(OutputModel):
+    id: str
+    status: str | None = Field(
+        description="The reservation's status after the call; null when it was not found."
+    )
+    reservation: Reservation | None = None
+    problem: dict[str, Any] | None = Field(
+        default=None,
+        title="Refusal",
+        description="Why this item was refused (a problem body), if it was.",
+    )
+
+
+class BatchResult(OutputModel):
+    results: list[BatchItemResult]

@@ -1,4 +1,7 @@
-"""The grants ledger: list, get, reverse (exact give-back), and promotion stats.
+"""The grants ledger: list, get, reverse (exact give-back), promotion stats, and reservations.
+
+Over 600 lines on purpose: reversal and the reservations' release share one give-back path
+(``_give_back``) and one lock order, which belong together.
 
 Reversal gives back exactly what the grant recorded in ``consumed``: its calendar counters
 (reward budgets, per-customer value and count), and — once the customer has no other live
@@ -22,12 +25,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
-from openpromo.errors import NotFound
+from openpromo.errors import Conflict, FieldError, NotFound, OpenPromoError, Unprocessable
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.kit.windows import is_rolling, window_end, window_start
-from openpromo.ledger.repository import CounterId, GrantRepository
+from openpromo.ledger.repository import LIVE, CounterId, GrantRepository, expired_reservations
 from openpromo.ledger.schemas import (
+    BatchItemResult,
     BudgetStats,
     CapStats,
     DailyStats,
@@ -35,11 +39,12 @@ from openpromo.ledger.schemas import (
     TierStats,
 )
 from openpromo.ledger.schemas import Grant as GrantOut
+from openpromo.ledger.schemas import Reservation as ReservationOut
 from openpromo.models import Grant, Promocode, PromocodeValue, Promotion, Tenant
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.reward_type.service import reward_type_service
-from openpromo.rules import format_value, from_minor_units
+from openpromo.rules import format_value, from_minor_units, to_minor_units
 from openpromo.tenant.service import tenant_service
 from openpromo.webhook.service import webhook_service
 
@@ -77,7 +82,59 @@ def grant_out(grant: Grant, decimals: Mapping[str, int]) -> GrantOut:
         created_at=grant.created_at,
         expires_at=grant.expires_at,
         reversed_at=grant.reversed_at,
+        reserved_until=grant.reserved_until,
+        released_at=grant.released_at,
+        reservation_id=grant.group_id if grant.reserved_until is not None else None,
     )
+
+
+async def _give_back(
+    session: AsyncSession,
+    principal: Principal,
+    repo: GrantRepository,
+    grant: Grant,
+    others_live: bool,
+    tz: ZoneInfo,
+    release_code: bool,
+) -> None:
+    """Give back exactly what ``grant`` consumed (its status already changed by a guarded
+    update): calendar counters always; the audience place only when the customer has no other
+    live row in that window; with the group's last live row (``others_live`` false) the code's
+    once-per-customer mark, redemption and (``release_code``) single-use or bulk value."""
+    entries = list(grant.consumed or [])
+    redemption = any(e.get("redemption") for e in entries)
+    counters = sorted(
+        (e["key"], datetime.fromisoformat(e["window_start"]), int(e["amount"]), e)
+        for e in entries
+        if "key" in e
+    )
+    await repo.read_counters([(k, s) for k, s, _, _ in counters], lock=True)
+    for key, start, amount, entry in counters:
+        if entry.get("audience"):
+            window = key.rsplit(":", 1)[-1]
+            end = window_end(window, start, tz) if not is_rolling(window) else None
+            if await repo.has_other_live_grant(
+                grant.promotion_id, grant.customer_id, grant.id, start, end
+            ):
+                continue
+            if await repo.remove_member((key, start), grant.customer_id):
+                await repo.give_back((key, start), amount)
+        elif key.startswith("code:"):
+            if not others_live:
+                await repo.give_back((key, start), amount)
+        else:
+            await repo.give_back((key, start), amount)
+    if redemption and not others_live and grant.promocode_id is not None:
+        await repo.remove_redemption(grant.promocode_id)
+    if release_code and not others_live and grant.promocode_id is not None and grant.code:
+        promocode = await promocode_service.find(session, principal, grant.promocode_id)
+        if (
+            promocode is not None
+            and promocode.type in ("single_use", "bulk")
+            and grant.code != promocode.fallback_value
+            and not await repo.live_grant_with_code(grant.promocode_id, grant.code, grant.group_id)
+        ):
+            await repo.release_value(grant.promocode_id, grant.code.lower())
 
 
 class GrantService:
@@ -125,54 +182,22 @@ class GrantService:
         decimals = await _reward_decimals(session, principal.tenant_id)
         if grant.status == "reversed":
             return grant_out(grant, decimals)
+        if grant.status != "granted":
+            raise Conflict(
+                detail=f"grant {grant.id} is {grant.status}: a reservation is released, "
+                f"not reversed (POST /v1/reservations/{grant.group_id}/release)",
+                code=f"grant_{grant.status}",
+                extra={"reservation_id": grant.group_id},
+            )
         now = utcnow()
-        others_live = any(g.status == "granted" and g.id != grant.id for g in group)
+        others_live = any(g.status in LIVE and g.id != grant.id for g in group)
         tenant = await tenant_service.get(session, principal.tenant_id)
-        tz = ZoneInfo(tenant.timezone)
-        entries = list(grant.consumed or [])
-        redemption = any(e.get("redemption") for e in entries)
-        if redemption and not others_live and grant.promocode_id is not None:
-            await repo.lock_promocode(grant.promocode_id)
-        counters = sorted(
-            (e["key"], datetime.fromisoformat(e["window_start"]), int(e["amount"]), e)
-            for e in entries
-            if "key" in e
+        await repo.lock_promocode_for(grant, others_live)
+        if not await repo.mark_reversed(grant.id, now):
+            return grant_out(grant, decimals)
+        await _give_back(
+            session, principal, repo, grant, others_live, ZoneInfo(tenant.timezone), release_code
         )
-        await repo.read_counters([(k, s) for k, s, _, _ in counters], lock=True)
-        await repo.mark_reversed(grant.id, now)
-        for key, start, amount, entry in counters:
-            if entry.get("audience"):
-                window = key.rsplit(":", 1)[-1]
-                end = window_end(window, start, tz) if not is_rolling(window) else None
-                if await repo.has_other_live_grant(
-                    grant.promotion_id, grant.customer_id, grant.id, start, end
-                ):
-                    continue
-                if await repo.remove_member((key, start), grant.customer_id):
-                    await repo.give_back((key, start), amount)
-            elif key.startswith("code:"):
-                if not others_live:
-                    await repo.give_back((key, start), amount)
-            else:
-                await repo.give_back((key, start), amount)
-        if redemption and not others_live and grant.promocode_id is not None:
-            await repo.remove_redemption(grant.promocode_id)
-        if (
-            release_code
-            and not others_live
-            and grant.promocode_id is not None
-            and grant.code is not None
-        ):
-            promocode = await promocode_service.find(session, principal, grant.promocode_id)
-            if (
-                promocode is not None
-                and promocode.type in ("single_use", "bulk")
-                and grant.code != promocode.fallback_value
-                and not await repo.live_grant_with_code(
-                    grant.promocode_id, grant.code, grant.group_id
-                )
-            ):
-                await repo.release_value(grant.promocode_id, grant.code.lower())
         refreshed = await repo.get(grant.id)
         assert refreshed is not None
         await webhook_service.emit(
@@ -318,6 +343,7 @@ class GrantService:
         tz = ZoneInfo(tenant.timezone)
         repo = GrantRepository(session, tenant_id)
         totals = await repo.totals(promotion_id)
+        held, held_values = await repo.reservation_totals(promotion_id)
         by_type: dict[str, int] = {}
         tiers: dict[str, tuple[int, dict[str, int]]] = {}
         count = 0
@@ -356,6 +382,8 @@ class GrantService:
             ],
             audience_caps=caps,
             reward_budgets=reward_budgets,
+            reservations_count=held,
+            reserved_total=show_all(held_values),
             daily=[
                 DailyStats(
                     date=d,
@@ -405,10 +433,13 @@ class Ledger:
     async def existing(
         self, promotion_id: str, references: Sequence[str]
     ) -> dict[str, list[Grant]]:
-        """The grants already made under each reference."""
+        """The grants already made under each reference (a released reservation freed its
+        reference: not among them)."""
         if not references:
             return {}
-        return await self._repo.by_references(promotion_id, list(dict.fromkeys(references)))
+        found = await self._repo.by_references(promotion_id, list(dict.fromkeys(references)))
+        kept = {ref: [g for g in gs if g.status != "released"] for ref, gs in found.items()}
+        return {ref: gs for ref, gs in kept.items() if gs}
 
     async def claim_references(
         self, promotion_id: str, claims: Sequence[tuple[str, str]], now: datetime
@@ -528,3 +559,350 @@ class Ledger:
             await repo.add_members(members)
         if rows:
             await repo.insert_grants(rows)
+
+
+EXPIRY_BATCH = 500  # reservation rows the worker releases per transaction
+
+
+def _value_counter(key: str) -> bool:
+    """A counter that counts value (a reward budget, a per-customer value limit), not places:
+    ``<promotion>:budget:<type>:<window>`` or ``<promotion>:cust:<type>:<window>:value:<c>``."""
+    parts = key.split(":", 5)
+    return len(parts) > 1 and (
+        parts[1] == "budget" or (parts[1] == "cust" and len(parts) > 4 and parts[4] == "value")
+    )
+
+
+def _problem(exc: OpenPromoError) -> dict[str, Any]:
+    return {
+        "status": exc.status,
+        "code": exc.code,
+        "title": exc.title,
+        "detail": exc.detail,
+        "errors": [e.as_dict() for e in exc.errors],
+        **exc.extra,
+    }
+
+
+async def _lock_groups(repo: GrantRepository, group_ids: Sequence[str]) -> None:
+    """Before one transaction settles several reservations: their rows (groups in id order),
+    then their promocodes, then every counter any of them holds, in key order — the order a
+    validation commit takes them in. Settled one by one, a later group's counters would be
+    taken after an earlier group's larger keys (a deadlock with a concurrent commit)."""
+    groups = [await repo.lock_group(g) for g in sorted(set(group_ids))]
+    rows = [g for group in groups for g in group]
+    for promocode_id in sorted(
+        {
+            g.promocode_id
+            for g in rows
+            if g.promocode_id is not None and any(e.get("redemption") for e in g.consumed or [])
+        }
+    ):
+        await repo.lock_promocode(promocode_id)
+    counters = {
+        (e["key"], datetime.fromisoformat(e["window_start"]))
+        for g in rows
+        for e in g.consumed or []
+        if "key" in e
+    }
+    if counters:
+        await repo.read_counters(sorted(counters), lock=True)
+
+
+class ReservationService:
+    """Confirm and release reservations (docs/reservations.md). A reservation is the grant
+    group of one customer's ``commit: "reserve"`` validation; every transition locks the
+    group's rows first and is a guarded ``UPDATE … WHERE status = 'reserved'``."""
+
+    def _out(self, group: Sequence[Grant], decimals: Mapping[str, int]) -> ReservationOut:
+        first = group[0]
+        statuses = {g.status for g in group}
+        status = "granted" if "granted" in statuses else next(iter(statuses))
+        return ReservationOut(
+            id=first.group_id,
+            status=status if status in ("reserved", "granted", "released") else "released",
+            customer_id=first.customer_id,
+            promotion_id=first.promotion_id,
+            reserved_until=first.reserved_until,
+            grants=[grant_out(g, decimals) for g in group],
+        )
+
+    async def _locked(self, repo: GrantRepository, reservation_id: str) -> Sequence[Grant]:
+        group = await repo.lock_group(reservation_id)
+        if not group or group[0].reserved_until is None:
+            raise NotFound(detail=f"reservation {reservation_id} not found")
+        return group
+
+    @staticmethod
+    def _refuse(reservation_id: str, group: Sequence[Grant], action: str) -> Conflict:
+        first = group[0]
+        if any(g.status in ("granted", "reversed") for g in group):
+            state, code = "confirmed", "reservation_confirmed"
+        elif (
+            first.released_at is not None
+            and first.reserved_until is not None
+            and first.released_at >= first.reserved_until
+        ):
+            state, code = "expired", "reservation_expired"
+        else:
+            state, code = "released", "reservation_released"
+        return Conflict(
+            detail=f"reservation {reservation_id} cannot be {action}: it was {state}",
+            code=code,
+            extra={"reservation_id": reservation_id},
+        )
+
+    async def get(
+        self, session: AsyncSession, principal: Principal, reservation_id: str
+    ) -> ReservationOut:
+        repo = GrantRepository(session, principal.tenant_id)
+        group = await repo.lock_group(reservation_id)
+        if not group or group[0].reserved_until is None:
+            raise NotFound(detail=f"reservation {reservation_id} not found")
+        return self._out(group, await _reward_decimals(session, principal.tenant_id))
+
+    async def confirm(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        reservation_id: str,
+        rewards: Sequence[tuple[str, str]] | None = None,
+        *,
+        now: datetime | None = None,
+        loc: tuple[str | int, ...] = ("body",),
+    ) -> ReservationOut:
+        """``reserved → granted``, optionally for lower values (per reward type; the rest goes
+        back to the value counters). Confirmed already: the same answer. Released or past its
+        ``reserved_until``: 409."""
+        now = now or utcnow()
+        repo = GrantRepository(session, principal.tenant_id)
+        group = await self._locked(repo, reservation_id)
+        decimals = await _reward_decimals(session, principal.tenant_id)
+        if all(g.status in ("granted", "reversed") for g in group):
+            return self._out(group, decimals)
+        if any(g.status != "reserved" for g in group):
+            raise self._refuse(reservation_id, group, "confirmed")
+        until = group[0].reserved_until
+        if until is not None and until <= now:
+            raise Conflict(
+                detail=f"reservation {reservation_id} cannot be confirmed: it expired at "
+                f"{until.isoformat()}",
+                code="reservation_expired",
+                extra={"reservation_id": reservation_id},
+            )
+        wanted: dict[str, int] = {}
+        by_type = {g.reward_type: g for g in group}
+        for i, (reward_type, text_value) in enumerate(rewards or ()):
+            where = (*loc, "rewards", i)
+            grant = by_type.get(reward_type)
+            if grant is None:
+                msg = f"the reservation holds no {reward_type}"
+                raise Unprocessable(
+                    detail=msg, errors=[FieldError((*where, "reward_type"), msg, "value_error")]
+                )
+            try:
+                minor = to_minor_units(Decimal(text_value), decimals.get(reward_type, 0))
+            except (ArithmeticError, ValueError):
+                msg = f"not a {reward_type} value with {decimals.get(reward_type, 0)} decimals"
+                raise Unprocessable(
+                    detail=msg, errors=[FieldError((*where, "value"), msg, "value_error")]
+                ) from None
+            if not 0 < minor <= grant.value_minor:
+                msg = (
+                    f"at most the reserved {_show(grant.value_minor, decimals.get(reward_type, 0))}"
+                    " and more than 0 (release the reservation to give it all back)"
+                )
+                raise Unprocessable(
+                    detail=msg, errors=[FieldError((*where, "value"), msg, "value_error")]
+                )
+            wanted[reward_type] = minor
+        # Lock order: the group's rows (above), then the counters given back, in key order.
+        give: dict[CounterId, int] = {}
+        updates: list[tuple[Grant, int, list[Any]]] = []
+        for grant in group:
+            value = wanted.get(grant.reward_type, grant.value_minor)
+            diff = grant.value_minor - value
+            consumed = []
+            for entry in grant.consumed or []:
+                if (
+                    diff
+                    and "key" in entry
+                    and not entry.get("audience")
+                    and _value_counter(entry["key"])
+                ):
+                    counter = (entry["key"], datetime.fromisoformat(entry["window_start"]))
+                    give[counter] = give.get(counter, 0) + diff
+                    entry = {**entry, "amount": int(entry["amount"]) - diff}
+                consumed.append(entry)
+            updates.append((grant, value, consumed))
+        if give:
+            await repo.read_counters(sorted(give), lock=True)
+        if not await repo.confirm_rows(reservation_id, updates):
+            raise Conflict(  # cannot happen with the group locked; never half-confirmed
+                detail=f"reservation {reservation_id} changed meanwhile",
+                code="reservation_changed",
+                extra={"reservation_id": reservation_id},
+            )
+        for counter, amount in sorted(give.items()):
+            await repo.give_back(counter, amount)
+        await webhook_service.emit_grants_created(
+            session,
+            principal.tenant_id,
+            [
+                {
+                    "promotion_id": group[0].promotion_id,
+                    "promocode_id": group[0].promocode_id,
+                    "campaign_id": group[0].campaign_id,
+                    "grants": [
+                        {
+                            "grant_id": g.id,
+                            "customer_id": g.customer_id,
+                            "reward_type": g.reward_type,
+                            "value_minor": g.value_minor,
+                            "reference": g.reference,
+                        }
+                        for g in group
+                    ],
+                }
+            ],
+            now,
+        )
+        return self._out(group, decimals)
+
+    async def release(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        reservation_id: str,
+        *,
+        now: datetime | None = None,
+        expired: bool = False,
+    ) -> ReservationOut:
+        """``reserved → released``: every counter, place, mark and code value given back (the
+        reversal's rules), the context's reference freed. Released already: the same answer;
+        confirmed: 409. ``expired``: the worker's release (a ``reservation.expired`` event)."""
+        now = now or utcnow()
+        repo = GrantRepository(session, principal.tenant_id)
+        group = await self._locked(repo, reservation_id)
+        decimals = await _reward_decimals(session, principal.tenant_id)
+        if all(g.status == "released" for g in group):
+            return self._out(group, decimals)
+        if any(g.status != "reserved" for g in group):
+            raise self._refuse(reservation_id, group, "released")
+        if expired:
+            until = group[0].reserved_until
+            now = max(now, until) if until is not None else now
+        tenant = await tenant_service.get(session, principal.tenant_id)
+        tz = ZoneInfo(tenant.timezone)
+        # The lock order (as a validation commit): the promocode row, then every counter the
+        # group holds, in key order — before any of them is given back. Row by row, one
+        # reward's counters would be taken before another's smaller keys (a deadlock with a
+        # concurrent commit holding those).
+        await repo.lock_promocode_for(group[-1], False)
+        await repo.read_counters(
+            sorted(
+                {
+                    (e["key"], datetime.fromisoformat(e["window_start"]))
+                    for g in group
+                    for e in g.consumed or []
+                    if "key" in e
+                }
+            ),
+            lock=True,
+        )
+        remaining = len(group)
+        for grant in group:
+            remaining -= 1
+            others_live = remaining > 0
+            if not await repo.mark_released(grant.id, now):
+                raise Conflict(
+                    detail=f"reservation {reservation_id} changed meanwhile",
+                    code="reservation_changed",
+                    extra={"reservation_id": reservation_id},
+                )
+            await _give_back(session, principal, repo, grant, others_live, tz, True)
+        first = group[0]
+        if first.reference is not None:
+            await repo.release_references(first.promotion_id, [first.reference])
+        group = await repo.lock_group(reservation_id)
+        if expired:
+            await webhook_service.emit(
+                session,
+                principal.tenant_id,
+                "reservation.expired",
+                {
+                    "reservation_id": reservation_id,
+                    "promotion_id": first.promotion_id,
+                    "customer_id": first.customer_id,
+                    "reference": first.reference,
+                    "reserved_until": first.reserved_until.isoformat()
+                    if first.reserved_until
+                    else None,
+                    "rewards": [
+                        {"reward_type": g.reward_type, "value_minor": g.value_minor} for g in group
+                    ],
+                },
+                ordering_key=f"promotion:{first.promotion_id}",
+                now=now,
+            )
+        return self._out(group, decimals)
+
+    async def batch(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        action: str,
+        items: Sequence[tuple[str, Sequence[tuple[str, str]] | None]],
+    ) -> list[BatchItemResult]:
+        """Many confirms or releases in this transaction, answered per item: a refused item
+        (404, 409, 422) changed nothing and does not undo the others."""
+        out: list[BatchItemResult] = []
+        now = utcnow()
+        await _lock_groups(GrantRepository(session, principal.tenant_id), [i for i, _ in items])
+        for i, (reservation_id, rewards) in enumerate(items):
+            try:
+                if action == "confirm":
+                    done = await self.confirm(
+                        session,
+                        principal,
+                        reservation_id,
+                        rewards,
+                        now=now,
+                        loc=("body", "reservations", i),
+                    )
+                else:
+                    done = await self.release(session, principal, reservation_id, now=now)
+            except OpenPromoError as exc:
+                status = None
+                if not isinstance(exc, NotFound):
+                    status = (await self.get(session, principal, reservation_id)).status
+                out.append(BatchItemResult(id=reservation_id, status=status, problem=_problem(exc)))
+                continue
+            out.append(BatchItemResult(id=reservation_id, status=done.status, reservation=done))
+        return out
+
+    async def release_expired(
+        self, session: AsyncSession, now: datetime, limit: int = EXPIRY_BATCH
+    ) -> int:
+        """The worker's step: release (once) reservations held past their time, a batch per
+        call; the number released. Safe in many processes at once (each group locked whole
+        or skipped, SKIP LOCKED on PostgreSQL; on SQLite a write unit is exclusive)."""
+        released = 0
+        taken: dict[str, list[str]] = {}
+        for tenant_id, group_id in await expired_reservations(session, now, limit):
+            if await GrantRepository(session, tenant_id).lock_group_if_free(group_id):
+                taken.setdefault(tenant_id, []).append(group_id)
+            # else: a confirm or release holds it now; a later tick sees its outcome
+        for tenant_id, group_ids in sorted(taken.items()):
+            await _lock_groups(GrantRepository(session, tenant_id), group_ids)
+        for tenant_id, group_id in [(t, g) for t, gs in sorted(taken.items()) for g in gs]:
+            principal = Principal.system(tenant_id)
+            try:
+                await self.release(session, principal, group_id, now=now, expired=True)
+            except Conflict:
+                continue  # confirmed or released meanwhile (not possible with the rows locked)
+            released += 1
+        return released
+
+
+reservation_service = ReservationService()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import (
@@ -22,12 +22,14 @@ class Grant(Base):
     what the grant took from the calendar counters, as ``[{"key", "window_start", "amount"}]``
     (plus ``"audience": true`` on audience-cap entries and ``"redemption": true`` on a shared
     code's redemption), so a reversal gives back exactly that. Rolling windows are summed from
-    the live grants themselves. Grants are never deleted; reversal is a state.
+    the live grants themselves. Grants are never deleted; reversal is a state. A reservation
+    is a grant group with status ``reserved`` until it is confirmed (``granted``) or released
+    (``released``).
     """
 
     __tablename__ = "grants"
     __table_args__ = (
-        CheckConstraint("status IN ('granted','reversed')", name="status"),
+        CheckConstraint("status IN ('granted','reversed','reserved','released')", name="status"),
         CheckConstraint("value_minor > 0", name="value_positive"),
         Index("ix_grants_tenant_promotion_customer", "tenant_id", "promotion_id", "customer_id"),
         Index("ix_grants_tenant_promotion_created", "tenant_id", "promotion_id", "created_at"),
@@ -35,6 +37,13 @@ class Grant(Base):
         Index("ix_grants_tenant_promotion_reference", "tenant_id", "promotion_id", "reference"),
         Index("ix_grants_tenant_code", "tenant_id", "promocode_id", "code"),
         Index("ix_grants_group_id", "group_id"),
+        # The worker's scan for expired reservations (only held ones are indexed).
+        Index(
+            "ix_grants_reserved_until",
+            "reserved_until",
+            postgresql_where=text("status = 'reserved'"),
+            sqlite_where=text("status = 'reserved'"),
+        ),
     )
 
     id: Mapped[str] = id_column()
@@ -60,3 +69,6 @@ class Grant(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
     reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A reservation (docs/reservations.md): held until then, then released by the worker.
+    reserved_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

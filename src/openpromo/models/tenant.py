@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, String
+from sqlalchemy import BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, created_at_column, id_column, updated_at_column
@@ -22,3 +22,10 @@ class Tenant(Base):
     # Bumped by database triggers (migration 0009) on every change to the tenant's reward
     # types and property definitions: the validity key of per-process caches of them.
     config_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # Reservations (docs/reservations.md): how long one is held by default and at most.
+    reservation_default_seconds: Mapped[int] = mapped_column(
+        Integer, default=900, server_default="900"
+    )
+    reservation_max_seconds: Mapped[int] = mapped_column(
+        Integer, default=86400, server_default="86400"
+    )

@@ -38,6 +38,7 @@ from openpromo.db import Database, get_database
 from openpromo.errors import ServiceUnavailable
 from openpromo.idempotency.service import idempotency_service
 from openpromo.kit.clock import utcnow
+from openpromo.ledger.service import EXPIRY_BATCH, reservation_service
 from openpromo.sync import runner
 from openpromo.sync.service import sync_service
 from openpromo.webhook.delivery import DeliveryWorker
@@ -53,6 +54,7 @@ class TickReport:
     scheduled: list[str] = field(default_factory=list)
     launched: list[str] = field(default_factory=list)
     idempotency_keys_purged: int = 0
+    reservations_released: int = 0
 
 
 async def tick(database: Database | None = None, now: datetime | None = None) -> TickReport:
@@ -72,6 +74,13 @@ async def tick(database: Database | None = None, now: datetime | None = None) ->
             report.launched.append(run_id)
     async with db.unit_of_work() as session:
         report.idempotency_keys_purged = await idempotency_service.purge_expired(session, moment)
+    # Expired reservations, a batch per transaction (docs/reservations.md).
+    for _ in range(20):
+        async with db.unit_of_work() as session:
+            released = await reservation_service.release_expired(session, moment)
+        report.reservations_released += released
+        if released < EXPIRY_BATCH:
+            break
     return report
 
 
@@ -96,13 +105,14 @@ async def _safe_tick(
         except Exception:
             logger.exception("background tick failed")
             return
-    if report.abandoned or report.scheduled or report.launched:
+    if report.abandoned or report.scheduled or report.launched or report.reservations_released:
         logger.info(
             "background tick",
             extra={
                 "abandoned": report.abandoned,
                 "scheduled": report.scheduled,
                 "launched": report.launched,
+                "reservations_released": report.reservations_released,
             },
         )
 

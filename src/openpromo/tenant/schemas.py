@@ -7,6 +7,7 @@ from pydantic import Field
 
 from openpromo.kit.schema import InputModel, OutputModel, Text
 
+MAX_RESERVATION_SECONDS = 30 * 86400  # docs/reservations.md
 WeekStart = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -17,6 +18,8 @@ class Tenant(OutputModel):
     default_currency: str
     week_start: WeekStart
     locale: str
+    reservation_default_seconds: int
+    reservation_max_seconds: int
     created_at: datetime
     updated_at: datetime
 
@@ -34,4 +37,16 @@ class TenantUpdate(InputModel):
     week_start: WeekStart | None = None
     locale: Text | None = Field(
         default=None, max_length=64, description="BCP 47 / CLDR locale, e.g. fr-FR"
+    )
+    reservation_default_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_RESERVATION_SECONDS,
+        description="How long a reservation is held when the request names no reserve_for.",
+    )
+    reservation_max_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_RESERVATION_SECONDS,
+        description="The longest reserve_for a request may ask for.",
     )

@@ -110,6 +110,16 @@ class TenantService:
                     errors=[FieldError(("body", field), "cannot be null", "null_not_allowed")],
                 )
             setattr(tenant, field, value)
+        if tenant.reservation_default_seconds > tenant.reservation_max_seconds:
+            field = (
+                "reservation_default_seconds"
+                if update.reservation_default_seconds is not None
+                else "reservation_max_seconds"
+            )
+            msg = "the default reservation hold cannot exceed the maximum"
+            raise Unprocessable(
+                detail=msg, errors=[FieldError(("body", field), msg, "value_error")]
+            )
         await session.flush()
         await session.refresh(tenant)
         audit_service.record(

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from openpromo.campaign.service import campaign_service
 from openpromo.errors import NotFound, OpenPromoError
 from openpromo.kit.pagination import DEFAULT_LIMIT
-from openpromo.ledger.service import grant_service
+from openpromo.ledger.service import grant_service, reservation_service
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import Admin, FormErrors, Viewer, parse_moment
@@ -28,7 +28,7 @@ from openpromo.ui.render import redirect, render
 router = APIRouter(prefix="/ui/grants", include_in_schema=False)
 NAV = {"/ui/grants": "viewer"}
 
-STATUSES = ("granted", "reversed")
+STATUSES = ("granted", "reversed", "reserved", "released")
 # The promocode filter lists this many promocodes by name (a filtered one is always shown).
 PICKER_LIMIT = 200
 ID_FILTERS = ("promotion_id", "promocode_id", "customer_id", "campaign_id")
@@ -111,5 +111,21 @@ async def reverse_grant(grant_id: str, ctx: Admin) -> Response:
     await grant_service.reverse(ctx.session, ctx.principal, grant_id, release_code=release)
     message = "Grant reversed." if before.status == "granted" else "The grant was reversed already."
     # Back to the list as it was filtered: only the filters are carried over.
+    back = urlencode([(k, v) for k, v in parse_qsl(str(form.get("back") or "")) if k in FILTERS])
+    return redirect(ctx.request, "/ui/grants" + (f"?{back}" if back else ""), message)
+
+
+@router.post("/reservations/{reservation_id}/{action}")
+async def settle_reservation(reservation_id: str, action: str, ctx: Admin) -> Response:
+    """Confirm (as reserved) or release a reservation from the ledger (admins)."""
+    form = await ctx.request.form()
+    if action == "confirm":
+        await reservation_service.confirm(ctx.session, ctx.principal, reservation_id)
+        message = "Reservation confirmed."
+    elif action == "release":
+        await reservation_service.release(ctx.session, ctx.principal, reservation_id)
+        message = "Reservation released."
+    else:
+        raise NotFound(detail=f"no action {action}")
     back = urlencode([(k, v) for k, v in parse_qsl(str(form.get("back") or "")) if k in FILTERS])
     return redirect(ctx.request, "/ui/grants" + (f"?{back}" if back else ""), message)

@@ -102,11 +102,12 @@ class ValidationCoalescer:
             target.code.lower() if target.code else None,
             body.campaign_id,
             body.explain,
+            body.reserve_for,
         )
         line = self._lines.setdefault(key, _Line())
         waiting = _Waiting(principal, body, seed, asyncio.get_running_loop().create_future())
         line.waiting.append(waiting)
-        if line.running < _parallel(body.commit):
+        if line.running < _parallel(bool(body.commit)):
             line.running += 1
             task = asyncio.create_task(self._drain(key, line, target))
             self._tasks.add(task)
@@ -168,7 +169,7 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
     # line below names them all.
     token = request_id_var.set(batch[0].request_id)
     try:
-        async with validation_unit_of_work(commit) as session:
+        async with validation_unit_of_work(bool(commit)) as session:
             responses = await validation_service.validate_together(
                 session,
                 batch[0].principal,
@@ -204,7 +205,7 @@ async def _run(batch: list[_Waiting], target: Target) -> None:
 async def _alone(item: _Waiting, target: Target) -> None:
     token = request_id_var.set(item.request_id)
     try:
-        async with validation_unit_of_work(item.body.commit) as session:
+        async with validation_unit_of_work(bool(item.body.commit)) as session:
             response = await validation_service.validate(
                 session, item.principal, target, item.body, seed=item.seed
             )

@@ -69,7 +69,7 @@ async def _run(
         return FastJSONResponse(
             await coalescer.validate(principal, target, body, request_seed(raw))
         )
-    async with validation_unit_of_work(body.commit) as session:
+    async with validation_unit_of_work(bool(body.commit)) as session:
         principal = await _principal(session, bearer, header_key)
 
         async def produce() -> Any:

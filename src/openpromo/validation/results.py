@@ -43,7 +43,7 @@ class Decided:
     contexts: list[Ctx]
     promotion_id: str | None
     promocode_id: str | None
-    commit: bool
+    commit: bool | str  # "reserve": a reservation
     reward_types: Mapping[str, RewardTypeView]
     # A commit whose tenant opted in to grants.created: the new grants by context index.
     created: dict[int, list[dict[str, Any]]] | None = None
@@ -77,7 +77,7 @@ def all_fail(
     contexts: list[Ctx],
     promotion_id: str | None,
     promocode_id: str | None,
-    commit: bool,
+    commit: bool | str,
     why: dict[str, Any],
 ) -> Decided:
     for ctx in contexts:
@@ -110,6 +110,9 @@ def outcome_into(
         result["rewards"] = []
 
 
+LIVE = ("granted", "reserved")  # a held reservation counts like a grant
+
+
 def from_existing(
     ctx: Ctx,
     grants: Sequence[Grant],
@@ -117,13 +120,17 @@ def from_existing(
     reward_types: Mapping[str, RewardTypeView],
 ) -> None:
     """A context whose reference was used before answers with the grants made then."""
-    live = [g for g in grants if g.status == "granted"] or list(grants)
+    live = [g for g in grants if g.status in LIVE] or list(grants)
     result = ctx.result
     if not live:
         return
     first = live[0]
     names = {t.id: t.name for t in getattr(rules, "tiers", ())}
-    result["eligible"] = any(g.status == "granted" for g in live)
+    result["eligible"] = any(g.status in LIVE for g in live)
+    if first.status == "reserved":
+        result["reservation_id"] = first.group_id
+        if first.reserved_until is not None:
+            result["reserved_until"] = first.reserved_until.isoformat()
     result["tier"] = {"id": first.tier_id, "name": names.get(first.tier_id)}
     ctx.shown = [(g.reward_type, g.value_minor) for g in live]
     result["rewards"] = [

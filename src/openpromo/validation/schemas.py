@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import PydanticCustomError
 
 from openpromo.kit.schema import InputModel, JsonObject, OutputModel, Text
 
 MAX_CONTEXTS = 10_000
+MAX_RESERVE_FOR = 30 * 86400  # the tenant setting's own bound (tenant.schemas)
 MAX_CONTEXT_VALUES = 500  # session or customer values in one context (a scope holds at most 500)
+
+
+class CommitMode(StrEnum):
+    """``commit`` beyond true/false: hold the rewards (docs/reservations.md)."""
+
+    reserve = "reserve"
+
+
+def _one_commit_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """One error named ``commit`` (not one per member of the union)."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "commit_mode", 'Input should be true, false or "reserve"'
+        ) from None
+
+
+Commit = Annotated[bool | CommitMode, WrapValidator(_one_commit_error)]
+
+
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 
 
@@ -43,8 +68,19 @@ class ValidationContext(InputModel):
 class ValidateRequest(InputModel):
     contexts: list[ValidationContext] = Field(min_length=1, max_length=MAX_CONTEXTS)
     campaign_id: Text | None = Field(default=None, max_length=36)
-    commit: bool = False
+    commit: Commit = Field(
+        default=False,
+        description='false: a dry run; true: grant; "reserve": hold the rewards and every '
+        "limit they use until confirmed or released (docs/reservations.md).",
+    )
     explain: bool = False
+    reserve_for: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_RESERVE_FOR,
+        description='With commit "reserve": seconds to hold the reservation (at most the '
+        "tenant's reservation_max_seconds; default its reservation_default_seconds).",
+    )
 
 
 class ValidateByCodeRequest(ValidateRequest):
@@ -80,6 +116,12 @@ class ValidationResult(OutputModel):
     reasons: list[Reason]
     reference: str | None = None
     trace: list[dict[str, Any]] | None = None
+    reservation_id: str | None = Field(
+        default=None, description='commit "reserve": the reservation holding grant_ids.'
+    )
+    reserved_until: datetime | None = Field(
+        default=None, description="When the reservation is released unless confirmed (UTC)."
+    )
 
 
 class ValidationSummary(OutputModel):
@@ -91,6 +133,6 @@ class ValidationSummary(OutputModel):
 class ValidationResponse(OutputModel):
     promotion_id: str | None
     promocode_id: str | None
-    commit: bool
+    commit: bool | CommitMode
     results: list[ValidationResult]
     summary: ValidationSummary

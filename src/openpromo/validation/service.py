@@ -26,7 +26,7 @@ import gc
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,7 @@ from openpromo.ledger.service import BatchWrite, Ledger
 from openpromo.models.promocode import Promocode
 from openpromo.promotion.service import promotion_service
 from openpromo.rules import CompiledPromotionRules, RuleError, compile_tiers
+from openpromo.tenant.service import tenant_service
 from openpromo.validation.alerts import limit_crossings
 from openpromo.validation.cache import (
     PromotionConfig,
@@ -166,6 +167,7 @@ class ValidationService:
             campaign_id=first.campaign_id,
             commit=first.commit,
             explain=first.explain,
+            reserve_for=first.reserve_for,
         )
         seed = seeds[0] if len(seeds) == 1 else hashlib.sha256(b"".join(seeds)).digest()
         groups = [len(b.contexts) for b in bodies]
@@ -264,6 +266,7 @@ class ValidationService:
         state read once for all. ``draft_tiers``: see ``validate``."""
         assert groups is None or not body.commit
         now = now or utcnow()
+        hold = await self._hold(session, principal.tenant_id, body, now)
         contexts = [Ctx(i, c, new_result(c)) for i, c in enumerate(body.contexts)]
         if groups is not None:
             position = 0
@@ -282,13 +285,20 @@ class ValidationService:
         loaded = await self._load(
             session, vrepo, ledger, found, contexts, by_index, body, now, draft_tiers
         )
-        outcomes, planned = self._plan_all(loaded, by_index, seed, groups, commit=body.commit)
+        outcomes, planned = self._plan_all(loaded, by_index, seed, groups, commit=bool(body.commit))
         created: dict[int, list[dict[str, Any]]] | None = None
         if body.commit:
             assert planned is not None
             wanted = await webhook_service.wants(session, principal.tenant_id, "grants.created")
             created = await self._apply(
-                ledger, loaded, planned, by_index, body.campaign_id, now, collect=wanted
+                ledger,
+                loaded,
+                planned,
+                by_index,
+                body.campaign_id,
+                now,
+                collect=wanted and hold is None,
+                hold=hold,
             )
             crossings = limit_crossings(
                 loaded.promotion.id, loaded.promotion.budgets, planned.deltas, loaded.state.used
@@ -327,6 +337,31 @@ class ValidationService:
         return Decided(
             contexts, loaded.promotion.id, pc_id, body.commit, loaded.reward_types, created
         )
+
+    @staticmethod
+    async def _hold(
+        session: AsyncSession, tenant_id: str, body: ValidateRequest, now: datetime
+    ) -> datetime | None:
+        """``commit: "reserve"``: until when the reservations are held (the tenant's default,
+        or ``reserve_for`` up to the tenant's maximum); None for anything else."""
+        if body.commit != "reserve":
+            if body.reserve_for is not None:
+                msg = 'reserve_for needs commit "reserve"'
+                raise Unprocessable(
+                    detail=msg, errors=[FieldError(("body", "reserve_for"), msg, "value_error")]
+                )
+            return None
+        tenant = await tenant_service.get(session, tenant_id)
+        seconds = body.reserve_for or tenant.reservation_default_seconds
+        if seconds > tenant.reservation_max_seconds:
+            msg = (
+                f"reserve_for is at most {tenant.reservation_max_seconds} seconds "
+                "(the tenant's reservation_max_seconds)"
+            )
+            raise Unprocessable(
+                detail=msg, errors=[FieldError(("body", "reserve_for"), msg, "less_than_equal")]
+            )
+        return now + timedelta(seconds=seconds)
 
     @staticmethod
     async def _reach(session: AsyncSession, tenant_id: str, crossings: list[LimitCrossing]) -> None:
@@ -481,7 +516,7 @@ class ValidationService:
         evaluable = evaluate(contexts, inputs)
         if promocode is not None and evaluable:
             await resolve_codes(
-                ledger, promocode, evaluable, found.presented_for_all, commit=body.commit
+                ledger, promocode, evaluable, found.presented_for_all, commit=bool(body.commit)
             )
         candidates_ctx = [c for c in evaluable if c.rewards]
         limits = build_limits(promotion, promocode, config.reward_types, now, tz, head.week_start)
@@ -501,7 +536,7 @@ class ValidationService:
             claimed, candidates = await self._claim(
                 ledger, promotion, candidates_ctx, candidates, by_index, config.reward_types, now
             )
-        state = await load_state(ledger, promocode, limits, candidates, commit=body.commit)
+        state = await load_state(ledger, promocode, limits, candidates, commit=bool(body.commit))
         return _Loaded(
             promotion, promocode, config.reward_types, selection, limits, candidates, state, claimed
         )
@@ -603,6 +638,7 @@ class ValidationService:
         now: datetime,
         *,
         collect: bool = False,
+        hold: datetime | None = None,
     ) -> dict[int, list[dict[str, Any]]] | None:
         """A commit's plan as ledger rows — grants (ids in the batch's order), audience
         members, code allocations and redemptions — written in one ``Ledger.write``."""
@@ -642,6 +678,9 @@ class ValidationService:
             if ctx.value_row is not None:
                 batch.redeemed.append((ctx.value_row.id, cust))
             group = next(group_ids)
+            if hold is not None:
+                ctx.result["reservation_id"] = group
+                ctx.result["reserved_until"] = hold.isoformat()
             shared = [c.as_json() for c in outcome.shared if not c.rolling]
             if outcome.redeems:
                 shared.append({"redemption": True})
@@ -668,7 +707,7 @@ class ValidationService:
                         "tier_id": ctx.tier.tier_id,
                         "reward_type": reward.reward_type,
                         "value_minor": reward.value,
-                        "status": "granted",
+                        "status": "granted" if hold is None else "reserved",
                         "reference": ctx.body.reference,
                         "group_id": group,
                         "consumed": [c.as_json() for c in reward.consumptions if not c.rolling]
@@ -676,6 +715,7 @@ class ValidationService:
                         "expires_at": expiry[reward.reward_type],
                         "created_at": now,
                         "reversed_at": None,
+                        "reserved_until": hold,
                     }
                 )
                 ctx.result["grant_ids"].append(grant_id)

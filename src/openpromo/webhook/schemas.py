@@ -44,6 +44,10 @@ EVENT_TYPES: dict[str, str] = {
     "grants.created": "Opt-in (name it explicitly): the grants one committed validation "
     "request made, one event per request. data: {promotion_id, promocode_id, campaign_id, "
     "grants: [{grant_id, customer_id, reward_type, value_minor, reference}]}",
+    "reservation.expired": "A reservation was released because it was neither confirmed nor "
+    "released in time; everything it held is available again. data: {reservation_id, "
+    "promotion_id, customer_id, reference, reserved_until, rewards: [{reward_type, "
+    "value_minor}]}",
     "webhook.test": "Sent by `send a test event` to one endpoint only. data: {message}",
 }
 OPT_IN_TYPES = frozenset({"grants.created"})

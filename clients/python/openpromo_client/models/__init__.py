@@ -12,6 +12,13 @@ from .audience_selection import AudienceSelection
 from .audience_selection_method import AudienceSelectionMethod
 from .audience_selection_order_type_0 import AudienceSelectionOrderType0
 from .audit_entry import AuditEntry
+from .batch_confirm import BatchConfirm
+from .batch_confirm_item import BatchConfirmItem
+from .batch_item_result import BatchItemResult
+from .batch_item_result_problem_type_0 import BatchItemResultProblemType0
+from .batch_release import BatchRelease
+from .batch_release_item import BatchReleaseItem
+from .batch_result import BatchResult
 from .budget_stats import BudgetStats
 from .campaign import Campaign
 from .campaign_create import CampaignCreate
@@ -20,6 +27,8 @@ from .campaign_status import CampaignStatus
 from .campaign_update import CampaignUpdate
 from .campaign_update_status_type_0 import CampaignUpdateStatusType0
 from .cap_stats import CapStats
+from .commit_mode import CommitMode
+from .confirm_reward import ConfirmReward
 from .customer import Customer
 from .customer_grants_type_0 import CustomerGrantsType0
 from .customer_properties import CustomerProperties
@@ -99,6 +108,7 @@ from .promotion_duplicate import PromotionDuplicate
 from .promotion_properties import PromotionProperties
 from .promotion_reward_constraints import PromotionRewardConstraints
 from .promotion_stats import PromotionStats
+from .promotion_stats_reserved_total import PromotionStatsReservedTotal
 from .promotion_stats_rewards_total import PromotionStatsRewardsTotal
 from .promotion_status import PromotionStatus
 from .promotion_tiers_item import PromotionTiersItem
@@ -119,6 +129,9 @@ from .reason_errors_type_0_item import ReasonErrorsType0Item
 from .redeliver_request import RedeliverRequest
 from .redeliver_result import RedeliverResult
 from .replace_schema_scope import ReplaceSchemaScope
+from .reservation import Reservation
+from .reservation_confirm import ReservationConfirm
+from .reservation_status import ReservationStatus
 from .reward_budget import RewardBudget
 from .reward_budget_on_exceed import RewardBudgetOnExceed
 from .reward_budget_window import RewardBudgetWindow
@@ -211,6 +224,13 @@ __all__ = (
     "AudienceSelectionMethod",
     "AudienceSelectionOrderType0",
     "AuditEntry",
+    "BatchConfirm",
+    "BatchConfirmItem",
+    "BatchItemResult",
+    "BatchItemResultProblemType0",
+    "BatchRelease",
+    "BatchReleaseItem",
+    "BatchResult",
     "BudgetStats",
     "Campaign",
     "CampaignCreate",
@@ -219,6 +239,8 @@ __all__ = (
     "CampaignUpdate",
     "CampaignUpdateStatusType0",
     "CapStats",
+    "CommitMode",
+    "ConfirmReward",
     "Customer",
     "CustomerGrantsType0",
     "CustomerProperties",
@@ -298,6 +320,7 @@ __all__ = (
     "PromotionProperties",
     "PromotionRewardConstraints",
     "PromotionStats",
+    "PromotionStatsReservedTotal",
     "PromotionStatsRewardsTotal",
     "PromotionStatus",
     "PromotionTiersItem",
@@ -318,6 +341,9 @@ __all__ = (
     "RedeliverRequest",
     "RedeliverResult",
     "ReplaceSchemaScope",
+    "Reservation",
+    "ReservationConfirm",
+    "ReservationStatus",
     "RewardBudget",
     "RewardBudgetOnExceed",
     "RewardBudgetWindow",

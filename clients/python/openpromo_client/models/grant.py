@@ -7,6 +7,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Grant")
 
 
@@ -29,6 +31,9 @@ class Grant:
         status (str):
         tier_id (str):
         value (str):
+        released_at (datetime.datetime | None | Unset):
+        reservation_id (None | str | Unset): The reservation this grant was made by, if any.
+        reserved_until (datetime.datetime | None | Unset):
     """
 
     campaign_id: None | str
@@ -46,6 +51,9 @@ class Grant:
     status: str
     tier_id: str
     value: str
+    released_at: datetime.datetime | None | Unset = UNSET
+    reservation_id: None | str | Unset = UNSET
+    reserved_until: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -91,6 +99,28 @@ class Grant:
 
         value = self.value
 
+        released_at: None | str | Unset
+        if isinstance(self.released_at, Unset):
+            released_at = UNSET
+        elif isinstance(self.released_at, datetime.datetime):
+            released_at = self.released_at.isoformat()
+        else:
+            released_at = self.released_at
+
+        reservation_id: None | str | Unset
+        if isinstance(self.reservation_id, Unset):
+            reservation_id = UNSET
+        else:
+            reservation_id = self.reservation_id
+
+        reserved_until: None | str | Unset
+        if isinstance(self.reserved_until, Unset):
+            reserved_until = UNSET
+        elif isinstance(self.reserved_until, datetime.datetime):
+            reserved_until = self.reserved_until.isoformat()
+        else:
+            reserved_until = self.reserved_until
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -112,6 +142,12 @@ class Grant:
                 "value": value,
             }
         )
+        if released_at is not UNSET:
+            field_dict["released_at"] = released_at
+        if reservation_id is not UNSET:
+            field_dict["reservation_id"] = reservation_id
+        if reserved_until is not UNSET:
+            field_dict["reserved_until"] = reserved_until
 
         return field_dict
 
@@ -195,6 +231,49 @@ class Grant:
 
         value = d.pop("value")
 
+        def _parse_released_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                released_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return released_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        released_at = _parse_released_at(d.pop("released_at", UNSET))
+
+        def _parse_reservation_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reservation_id = _parse_reservation_id(d.pop("reservation_id", UNSET))
+
+        def _parse_reserved_until(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reserved_until_type_0 = datetime.datetime.fromisoformat(data)
+
+                return reserved_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        reserved_until = _parse_reserved_until(d.pop("reserved_until", UNSET))
+
         grant = cls(
             campaign_id=campaign_id,
             code=code,
@@ -211,6 +290,9 @@ class Grant:
             status=status,
             tier_id=tier_id,
             value=value,
+            released_at=released_at,
+            reservation_id=reservation_id,
+            reserved_until=reserved_until,
         )
 
         grant.additional_properties = d

@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.budget_stats import BudgetStats
     from ..models.cap_stats import CapStats
     from ..models.daily_stats import DailyStats
+    from ..models.promotion_stats_reserved_total import PromotionStatsReservedTotal
     from ..models.promotion_stats_rewards_total import PromotionStatsRewardsTotal
     from ..models.tier_stats import TierStats
 
@@ -28,6 +31,8 @@ class PromotionStats:
         grants_count (int):
         reward_budgets (list[BudgetStats]):
         rewards_total (PromotionStatsRewardsTotal):
+        reservations_count (int | Unset):  Default: 0.
+        reserved_total (PromotionStatsReservedTotal | Unset):
     """
 
     audience_caps: list[CapStats]
@@ -37,6 +42,8 @@ class PromotionStats:
     grants_count: int
     reward_budgets: list[BudgetStats]
     rewards_total: PromotionStatsRewardsTotal
+    reservations_count: int | Unset = 0
+    reserved_total: PromotionStatsReservedTotal | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,6 +73,12 @@ class PromotionStats:
 
         rewards_total = self.rewards_total.to_dict()
 
+        reservations_count = self.reservations_count
+
+        reserved_total: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.reserved_total, Unset):
+            reserved_total = self.reserved_total.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -79,6 +92,10 @@ class PromotionStats:
                 "rewards_total": rewards_total,
             }
         )
+        if reservations_count is not UNSET:
+            field_dict["reservations_count"] = reservations_count
+        if reserved_total is not UNSET:
+            field_dict["reserved_total"] = reserved_total
 
         return field_dict
 
@@ -87,6 +104,7 @@ class PromotionStats:
         from ..models.budget_stats import BudgetStats  # noqa: PLC0415
         from ..models.cap_stats import CapStats  # noqa: PLC0415
         from ..models.daily_stats import DailyStats  # noqa: PLC0415
+        from ..models.promotion_stats_reserved_total import PromotionStatsReservedTotal  # noqa: PLC0415
         from ..models.promotion_stats_rewards_total import PromotionStatsRewardsTotal  # noqa: PLC0415
         from ..models.tier_stats import TierStats  # noqa: PLC0415
 
@@ -125,6 +143,15 @@ class PromotionStats:
 
         rewards_total = PromotionStatsRewardsTotal.from_dict(d.pop("rewards_total"))
 
+        reservations_count = d.pop("reservations_count", UNSET)
+
+        _reserved_total = d.pop("reserved_total", UNSET)
+        reserved_total: PromotionStatsReservedTotal | Unset
+        if isinstance(_reserved_total, Unset):
+            reserved_total = UNSET
+        else:
+            reserved_total = PromotionStatsReservedTotal.from_dict(_reserved_total)
+
         promotion_stats = cls(
             audience_caps=audience_caps,
             by_tier=by_tier,
@@ -133,6 +160,8 @@ class PromotionStats:
             grants_count=grants_count,
             reward_budgets=reward_budgets,
             rewards_total=rewards_total,
+            reservations_count=reservations_count,
+            reserved_total=reserved_total,
         )
 
         promotion_stats.additional_properties = d

@@ -21,6 +21,8 @@ class Tenant:
         id (str):
         locale (str):
         name (str):
+        reservation_default_seconds (int):
+        reservation_max_seconds (int):
         timezone (str):
         updated_at (datetime.datetime):
         week_start (TenantWeekStart):
@@ -31,6 +33,8 @@ class Tenant:
     id: str
     locale: str
     name: str
+    reservation_default_seconds: int
+    reservation_max_seconds: int
     timezone: str
     updated_at: datetime.datetime
     week_start: TenantWeekStart
@@ -47,6 +51,10 @@ class Tenant:
 
         name = self.name
 
+        reservation_default_seconds = self.reservation_default_seconds
+
+        reservation_max_seconds = self.reservation_max_seconds
+
         timezone = self.timezone
 
         updated_at = self.updated_at.isoformat()
@@ -62,6 +70,8 @@ class Tenant:
                 "id": id,
                 "locale": locale,
                 "name": name,
+                "reservation_default_seconds": reservation_default_seconds,
+                "reservation_max_seconds": reservation_max_seconds,
                 "timezone": timezone,
                 "updated_at": updated_at,
                 "week_start": week_start,
@@ -83,6 +93,10 @@ class Tenant:
 
         name = d.pop("name")
 
+        reservation_default_seconds = d.pop("reservation_default_seconds")
+
+        reservation_max_seconds = d.pop("reservation_max_seconds")
+
         timezone = d.pop("timezone")
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -95,6 +109,8 @@ class Tenant:
             id=id,
             locale=locale,
             name=name,
+            reservation_default_seconds=reservation_default_seconds,
+            reservation_max_seconds=reservation_max_seconds,
             timezone=timezone,
             updated_at=updated_at,
             week_start=week_start,

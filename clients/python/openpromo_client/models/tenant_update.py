@@ -19,6 +19,9 @@ class TenantUpdate:
         default_currency (None | str | Unset): ISO 4217 code, e.g. EUR
         locale (None | str | Unset): BCP 47 / CLDR locale, e.g. fr-FR
         name (None | str | Unset):
+        reservation_default_seconds (int | None | Unset): How long a reservation is held when the request names no
+            reserve_for.
+        reservation_max_seconds (int | None | Unset): The longest reserve_for a request may ask for.
         timezone (None | str | Unset): IANA time zone, e.g. Europe/Paris
         week_start (None | TenantUpdateWeekStartType0 | Unset):
     """
@@ -26,6 +29,8 @@ class TenantUpdate:
     default_currency: None | str | Unset = UNSET
     locale: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
+    reservation_default_seconds: int | None | Unset = UNSET
+    reservation_max_seconds: int | None | Unset = UNSET
     timezone: None | str | Unset = UNSET
     week_start: None | TenantUpdateWeekStartType0 | Unset = UNSET
 
@@ -47,6 +52,18 @@ class TenantUpdate:
             name = UNSET
         else:
             name = self.name
+
+        reservation_default_seconds: int | None | Unset
+        if isinstance(self.reservation_default_seconds, Unset):
+            reservation_default_seconds = UNSET
+        else:
+            reservation_default_seconds = self.reservation_default_seconds
+
+        reservation_max_seconds: int | None | Unset
+        if isinstance(self.reservation_max_seconds, Unset):
+            reservation_max_seconds = UNSET
+        else:
+            reservation_max_seconds = self.reservation_max_seconds
 
         timezone: None | str | Unset
         if isinstance(self.timezone, Unset):
@@ -71,6 +88,10 @@ class TenantUpdate:
             field_dict["locale"] = locale
         if name is not UNSET:
             field_dict["name"] = name
+        if reservation_default_seconds is not UNSET:
+            field_dict["reservation_default_seconds"] = reservation_default_seconds
+        if reservation_max_seconds is not UNSET:
+            field_dict["reservation_max_seconds"] = reservation_max_seconds
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
         if week_start is not UNSET:
@@ -109,6 +130,24 @@ class TenantUpdate:
 
         name = _parse_name(d.pop("name", UNSET))
 
+        def _parse_reservation_default_seconds(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        reservation_default_seconds = _parse_reservation_default_seconds(d.pop("reservation_default_seconds", UNSET))
+
+        def _parse_reservation_max_seconds(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        reservation_max_seconds = _parse_reservation_max_seconds(d.pop("reservation_max_seconds", UNSET))
+
         def _parse_timezone(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -139,6 +178,8 @@ class TenantUpdate:
             default_currency=default_currency,
             locale=locale,
             name=name,
+            reservation_default_seconds=reservation_default_seconds,
+            reservation_max_seconds=reservation_max_seconds,
             timezone=timezone,
             week_start=week_start,
         )

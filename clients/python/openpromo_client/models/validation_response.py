@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.commit_mode import CommitMode
+
 if TYPE_CHECKING:
     from ..models.validation_result import ValidationResult
     from ..models.validation_summary import ValidationSummary
@@ -18,14 +20,14 @@ T = TypeVar("T", bound="ValidationResponse")
 class ValidationResponse:
     """
     Attributes:
-        commit (bool):
+        commit (bool | CommitMode):
         promocode_id (None | str):
         promotion_id (None | str):
         results (list[ValidationResult]):
         summary (ValidationSummary):
     """
 
-    commit: bool
+    commit: bool | CommitMode
     promocode_id: None | str
     promotion_id: None | str
     results: list[ValidationResult]
@@ -33,7 +35,11 @@ class ValidationResponse:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        commit = self.commit
+        commit: bool | str
+        if isinstance(self.commit, CommitMode):
+            commit = self.commit.value
+        else:
+            commit = self.commit
 
         promocode_id: None | str
         promocode_id = self.promocode_id
@@ -68,7 +74,19 @@ class ValidationResponse:
         from ..models.validation_summary import ValidationSummary  # noqa: PLC0415
 
         d = dict(src_dict)
-        commit = d.pop("commit")
+
+        def _parse_commit(data: object) -> bool | CommitMode:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                commit_type_1 = CommitMode(data)
+
+                return commit_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(bool | CommitMode, data)
+
+        commit = _parse_commit(d.pop("commit"))
 
         def _parse_promocode_id(data: object) -> None | str:
             if data is None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -30,6 +31,8 @@ class ValidationResult:
         rewards (list[RewardOut]):
         tier (None | TierRef):
         reference (None | str | Unset):
+        reservation_id (None | str | Unset): commit "reserve": the reservation holding grant_ids.
+        reserved_until (datetime.datetime | None | Unset): When the reservation is released unless confirmed (UTC).
         trace (list[ValidationResultTraceType0Item] | None | Unset):
     """
 
@@ -41,6 +44,8 @@ class ValidationResult:
     rewards: list[RewardOut]
     tier: None | TierRef
     reference: None | str | Unset = UNSET
+    reservation_id: None | str | Unset = UNSET
+    reserved_until: datetime.datetime | None | Unset = UNSET
     trace: list[ValidationResultTraceType0Item] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -78,6 +83,20 @@ class ValidationResult:
         else:
             reference = self.reference
 
+        reservation_id: None | str | Unset
+        if isinstance(self.reservation_id, Unset):
+            reservation_id = UNSET
+        else:
+            reservation_id = self.reservation_id
+
+        reserved_until: None | str | Unset
+        if isinstance(self.reserved_until, Unset):
+            reserved_until = UNSET
+        elif isinstance(self.reserved_until, datetime.datetime):
+            reserved_until = self.reserved_until.isoformat()
+        else:
+            reserved_until = self.reserved_until
+
         trace: list[dict[str, Any]] | None | Unset
         if isinstance(self.trace, Unset):
             trace = UNSET
@@ -105,6 +124,10 @@ class ValidationResult:
         )
         if reference is not UNSET:
             field_dict["reference"] = reference
+        if reservation_id is not UNSET:
+            field_dict["reservation_id"] = reservation_id
+        if reserved_until is not UNSET:
+            field_dict["reserved_until"] = reserved_until
         if trace is not UNSET:
             field_dict["trace"] = trace
 
@@ -170,6 +193,32 @@ class ValidationResult:
 
         reference = _parse_reference(d.pop("reference", UNSET))
 
+        def _parse_reservation_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reservation_id = _parse_reservation_id(d.pop("reservation_id", UNSET))
+
+        def _parse_reserved_until(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reserved_until_type_0 = datetime.datetime.fromisoformat(data)
+
+                return reserved_until_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        reserved_until = _parse_reserved_until(d.pop("reserved_until", UNSET))
+
         def _parse_trace(data: object) -> list[ValidationResultTraceType0Item] | None | Unset:
             if data is None:
                 return data
@@ -201,6 +250,8 @@ class ValidationResult:
             rewards=rewards,
             tier=tier,
             reference=reference,
+            reservation_id=reservation_id,
+            reserved_until=reserved_until,
             trace=trace,
         )
 

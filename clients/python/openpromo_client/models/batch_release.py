@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.batch_release_item import BatchReleaseItem
+
+
+T = TypeVar("T", bound="BatchRelease")
+
+
+@_attrs_define
+class BatchRelease:
+    """
+    Attributes:
+        reservations (list[BatchReleaseItem]):
+    """
+
+    reservations: list[BatchReleaseItem]
+
+    def to_dict(self) -> dict[str, Any]:
+        reservations = []
+        for reservations_item_data in self.reservations:
+            reservations_item = reservations_item_data.to_dict()
+            reservations.append(reservations_item)
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "reservations": reservations,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.batch_release_item import BatchReleaseItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        reservations = []
+        _reservations = d.pop("reservations")
+        for reservations_item_data in _reservations:
+            reservations_item = BatchReleaseItem.from_dict(reservations_item_data)
+
+            reservations.append(reservations_item)
+
+        batch_release = cls(
+            reservations=reservations,
+        )
+
+        return batch_release
