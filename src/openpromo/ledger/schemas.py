@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from openpromo.kit.schema import InputModel, OutputModel
+from openpromo.kit.schema import InputModel, OutputModel, Text
 
 
 class Grant(OutputModel):
@@ -83,8 +83,8 @@ class PromotionStats(OutputModel):
 
 
 class ConfirmReward(InputModel):
-    reward_type: str = Field(max_length=64)
-    value: str = Field(
+    reward_type: Text = Field(max_length=64)
+    value: Text = Field(
         max_length=40, description="At most the reserved value (a decimal string, e.g. '12.50')."
     )
 
@@ -108,7 +108,7 @@ class Reservation(OutputModel):
 
 
 class BatchConfirmItem(ReservationConfirm):
-    id: str = Field(min_length=1, max_length=36)
+    id: Text = Field(min_length=1, max_length=36)
 
 
 class BatchConfirm(InputModel):
@@ -116,7 +116,7 @@ class BatchConfirm(InputModel):
 
 
 class BatchReleaseItem(InputModel):
-    id: str = Field(min_length=1, max_length=36)
+    id: Text = Field(min_length=1, max_length=36)
 
 
 class BatchRelease(InputModel):
