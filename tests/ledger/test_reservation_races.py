@@ -15,7 +15,7 @@ from openpromo.auth.principal import Principal
 from openpromo.db import Database
 from openpromo.errors import Conflict, Unprocessable
 from openpromo.kit.clock import utcnow
-from openpromo.ledger.service import reservation_service
+from openpromo.ledger.reservations import reservation_service
 from openpromo.models import AudienceMember, Grant
 from openpromo.validation.schemas import ValidateRequest
 from openpromo.validation.service import Target, validation_service

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openpromo.auth.principal import Principal
 from openpromo.cli.common import emit_json, run_in_unit_of_work
 from openpromo.cli.promotions import _tenant_id
-from openpromo.ledger.service import reservation_service
+from openpromo.ledger.reservations import reservation_service
 
 app = typer.Typer(help="Confirm or release reservations.", no_args_is_help=True)
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
 from openpromo.api.problems import COMMON_ERRORS, CONFLICT
 from openpromo.kit.pagination import Page
+from openpromo.ledger.reservations import reservation_service
 from openpromo.ledger.schemas import (
     BatchConfirm,
     BatchRelease,
@@ -18,7 +19,7 @@ from openpromo.ledger.schemas import (
     Reservation,
     ReservationConfirm,
 )
-from openpromo.ledger.service import grant_service, reservation_service
+from openpromo.ledger.service import grant_service
 
 router = APIRouter(tags=["grants"], responses=COMMON_ERRORS)
 

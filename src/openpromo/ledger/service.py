@@ -1,7 +1,7 @@
 """The grants ledger: list, get, reverse (exact give-back), promotion stats, and reservations.
 
-Over 600 lines on purpose: reversal and the reservations' release share one give-back path
-(``_give_back``) and one lock order, which belong together.
+Reservations (confirm, release, expiry) are in ``ledger/reservations.py``; their release
+shares this module's give-back path (``give_back``) and lock order with reversal.
 
 Reversal gives back exactly what the grant recorded in ``consumed``: its calendar counters
 (reward budgets, per-customer value and count), and — once the customer has no other live
@@ -25,13 +25,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
-from openpromo.errors import Conflict, FieldError, NotFound, OpenPromoError, Unprocessable
+from openpromo.errors import Conflict, NotFound
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.kit.windows import is_rolling, window_end, window_start
-from openpromo.ledger.repository import LIVE, CounterId, GrantRepository, expired_reservations
+from openpromo.ledger.repository import LIVE, CounterId, GrantRepository
 from openpromo.ledger.schemas import (
-    BatchItemResult,
     BudgetStats,
     CapStats,
     DailyStats,
@@ -39,12 +38,11 @@ from openpromo.ledger.schemas import (
     TierStats,
 )
 from openpromo.ledger.schemas import Grant as GrantOut
-from openpromo.ledger.schemas import Reservation as ReservationOut
 from openpromo.models import Grant, Promocode, PromocodeValue, Promotion, Tenant
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.reward_type.service import reward_type_service
-from openpromo.rules import format_value, from_minor_units, to_minor_units
+from openpromo.rules import format_value, from_minor_units
 from openpromo.tenant.service import tenant_service
 from openpromo.webhook.service import webhook_service
 
@@ -52,16 +50,16 @@ SMALL_UPSERT = 200  # counters up to which a commit changes them in one statemen
 SMALL_READ = 1000  # counters + customers up to which a dry run reads its state in one query
 
 
-def _decimals(session_types: Mapping[str, int], key: str) -> int:
+def decimals(session_types: Mapping[str, int], key: str) -> int:
     return session_types.get(key, 0)
 
 
-async def _reward_decimals(session: AsyncSession, tenant_id: str) -> dict[str, int]:
+async def reward_decimals(session: AsyncSession, tenant_id: str) -> dict[str, int]:
     infos = await reward_type_service.infos(session, tenant_id)
     return {key: info.decimals for key, info in infos.items()}
 
 
-def _show(minor: int, decimals: int) -> str:
+def show(minor: int, decimals: int) -> str:
     return format_value(from_minor_units(minor, decimals), decimals)
 
 
@@ -76,7 +74,7 @@ def grant_out(grant: Grant, decimals: Mapping[str, int]) -> GrantOut:
         campaign_id=grant.campaign_id,
         tier_id=grant.tier_id,
         reward_type=grant.reward_type,
-        value=_show(grant.value_minor, decimals.get(grant.reward_type, 0)),
+        value=show(grant.value_minor, decimals.get(grant.reward_type, 0)),
         status=grant.status,
         reference=grant.reference,
         created_at=grant.created_at,
@@ -88,7 +86,7 @@ def grant_out(grant: Grant, decimals: Mapping[str, int]) -> GrantOut:
     )
 
 
-async def _give_back(
+async def give_back(
     session: AsyncSession,
     principal: Principal,
     repo: GrantRepository,
@@ -156,14 +154,14 @@ class GrantService:
             after_id=after_id, limit=limit + 1, **filters
         )
         page = slice_rows(rows, limit, lambda g: g.id)
-        decimals = await _reward_decimals(session, principal.tenant_id)
+        decimals = await reward_decimals(session, principal.tenant_id)
         return Slice([grant_out(g, decimals) for g in page.items], page.next_cursor)
 
     async def get(self, session: AsyncSession, principal: Principal, grant_id: str) -> GrantOut:
         grant = await GrantRepository(session, principal.tenant_id).get(grant_id)
         if grant is None:
             raise NotFound(detail=f"grant {grant_id} not found")
-        return grant_out(grant, await _reward_decimals(session, principal.tenant_id))
+        return grant_out(grant, await reward_decimals(session, principal.tenant_id))
 
     async def reverse(
         self,
@@ -179,7 +177,7 @@ class GrantService:
             raise NotFound(detail=f"grant {grant_id} not found")
         group = await repo.lock_group(grant.group_id)
         grant = next(g for g in group if g.id == grant_id)
-        decimals = await _reward_decimals(session, principal.tenant_id)
+        decimals = await reward_decimals(session, principal.tenant_id)
         if grant.status == "reversed":
             return grant_out(grant, decimals)
         if grant.status != "granted":
@@ -195,7 +193,7 @@ class GrantService:
         await repo.lock_promocode_for(grant, others_live)
         if not await repo.mark_reversed(grant.id, now):
             return grant_out(grant, decimals)
-        await _give_back(
+        await give_back(
             session, principal, repo, grant, others_live, ZoneInfo(tenant.timezone), release_code
         )
         refreshed = await repo.get(grant.id)
@@ -227,7 +225,7 @@ class GrantService:
         if not promotions:
             return {}
         tenant = await tenant_service.get(session, principal.tenant_id)
-        decimals = await _reward_decimals(session, principal.tenant_id)
+        decimals = await reward_decimals(session, principal.tenant_id)
         return await self._budget_use(session, tenant, decimals, promotions, utcnow())
 
     async def _budget_use(
@@ -296,7 +294,7 @@ class GrantService:
                         reward_type=b["reward_type"],
                         window=b["window"],
                         limit=format_value(limit, d),
-                        used=_show(used, d),
+                        used=show(used, d),
                         window_start=start,
                     )
                 )
@@ -336,7 +334,7 @@ class GrantService:
         tenant_id = principal.tenant_id
         promotion = await promotion_service.get(session, principal, promotion_id)
         tenant = await tenant_service.get(session, tenant_id)
-        decimals = await _reward_decimals(session, tenant_id)
+        decimals = await reward_decimals(session, tenant_id)
         now = utcnow()
         use = await self._budget_use(session, tenant, decimals, [promotion], now)
         caps, reward_budgets = use[promotion.id]
@@ -355,7 +353,7 @@ class GrantService:
             tiers[tier_id] = (n + grants, values)
 
         def show_all(values: Mapping[str, int]) -> dict[str, str]:
-            return {k: _show(v, decimals.get(k, 0)) for k, v in sorted(values.items())}
+            return {k: show(v, decimals.get(k, 0)) for k, v in sorted(values.items())}
 
         since = now - timedelta(days=90)
         daily: dict[date, tuple[int, dict[str, int]]] = {}
@@ -559,350 +557,3 @@ class Ledger:
             await repo.add_members(members)
         if rows:
             await repo.insert_grants(rows)
-
-
-EXPIRY_BATCH = 500  # reservation rows the worker releases per transaction
-
-
-def _value_counter(key: str) -> bool:
-    """A counter that counts value (a reward budget, a per-customer value limit), not places:
-    ``<promotion>:budget:<type>:<window>`` or ``<promotion>:cust:<type>:<window>:value:<c>``."""
-    parts = key.split(":", 5)
-    return len(parts) > 1 and (
-        parts[1] == "budget" or (parts[1] == "cust" and len(parts) > 4 and parts[4] == "value")
-    )
-
-
-def _problem(exc: OpenPromoError) -> dict[str, Any]:
-    return {
-        "status": exc.status,
-        "code": exc.code,
-        "title": exc.title,
-        "detail": exc.detail,
-        "errors": [e.as_dict() for e in exc.errors],
-        **exc.extra,
-    }
-
-
-async def _lock_groups(repo: GrantRepository, group_ids: Sequence[str]) -> None:
-    """Before one transaction settles several reservations: their rows (groups in id order),
-    then their promocodes, then every counter any of them holds, in key order — the order a
-    validation commit takes them in. Settled one by one, a later group's counters would be
-    taken after an earlier group's larger keys (a deadlock with a concurrent commit)."""
-    groups = [await repo.lock_group(g) for g in sorted(set(group_ids))]
-    rows = [g for group in groups for g in group]
-    for promocode_id in sorted(
-        {
-            g.promocode_id
-            for g in rows
-            if g.promocode_id is not None and any(e.get("redemption") for e in g.consumed or [])
-        }
-    ):
-        await repo.lock_promocode(promocode_id)
-    counters = {
-        (e["key"], datetime.fromisoformat(e["window_start"]))
-        for g in rows
-        for e in g.consumed or []
-        if "key" in e
-    }
-    if counters:
-        await repo.read_counters(sorted(counters), lock=True)
-
-
-class ReservationService:
-    """Confirm and release reservations (docs/reservations.md). A reservation is the grant
-    group of one customer's ``commit: "reserve"`` validation; every transition locks the
-    group's rows first and is a guarded ``UPDATE … WHERE status = 'reserved'``."""
-
-    def _out(self, group: Sequence[Grant], decimals: Mapping[str, int]) -> ReservationOut:
-        first = group[0]
-        statuses = {g.status for g in group}
-        status = "granted" if "granted" in statuses else next(iter(statuses))
-        return ReservationOut(
-            id=first.group_id,
-            status=status if status in ("reserved", "granted", "released") else "released",
-            customer_id=first.customer_id,
-            promotion_id=first.promotion_id,
-            reserved_until=first.reserved_until,
-            grants=[grant_out(g, decimals) for g in group],
-        )
-
-    async def _locked(self, repo: GrantRepository, reservation_id: str) -> Sequence[Grant]:
-        group = await repo.lock_group(reservation_id)
-        if not group or group[0].reserved_until is None:
-            raise NotFound(detail=f"reservation {reservation_id} not found")
-        return group
-
-    @staticmethod
-    def _refuse(reservation_id: str, group: Sequence[Grant], action: str) -> Conflict:
-        first = group[0]
-        if any(g.status in ("granted", "reversed") for g in group):
-            state, code = "confirmed", "reservation_confirmed"
-        elif (
-            first.released_at is not None
-            and first.reserved_until is not None
-            and first.released_at >= first.reserved_until
-        ):
-            state, code = "expired", "reservation_expired"
-        else:
-            state, code = "released", "reservation_released"
-        return Conflict(
-            detail=f"reservation {reservation_id} cannot be {action}: it was {state}",
-            code=code,
-            extra={"reservation_id": reservation_id},
-        )
-
-    async def get(
-        self, session: AsyncSession, principal: Principal, reservation_id: str
-    ) -> ReservationOut:
-        repo = GrantRepository(session, principal.tenant_id)
-        group = await repo.lock_group(reservation_id)
-        if not group or group[0].reserved_until is None:
-            raise NotFound(detail=f"reservation {reservation_id} not found")
-        return self._out(group, await _reward_decimals(session, principal.tenant_id))
-
-    async def confirm(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        reservation_id: str,
-        rewards: Sequence[tuple[str, str]] | None = None,
-        *,
-        now: datetime | None = None,
-        loc: tuple[str | int, ...] = ("body",),
-    ) -> ReservationOut:
-        """``reserved → granted``, optionally for lower values (per reward type; the rest goes
-        back to the value counters). Confirmed already: the same answer. Released or past its
-        ``reserved_until``: 409."""
-        now = now or utcnow()
-        repo = GrantRepository(session, principal.tenant_id)
-        group = await self._locked(repo, reservation_id)
-        decimals = await _reward_decimals(session, principal.tenant_id)
-        if all(g.status in ("granted", "reversed") for g in group):
-            return self._out(group, decimals)
-        if any(g.status != "reserved" for g in group):
-            raise self._refuse(reservation_id, group, "confirmed")
-        until = group[0].reserved_until
-        if until is not None and until <= now:
-            raise Conflict(
-                detail=f"reservation {reservation_id} cannot be confirmed: it expired at "
-                f"{until.isoformat()}",
-                code="reservation_expired",
-                extra={"reservation_id": reservation_id},
-            )
-        wanted: dict[str, int] = {}
-        by_type = {g.reward_type: g for g in group}
-        for i, (reward_type, text_value) in enumerate(rewards or ()):
-            where = (*loc, "rewards", i)
-            grant = by_type.get(reward_type)
-            if grant is None:
-                msg = f"the reservation holds no {reward_type}"
-                raise Unprocessable(
-                    detail=msg, errors=[FieldError((*where, "reward_type"), msg, "value_error")]
-                )
-            try:
-                minor = to_minor_units(Decimal(text_value), decimals.get(reward_type, 0))
-            except (ArithmeticError, ValueError):
-                msg = f"not a {reward_type} value with {decimals.get(reward_type, 0)} decimals"
-                raise Unprocessable(
-                    detail=msg, errors=[FieldError((*where, "value"), msg, "value_error")]
-                ) from None
-            if not 0 < minor <= grant.value_minor:
-                msg = (
-                    f"at most the reserved {_show(grant.value_minor, decimals.get(reward_type, 0))}"
-                    " and more than 0 (release the reservation to give it all back)"
-                )
-                raise Unprocessable(
-                    detail=msg, errors=[FieldError((*where, "value"), msg, "value_error")]
-                )
-            wanted[reward_type] = minor
-        # Lock order: the group's rows (above), then the counters given back, in key order.
-        give: dict[CounterId, int] = {}
-        updates: list[tuple[Grant, int, list[Any]]] = []
-        for grant in group:
-            value = wanted.get(grant.reward_type, grant.value_minor)
-            diff = grant.value_minor - value
-            consumed = []
-            for entry in grant.consumed or []:
-                if (
-                    diff
-                    and "key" in entry
-                    and not entry.get("audience")
-                    and _value_counter(entry["key"])
-                ):
-                    counter = (entry["key"], datetime.fromisoformat(entry["window_start"]))
-                    give[counter] = give.get(counter, 0) + diff
-                    entry = {**entry, "amount": int(entry["amount"]) - diff}
-                consumed.append(entry)
-            updates.append((grant, value, consumed))
-        if give:
-            await repo.read_counters(sorted(give), lock=True)
-        if not await repo.confirm_rows(reservation_id, updates):
-            raise Conflict(  # cannot happen with the group locked; never half-confirmed
-                detail=f"reservation {reservation_id} changed meanwhile",
-                code="reservation_changed",
-                extra={"reservation_id": reservation_id},
-            )
-        for counter, amount in sorted(give.items()):
-            await repo.give_back(counter, amount)
-        await webhook_service.emit_grants_created(
-            session,
-            principal.tenant_id,
-            [
-                {
-                    "promotion_id": group[0].promotion_id,
-                    "promocode_id": group[0].promocode_id,
-                    "campaign_id": group[0].campaign_id,
-                    "grants": [
-                        {
-                            "grant_id": g.id,
-                            "customer_id": g.customer_id,
-                            "reward_type": g.reward_type,
-                            "value_minor": g.value_minor,
-                            "reference": g.reference,
-                        }
-                        for g in group
-                    ],
-                }
-            ],
-            now,
-        )
-        return self._out(group, decimals)
-
-    async def release(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        reservation_id: str,
-        *,
-        now: datetime | None = None,
-        expired: bool = False,
-    ) -> ReservationOut:
-        """``reserved → released``: every counter, place, mark and code value given back (the
-        reversal's rules), the context's reference freed. Released already: the same answer;
-        confirmed: 409. ``expired``: the worker's release (a ``reservation.expired`` event)."""
-        now = now or utcnow()
-        repo = GrantRepository(session, principal.tenant_id)
-        group = await self._locked(repo, reservation_id)
-        decimals = await _reward_decimals(session, principal.tenant_id)
-        if all(g.status == "released" for g in group):
-            return self._out(group, decimals)
-        if any(g.status != "reserved" for g in group):
-            raise self._refuse(reservation_id, group, "released")
-        if expired:
-            until = group[0].reserved_until
-            now = max(now, until) if until is not None else now
-        tenant = await tenant_service.get(session, principal.tenant_id)
-        tz = ZoneInfo(tenant.timezone)
-        # The lock order (as a validation commit): the promocode row, then every counter the
-        # group holds, in key order — before any of them is given back. Row by row, one
-        # reward's counters would be taken before another's smaller keys (a deadlock with a
-        # concurrent commit holding those).
-        await repo.lock_promocode_for(group[-1], False)
-        await repo.read_counters(
-            sorted(
-                {
-                    (e["key"], datetime.fromisoformat(e["window_start"]))
-                    for g in group
-                    for e in g.consumed or []
-                    if "key" in e
-                }
-            ),
-            lock=True,
-        )
-        remaining = len(group)
-        for grant in group:
-            remaining -= 1
-            others_live = remaining > 0
-            if not await repo.mark_released(grant.id, now):
-                raise Conflict(
-                    detail=f"reservation {reservation_id} changed meanwhile",
-                    code="reservation_changed",
-                    extra={"reservation_id": reservation_id},
-                )
-            await _give_back(session, principal, repo, grant, others_live, tz, True)
-        first = group[0]
-        if first.reference is not None:
-            await repo.release_references(first.promotion_id, [first.reference])
-        group = await repo.lock_group(reservation_id)
-        if expired:
-            await webhook_service.emit(
-                session,
-                principal.tenant_id,
-                "reservation.expired",
-                {
-                    "reservation_id": reservation_id,
-                    "promotion_id": first.promotion_id,
-                    "customer_id": first.customer_id,
-                    "reference": first.reference,
-                    "reserved_until": first.reserved_until.isoformat()
-                    if first.reserved_until
-                    else None,
-                    "rewards": [
-                        {"reward_type": g.reward_type, "value_minor": g.value_minor} for g in group
-                    ],
-                },
-                ordering_key=f"promotion:{first.promotion_id}",
-                now=now,
-            )
-        return self._out(group, decimals)
-
-    async def batch(
-        self,
-        session: AsyncSession,
-        principal: Principal,
-        action: str,
-        items: Sequence[tuple[str, Sequence[tuple[str, str]] | None]],
-    ) -> list[BatchItemResult]:
-        """Many confirms or releases in this transaction, answered per item: a refused item
-        (404, 409, 422) changed nothing and does not undo the others."""
-        out: list[BatchItemResult] = []
-        now = utcnow()
-        await _lock_groups(GrantRepository(session, principal.tenant_id), [i for i, _ in items])
-        for i, (reservation_id, rewards) in enumerate(items):
-            try:
-                if action == "confirm":
-                    done = await self.confirm(
-                        session,
-                        principal,
-                        reservation_id,
-                        rewards,
-                        now=now,
-                        loc=("body", "reservations", i),
-                    )
-                else:
-                    done = await self.release(session, principal, reservation_id, now=now)
-            except OpenPromoError as exc:
-                status = None
-                if not isinstance(exc, NotFound):
-                    status = (await self.get(session, principal, reservation_id)).status
-                out.append(BatchItemResult(id=reservation_id, status=status, problem=_problem(exc)))
-                continue
-            out.append(BatchItemResult(id=reservation_id, status=done.status, reservation=done))
-        return out
-
-    async def release_expired(
-        self, session: AsyncSession, now: datetime, limit: int = EXPIRY_BATCH
-    ) -> int:
-        """The worker's step: release (once) reservations held past their time, a batch per
-        call; the number released. Safe in many processes at once (each group locked whole
-        or skipped, SKIP LOCKED on PostgreSQL; on SQLite a write unit is exclusive)."""
-        released = 0
-        taken: dict[str, list[str]] = {}
-        for tenant_id, group_id in await expired_reservations(session, now, limit):
-            if await GrantRepository(session, tenant_id).lock_group_if_free(group_id):
-                taken.setdefault(tenant_id, []).append(group_id)
-            # else: a confirm or release holds it now; a later tick sees its outcome
-        for tenant_id, group_ids in sorted(taken.items()):
-            await _lock_groups(GrantRepository(session, tenant_id), group_ids)
-        for tenant_id, group_id in [(t, g) for t, gs in sorted(taken.items()) for g in gs]:
-            principal = Principal.system(tenant_id)
-            try:
-                await self.release(session, principal, group_id, now=now, expired=True)
-            except Conflict:
-                continue  # confirmed or released meanwhile (not possible with the rows locked)
-            released += 1
-        return released
-
-
-reservation_service = ReservationService()

@@ -38,7 +38,7 @@ from openpromo.db import Database, get_database
 from openpromo.errors import ServiceUnavailable
 from openpromo.idempotency.service import idempotency_service
 from openpromo.kit.clock import utcnow
-from openpromo.ledger.service import EXPIRY_BATCH, reservation_service
+from openpromo.ledger.reservations import EXPIRY_BATCH, reservation_service
 from openpromo.sync import runner
 from openpromo.sync.service import sync_service
 from openpromo.webhook.delivery import DeliveryWorker

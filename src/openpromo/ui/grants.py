@@ -18,7 +18,8 @@ from fastapi.responses import Response
 from openpromo.campaign.service import campaign_service
 from openpromo.errors import NotFound, OpenPromoError
 from openpromo.kit.pagination import DEFAULT_LIMIT
-from openpromo.ledger.service import grant_service, reservation_service
+from openpromo.ledger.reservations import reservation_service
+from openpromo.ledger.service import grant_service
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
 from openpromo.ui.context import Admin, FormErrors, Viewer, parse_moment

@@ -1,0 +1,377 @@
+"""Reservations: confirm (or for less), release and expiry (docs/reservations.md).
+
+A reservation is the grant group of one customer's ``commit: "reserve"`` validation, written
+through the ledger's counter path (``Ledger.write``) like a grant. Releasing one gives back
+what it took through the same path as a reversal (``service.give_back``), in the same lock
+order, so reversals, releases, confirms and commits never deadlock one another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openpromo.auth.principal import Principal
+from openpromo.errors import Conflict, FieldError, NotFound, OpenPromoError, Unprocessable
+from openpromo.kit.clock import utcnow
+from openpromo.ledger.repository import CounterId, GrantRepository, expired_reservations
+from openpromo.ledger.schemas import (
+    BatchItemResult,
+)
+from openpromo.ledger.schemas import Reservation as ReservationOut
+from openpromo.ledger.service import give_back, grant_out, reward_decimals, show
+from openpromo.models import Grant
+from openpromo.rules import to_minor_units
+from openpromo.tenant.service import tenant_service
+from openpromo.webhook.service import webhook_service
+
+EXPIRY_BATCH = 500  # reservation rows the worker releases per transaction
+
+
+def _value_counter(key: str) -> bool:
+    """A counter that counts value (a reward budget, a per-customer value limit), not places:
+    ``<promotion>:budget:<type>:<window>`` or ``<promotion>:cust:<type>:<window>:value:<c>``."""
+    parts = key.split(":", 5)
+    return len(parts) > 1 and (
+        parts[1] == "budget" or (parts[1] == "cust" and len(parts) > 4 and parts[4] == "value")
+    )
+
+
+def _problem(exc: OpenPromoError) -> dict[str, Any]:
+    return {
+        "status": exc.status,
+        "code": exc.code,
+        "title": exc.title,
+        "detail": exc.detail,
+        "errors": [e.as_dict() for e in exc.errors],
+        **exc.extra,
+    }
+
+
+async def _lock_groups(repo: GrantRepository, group_ids: Sequence[str]) -> None:
+    """Before one transaction settles several reservations: their rows (groups in id order),
+    then their promocodes, then every counter any of them holds, in key order — the order a
+    validation commit takes them in. Settled one by one, a later group's counters would be
+    taken after an earlier group's larger keys (a deadlock with a concurrent commit)."""
+    groups = [await repo.lock_group(g) for g in sorted(set(group_ids))]
+    rows = [g for group in groups for g in group]
+    for promocode_id in sorted(
+        {
+            g.promocode_id
+            for g in rows
+            if g.promocode_id is not None and any(e.get("redemption") for e in g.consumed or [])
+        }
+    ):
+        await repo.lock_promocode(promocode_id)
+    counters = {
+        (e["key"], datetime.fromisoformat(e["window_start"]))
+        for g in rows
+        for e in g.consumed or []
+        if "key" in e
+    }
+    if counters:
+        await repo.read_counters(sorted(counters), lock=True)
+
+
+class ReservationService:
+    """Confirm and release reservations (docs/reservations.md). A reservation is the grant
+    group of one customer's ``commit: "reserve"`` validation; every transition locks the
+    group's rows first and is a guarded ``UPDATE … WHERE status = 'reserved'``."""
+
+    def _out(self, group: Sequence[Grant], decimals: Mapping[str, int]) -> ReservationOut:
+        first = group[0]
+        statuses = {g.status for g in group}
+        status = "granted" if "granted" in statuses else next(iter(statuses))
+        return ReservationOut(
+            id=first.group_id,
+            status=status if status in ("reserved", "granted", "released") else "released",
+            customer_id=first.customer_id,
+            promotion_id=first.promotion_id,
+            reserved_until=first.reserved_until,
+            grants=[grant_out(g, decimals) for g in group],
+        )
+
+    async def _locked(self, repo: GrantRepository, reservation_id: str) -> Sequence[Grant]:
+        group = await repo.lock_group(reservation_id)
+        if not group or group[0].reserved_until is None:
+            raise NotFound(detail=f"reservation {reservation_id} not found")
+        return group
+
+    @staticmethod
+    def _refuse(reservation_id: str, group: Sequence[Grant], action: str) -> Conflict:
+        first = group[0]
+        if any(g.status in ("granted", "reversed") for g in group):
+            state, code = "confirmed", "reservation_confirmed"
+        elif (
+            first.released_at is not None
+            and first.reserved_until is not None
+            and first.released_at >= first.reserved_until
+        ):
+            state, code = "expired", "reservation_expired"
+        else:
+            state, code = "released", "reservation_released"
+        return Conflict(
+            detail=f"reservation {reservation_id} cannot be {action}: it was {state}",
+            code=code,
+            extra={"reservation_id": reservation_id},
+        )
+
+    async def get(
+        self, session: AsyncSession, principal: Principal, reservation_id: str
+    ) -> ReservationOut:
+        repo = GrantRepository(session, principal.tenant_id)
+        group = await repo.lock_group(reservation_id)
+        if not group or group[0].reserved_until is None:
+            raise NotFound(detail=f"reservation {reservation_id} not found")
+        return self._out(group, await reward_decimals(session, principal.tenant_id))
+
+    async def confirm(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        reservation_id: str,
+        rewards: Sequence[tuple[str, str]] | None = None,
+        *,
+        now: datetime | None = None,
+        loc: tuple[str | int, ...] = ("body",),
+    ) -> ReservationOut:
+        """``reserved → granted``, optionally for lower values (per reward type; the rest goes
+        back to the value counters). Confirmed already: the same answer. Released or past its
+        ``reserved_until``: 409."""
+        now = now or utcnow()
+        repo = GrantRepository(session, principal.tenant_id)
+        group = await self._locked(repo, reservation_id)
+        decimals = await reward_decimals(session, principal.tenant_id)
+        if all(g.status in ("granted", "reversed") for g in group):
+            return self._out(group, decimals)
+        if any(g.status != "reserved" for g in group):
+            raise self._refuse(reservation_id, group, "confirmed")
+        until = group[0].reserved_until
+        if until is not None and until <= now:
+            raise Conflict(
+                detail=f"reservation {reservation_id} cannot be confirmed: it expired at "
+                f"{until.isoformat()}",
+                code="reservation_expired",
+                extra={"reservation_id": reservation_id},
+            )
+        wanted: dict[str, int] = {}
+        by_type = {g.reward_type: g for g in group}
+        for i, (reward_type, text_value) in enumerate(rewards or ()):
+            where = (*loc, "rewards", i)
+            grant = by_type.get(reward_type)
+            if grant is None:
+                msg = f"the reservation holds no {reward_type}"
+                raise Unprocessable(
+                    detail=msg, errors=[FieldError((*where, "reward_type"), msg, "value_error")]
+                )
+            try:
+                minor = to_minor_units(Decimal(text_value), decimals.get(reward_type, 0))
+            except (ArithmeticError, ValueError):
+                msg = f"not a {reward_type} value with {decimals.get(reward_type, 0)} decimals"
+                raise Unprocessable(
+                    detail=msg, errors=[FieldError((*where, "value"), msg, "value_error")]
+                ) from None
+            if not 0 < minor <= grant.value_minor:
+                msg = (
+                    f"at most the reserved {show(grant.value_minor, decimals.get(reward_type, 0))}"
+                    " and more than 0 (release the reservation to give it all back)"
+                )
+                raise Unprocessable(
+                    detail=msg, errors=[FieldError((*where, "value"), msg, "value_error")]
+                )
+            wanted[reward_type] = minor
+        # Lock order: the group's rows (above), then the counters given back, in key order.
+        give: dict[CounterId, int] = {}
+        updates: list[tuple[Grant, int, list[Any]]] = []
+        for grant in group:
+            value = wanted.get(grant.reward_type, grant.value_minor)
+            diff = grant.value_minor - value
+            consumed = []
+            for entry in grant.consumed or []:
+                if (
+                    diff
+                    and "key" in entry
+                    and not entry.get("audience")
+                    and _value_counter(entry["key"])
+                ):
+                    counter = (entry["key"], datetime.fromisoformat(entry["window_start"]))
+                    give[counter] = give.get(counter, 0) + diff
+                    entry = {**entry, "amount": int(entry["amount"]) - diff}
+                consumed.append(entry)
+            updates.append((grant, value, consumed))
+        if give:
+            await repo.read_counters(sorted(give), lock=True)
+        if not await repo.confirm_rows(reservation_id, updates):
+            raise Conflict(  # cannot happen with the group locked; never half-confirmed
+                detail=f"reservation {reservation_id} changed meanwhile",
+                code="reservation_changed",
+                extra={"reservation_id": reservation_id},
+            )
+        for counter, amount in sorted(give.items()):
+            await repo.give_back(counter, amount)
+        await webhook_service.emit_grants_created(
+            session,
+            principal.tenant_id,
+            [
+                {
+                    "promotion_id": group[0].promotion_id,
+                    "promocode_id": group[0].promocode_id,
+                    "campaign_id": group[0].campaign_id,
+                    "grants": [
+                        {
+                            "grant_id": g.id,
+                            "customer_id": g.customer_id,
+                            "reward_type": g.reward_type,
+                            "value_minor": g.value_minor,
+                            "reference": g.reference,
+                        }
+                        for g in group
+                    ],
+                }
+            ],
+            now,
+        )
+        return self._out(group, decimals)
+
+    async def release(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        reservation_id: str,
+        *,
+        now: datetime | None = None,
+        expired: bool = False,
+    ) -> ReservationOut:
+        """``reserved → released``: every counter, place, mark and code value given back (the
+        reversal's rules), the context's reference freed. Released already: the same answer;
+        confirmed: 409. ``expired``: the worker's release (a ``reservation.expired`` event)."""
+        now = now or utcnow()
+        repo = GrantRepository(session, principal.tenant_id)
+        group = await self._locked(repo, reservation_id)
+        decimals = await reward_decimals(session, principal.tenant_id)
+        if all(g.status == "released" for g in group):
+            return self._out(group, decimals)
+        if any(g.status != "reserved" for g in group):
+            raise self._refuse(reservation_id, group, "released")
+        if expired:
+            until = group[0].reserved_until
+            now = max(now, until) if until is not None else now
+        tenant = await tenant_service.get(session, principal.tenant_id)
+        tz = ZoneInfo(tenant.timezone)
+        # The lock order (as a validation commit): the promocode row, then every counter the
+        # group holds, in key order — before any of them is given back. Row by row, one
+        # reward's counters would be taken before another's smaller keys (a deadlock with a
+        # concurrent commit holding those).
+        await repo.lock_promocode_for(group[-1], False)
+        await repo.read_counters(
+            sorted(
+                {
+                    (e["key"], datetime.fromisoformat(e["window_start"]))
+                    for g in group
+                    for e in g.consumed or []
+                    if "key" in e
+                }
+            ),
+            lock=True,
+        )
+        remaining = len(group)
+        for grant in group:
+            remaining -= 1
+            others_live = remaining > 0
+            if not await repo.mark_released(grant.id, now):
+                raise Conflict(
+                    detail=f"reservation {reservation_id} changed meanwhile",
+                    code="reservation_changed",
+                    extra={"reservation_id": reservation_id},
+                )
+            await give_back(session, principal, repo, grant, others_live, tz, True)
+        first = group[0]
+        if first.reference is not None:
+            await repo.release_references(first.promotion_id, [first.reference])
+        group = await repo.lock_group(reservation_id)
+        if expired:
+            await webhook_service.emit(
+                session,
+                principal.tenant_id,
+                "reservation.expired",
+                {
+                    "reservation_id": reservation_id,
+                    "promotion_id": first.promotion_id,
+                    "customer_id": first.customer_id,
+                    "reference": first.reference,
+                    "reserved_until": first.reserved_until.isoformat()
+                    if first.reserved_until
+                    else None,
+                    "rewards": [
+                        {"reward_type": g.reward_type, "value_minor": g.value_minor} for g in group
+                    ],
+                },
+                ordering_key=f"promotion:{first.promotion_id}",
+                now=now,
+            )
+        return self._out(group, decimals)
+
+    async def batch(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        action: str,
+        items: Sequence[tuple[str, Sequence[tuple[str, str]] | None]],
+    ) -> list[BatchItemResult]:
+        """Many confirms or releases in this transaction, answered per item: a refused item
+        (404, 409, 422) changed nothing and does not undo the others."""
+        out: list[BatchItemResult] = []
+        now = utcnow()
+        await _lock_groups(GrantRepository(session, principal.tenant_id), [i for i, _ in items])
+        for i, (reservation_id, rewards) in enumerate(items):
+            try:
+                if action == "confirm":
+                    done = await self.confirm(
+                        session,
+                        principal,
+                        reservation_id,
+                        rewards,
+                        now=now,
+                        loc=("body", "reservations", i),
+                    )
+                else:
+                    done = await self.release(session, principal, reservation_id, now=now)
+            except OpenPromoError as exc:
+                status = None
+                if not isinstance(exc, NotFound):
+                    status = (await self.get(session, principal, reservation_id)).status
+                out.append(BatchItemResult(id=reservation_id, status=status, problem=_problem(exc)))
+                continue
+            out.append(BatchItemResult(id=reservation_id, status=done.status, reservation=done))
+        return out
+
+    async def release_expired(
+        self, session: AsyncSession, now: datetime, limit: int = EXPIRY_BATCH
+    ) -> int:
+        """The worker's step: release (once) reservations held past their time, a batch per
+        call; the number released. Safe in many processes at once (each group locked whole
+        or skipped, SKIP LOCKED on PostgreSQL; on SQLite a write unit is exclusive)."""
+        released = 0
+        taken: dict[str, list[str]] = {}
+        for tenant_id, group_id in await expired_reservations(session, now, limit):
+            if await GrantRepository(session, tenant_id).lock_group_if_free(group_id):
+                taken.setdefault(tenant_id, []).append(group_id)
+            # else: a confirm or release holds it now; a later tick sees its outcome
+        for tenant_id, group_ids in sorted(taken.items()):
+            await _lock_groups(GrantRepository(session, tenant_id), group_ids)
+        for tenant_id, group_id in [(t, g) for t, gs in sorted(taken.items()) for g in gs]:
+            principal = Principal.system(tenant_id)
+            try:
+                await self.release(session, principal, group_id, now=now, expired=True)
+            except Conflict:
+                continue  # confirmed or released meanwhile (not possible with the rows locked)
+            released += 1
+        return released
+
+
+reservation_service = ReservationService()
