@@ -1136,6 +1136,23 @@ class GrantRepository(TenantScopedRepository):
             query = query.with_for_update(skip_locked=True)
         return [(int(i), str(v)) for i, v in (await self.session.execute(query)).all()]
 
+    async def available_count(self, promocode_id: str, at_most: int) -> int:
+        """How many values of ``promocode_id`` are available, counted up to ``at_most`` (a
+        bounded index scan: the low-water check of ``promocode.pool_low`` costs no more than
+        its threshold, whatever the pool's size)."""
+        inner = (
+            self._select(PromocodeValue.id)
+            .where(
+                PromocodeValue.promocode_id == promocode_id,
+                PromocodeValue.status == "available",
+            )
+            .limit(at_most)
+            .subquery()
+        )
+        return int(
+            (await self.session.execute(select(func.count()).select_from(inner))).scalar_one()
+        )
+
     async def allocate(self, assignments: Sequence[tuple[int, str]], now: datetime) -> None:
         """Mark locked available values as allocated to customers (guarded on status)."""
         if not assignments:

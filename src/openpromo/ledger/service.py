@@ -505,6 +505,9 @@ class Ledger:
     ) -> list[tuple[int, str]]:
         return await self._repo.available_values(promocode_id, count, lock=lock)
 
+    async def available_count(self, promocode_id: str, at_most: int) -> int:
+        return await self._repo.available_count(promocode_id, at_most)
+
     # -- the commit ---------------------------------------------------------------------------
 
     async def write(self, batch: BatchWrite) -> None:

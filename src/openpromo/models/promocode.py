@@ -14,6 +14,9 @@ from openpromo.models.base import (
 )
 
 PROMOCODE_TYPES = ("shared", "single_use", "bulk")
+# A bulk pool is "low" (``promocode.pool_low``) at this many unallocated values or fewer.
+DEFAULT_POOL_LOW_THRESHOLD = 100
+MAX_POOL_LOW_THRESHOLD = 100_000
 
 
 class Promocode(Base):
@@ -50,5 +53,9 @@ class Promocode(Base):
     max_redemptions: Mapped[int | None] = mapped_column(Integer(), nullable=True)
     fallback_value: Mapped[str | None] = mapped_column(String(64), nullable=True)
     redemptions_count: Mapped[int] = mapped_column(Integer(), default=0, server_default=text("0"))
+    # bulk only: ``promocode.pool_low`` once the unallocated values are this few (0: never).
+    pool_low_threshold: Mapped[int] = mapped_column(
+        Integer(), default=DEFAULT_POOL_LOW_THRESHOLD, server_default=text("100")
+    )
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

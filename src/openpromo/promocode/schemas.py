@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from openpromo.kit.schema import INT32_MAX, InputModel, OutputModel, Text
+from openpromo.models.promocode import DEFAULT_POOL_LOW_THRESHOLD, MAX_POOL_LOW_THRESHOLD
 from openpromo.promocode.generation import DEFAULT_CHARSET
 from openpromo.promocode.upload_parser import VALUE_PATTERN
 
@@ -43,6 +44,10 @@ class Promocode(OutputModel):
     max_redemptions: int | None
     fallback_value: str | None
     redemptions_count: int
+    pool_low_threshold: int = Field(
+        description="bulk: promocode.pool_low is sent once the unallocated values are this "
+        "few (0: never)."
+    )
     campaign_ids: list[str]
     counts: ValueCounts
     created_at: datetime
@@ -64,6 +69,13 @@ class PromocodeCreate(InputModel):
     fallback_value: Value | None = Field(
         default=None, description="bulk only: handed out when the pool is empty."
     )
+    pool_low_threshold: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_POOL_LOW_THRESHOLD,
+        description=f"bulk only (default {DEFAULT_POOL_LOW_THRESHOLD}): the webhook event "
+        "promocode.pool_low is sent once the unallocated values are this few; 0: never.",
+    )
 
 
 class PromocodeUpdate(InputModel):
@@ -75,6 +87,12 @@ class PromocodeUpdate(InputModel):
         default=None, ge=1, le=INT32_MAX, description="shared only."
     )
     fallback_value: Value | None = Field(default=None, description="bulk only.")
+    pool_low_threshold: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_POOL_LOW_THRESHOLD,
+        description="bulk only: see PromocodeCreate; 0: never (cannot be null).",
+    )
 
 
 class PromocodeTypeChange(InputModel):

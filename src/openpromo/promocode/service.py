@@ -29,6 +29,7 @@ from openpromo.errors import (
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.models import Promocode, PromocodeValue
+from openpromo.models.promocode import DEFAULT_POOL_LOW_THRESHOLD
 from openpromo.promocode.generation import (
     DEFAULT_CHARSET,
     CodeShape,
@@ -63,6 +64,7 @@ APPLICABLE_FIELDS = {
     "once_per_customer": ("shared",),
     "max_redemptions": ("shared",),
     "fallback_value": ("bulk",),
+    "pool_low_threshold": ("bulk",),
 }
 
 
@@ -194,6 +196,7 @@ class PromocodeService:
                     max_redemptions=p.max_redemptions,
                     fallback_value=p.fallback_value,
                     redemptions_count=p.redemptions_count,
+                    pool_low_threshold=p.pool_low_threshold,
                     campaign_ids=links.get(p.id, []),
                     counts=ValueCounts(
                         values=sum(by_status.values()),
@@ -251,6 +254,9 @@ class PromocodeService:
                 else True,
                 max_redemptions=1 if body.type == "single_use" else body.max_redemptions,
                 fallback_value=body.fallback_value,
+                pool_low_threshold=body.pool_low_threshold
+                if body.pool_low_threshold is not None
+                else DEFAULT_POOL_LOW_THRESHOLD,
             )
         )
         if body.value is not None and not await repo.add_value(promocode.id, body.value):
@@ -285,7 +291,7 @@ class PromocodeService:
             for field, types in APPLICABLE_FIELDS.items()
             if field in changes and promocode.type not in types
         ]
-        for required in ("name", "once_per_customer"):
+        for required in ("name", "once_per_customer", "pool_low_threshold"):
             if required in changes and changes[required] is None:
                 problems.append(
                     FieldError(("body", required), "cannot be null", "null_not_allowed")

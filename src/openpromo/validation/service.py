@@ -249,6 +249,41 @@ class ValidationService:
             if paused:
                 gc.enable()
 
+    async def _pool_low(
+        self,
+        session: AsyncSession,
+        tenant_id: str,
+        ledger: Ledger,
+        loaded: _Loaded,
+        planned: Plan,
+    ) -> None:
+        """``promocode.pool_low`` when this commit allocated bulk values and the pool is at or
+        below its low-water mark afterwards. Only for a subscribed tenant (cached), and then a
+        count bounded by the mark: no cost on the hot path otherwise."""
+        pc = loaded.promocode
+        assert pc is not None
+        threshold = pc.pool_low_threshold
+        if threshold <= 0 or not any(o.allocate for o in planned.outcomes.values() if o.granted):
+            return
+        if not await webhook_service.wants(session, tenant_id, "promocode.pool_low"):
+            return
+        remaining = await ledger.available_count(pc.id, threshold + 1)
+        if remaining > threshold:
+            return
+        await webhook_service.pool_low(
+            session,
+            tenant_id,
+            loaded.promotion.id,
+            pc.id,
+            pc.updated_at,
+            {
+                "promocode_id": pc.id,
+                "promotion_id": loaded.promotion.id,
+                "remaining": remaining,
+                "threshold": threshold,
+            },
+        )
+
     async def _validate(
         self,
         session: AsyncSession,
@@ -322,6 +357,7 @@ class ValidationService:
                             "available": loaded.state.pool_available,
                         },
                     )
+                await self._pool_low(session, principal.tenant_id, ledger, loaded, planned)
             unused = [
                 ref
                 for o in outcomes

@@ -29,9 +29,9 @@ EVENT_TYPES: dict[str, str] = {
     "window). data: as limit.threshold_reached, threshold 1.0.",
     "grant.reversed": "A grant was reversed. data: {grant_id, promotion_id, customer_id, "
     "reward_type, value, reference}",
-    "promocode.pool_low": "Reserved, not sent yet (docs/webhooks.md, 'Not done'): a bulk "
-    "promocode's pool of unallocated values fell to its low-water mark. data: {promocode_id, "
-    "promotion_id, remaining}",
+    "promocode.pool_low": "An allocating commit left a bulk promocode with at most its "
+    "pool_low_threshold unallocated values (once per pool: again after an upload or "
+    "generation). data: {promocode_id, promotion_id, remaining, threshold}",
     "promocode.pool_exhausted": "A bulk promocode had no unallocated value left for a "
     "customer (once per promocode). data: {promocode_id, promotion_id}",
     "promocode.upload_finished": "An upload of promocode values finished. data: "

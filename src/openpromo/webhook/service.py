@@ -240,6 +240,29 @@ class WebhookService:
                 ordering_key=f"promotion:{promotion_id}",
             )
 
+    async def pool_low(
+        self,
+        session: AsyncSession,
+        tenant_id: str,
+        promotion_id: str,
+        promocode_id: str,
+        pool_since: datetime,
+        data: dict[str, Any],
+    ) -> bool:
+        """``promocode.pool_low`` once per pool (``pool_since`` as for ``pool_exhausted``):
+        the guarded mark makes concurrent commits that all see the pool low send it once."""
+        repo = WebhookRepository(session, tenant_id)
+        if not await repo.mark_threshold(promotion_id, f"pool:{promocode_id}", pool_since, "low"):
+            return False
+        await self.emit(
+            session,
+            tenant_id,
+            "promocode.pool_low",
+            data,
+            ordering_key=f"promotion:{promotion_id}",
+        )
+        return True
+
     # -- endpoints ----------------------------------------------------------------------------
 
     async def create(

@@ -29,6 +29,7 @@ class Promocode:
         max_redemptions (int | None):
         name (str):
         once_per_customer (bool):
+        pool_low_threshold (int): bulk: promocode.pool_low is sent once the unallocated values are this few (0: never).
         promotion_id (None | str):
         redemptions_count (int):
         type_ (PromocodeType):
@@ -45,6 +46,7 @@ class Promocode:
     max_redemptions: int | None
     name: str
     once_per_customer: bool
+    pool_low_threshold: int
     promotion_id: None | str
     redemptions_count: int
     type_: PromocodeType
@@ -73,6 +75,8 @@ class Promocode:
 
         once_per_customer = self.once_per_customer
 
+        pool_low_threshold = self.pool_low_threshold
+
         promotion_id: None | str
         promotion_id = self.promotion_id
 
@@ -98,6 +102,7 @@ class Promocode:
                 "max_redemptions": max_redemptions,
                 "name": name,
                 "once_per_customer": once_per_customer,
+                "pool_low_threshold": pool_low_threshold,
                 "promotion_id": promotion_id,
                 "redemptions_count": redemptions_count,
                 "type": type_,
@@ -141,6 +146,8 @@ class Promocode:
 
         once_per_customer = d.pop("once_per_customer")
 
+        pool_low_threshold = d.pop("pool_low_threshold")
+
         def _parse_promotion_id(data: object) -> None | str:
             if data is None:
                 return data
@@ -171,6 +178,7 @@ class Promocode:
             max_redemptions=max_redemptions,
             name=name,
             once_per_customer=once_per_customer,
+            pool_low_threshold=pool_low_threshold,
             promotion_id=promotion_id,
             redemptions_count=redemptions_count,
             type_=type_,

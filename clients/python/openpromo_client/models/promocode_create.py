@@ -21,6 +21,8 @@ class PromocodeCreate:
         hidden (bool | Unset):  Default: False.
         max_redemptions (int | None | Unset): shared only.
         once_per_customer (bool | None | Unset): shared only (default true).
+        pool_low_threshold (int | None | Unset): bulk only (default 100): the webhook event promocode.pool_low is sent
+            once the unallocated values are this few; 0: never.
         promotion_id (None | str | Unset):
         value (None | str | Unset): Required for shared and single_use; bulk values are uploaded.
     """
@@ -31,6 +33,7 @@ class PromocodeCreate:
     hidden: bool | Unset = False
     max_redemptions: int | None | Unset = UNSET
     once_per_customer: bool | None | Unset = UNSET
+    pool_low_threshold: int | None | Unset = UNSET
     promotion_id: None | str | Unset = UNSET
     value: None | str | Unset = UNSET
 
@@ -58,6 +61,12 @@ class PromocodeCreate:
             once_per_customer = UNSET
         else:
             once_per_customer = self.once_per_customer
+
+        pool_low_threshold: int | None | Unset
+        if isinstance(self.pool_low_threshold, Unset):
+            pool_low_threshold = UNSET
+        else:
+            pool_low_threshold = self.pool_low_threshold
 
         promotion_id: None | str | Unset
         if isinstance(self.promotion_id, Unset):
@@ -87,6 +96,8 @@ class PromocodeCreate:
             field_dict["max_redemptions"] = max_redemptions
         if once_per_customer is not UNSET:
             field_dict["once_per_customer"] = once_per_customer
+        if pool_low_threshold is not UNSET:
+            field_dict["pool_low_threshold"] = pool_low_threshold
         if promotion_id is not UNSET:
             field_dict["promotion_id"] = promotion_id
         if value is not UNSET:
@@ -130,6 +141,15 @@ class PromocodeCreate:
 
         once_per_customer = _parse_once_per_customer(d.pop("once_per_customer", UNSET))
 
+        def _parse_pool_low_threshold(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        pool_low_threshold = _parse_pool_low_threshold(d.pop("pool_low_threshold", UNSET))
+
         def _parse_promotion_id(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -155,6 +175,7 @@ class PromocodeCreate:
             hidden=hidden,
             max_redemptions=max_redemptions,
             once_per_customer=once_per_customer,
+            pool_low_threshold=pool_low_threshold,
             promotion_id=promotion_id,
             value=value,
         )

@@ -19,12 +19,14 @@ class PromocodeUpdate:
         max_redemptions (int | None | Unset): shared only.
         name (None | str | Unset):
         once_per_customer (bool | None | Unset): shared only.
+        pool_low_threshold (int | None | Unset): bulk only: see PromocodeCreate; 0: never (cannot be null).
     """
 
     fallback_value: None | str | Unset = UNSET
     max_redemptions: int | None | Unset = UNSET
     name: None | str | Unset = UNSET
     once_per_customer: bool | None | Unset = UNSET
+    pool_low_threshold: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         fallback_value: None | str | Unset
@@ -51,6 +53,12 @@ class PromocodeUpdate:
         else:
             once_per_customer = self.once_per_customer
 
+        pool_low_threshold: int | None | Unset
+        if isinstance(self.pool_low_threshold, Unset):
+            pool_low_threshold = UNSET
+        else:
+            pool_low_threshold = self.pool_low_threshold
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -62,6 +70,8 @@ class PromocodeUpdate:
             field_dict["name"] = name
         if once_per_customer is not UNSET:
             field_dict["once_per_customer"] = once_per_customer
+        if pool_low_threshold is not UNSET:
+            field_dict["pool_low_threshold"] = pool_low_threshold
 
         return field_dict
 
@@ -105,11 +115,21 @@ class PromocodeUpdate:
 
         once_per_customer = _parse_once_per_customer(d.pop("once_per_customer", UNSET))
 
+        def _parse_pool_low_threshold(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        pool_low_threshold = _parse_pool_low_threshold(d.pop("pool_low_threshold", UNSET))
+
         promocode_update = cls(
             fallback_value=fallback_value,
             max_redemptions=max_redemptions,
             name=name,
             once_per_customer=once_per_customer,
+            pool_low_threshold=pool_low_threshold,
         )
 
         return promocode_update
