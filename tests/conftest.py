@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
 from openpromo import migrate
@@ -25,6 +26,7 @@ from openpromo.app import create_app
 from openpromo.auth.principal import Principal
 from openpromo.config import get_settings
 from openpromo.db import Database, normalize_url, set_database
+from openpromo.models import WebhookEndpoint
 from openpromo.tenant.service import tenant_service
 from tests.validation.shape import check_validation_response
 
@@ -169,3 +171,19 @@ async def key_with_role(client: httpx.AsyncClient, role: str) -> str:
     response = await client.post("/v1/api-keys", json={"name": role, "role": role})
     assert response.status_code == 201, response.text
     return str(response.json()["api_key"])
+
+
+@pytest.fixture
+async def no_leftover_endpoints(database: Database) -> None:
+    """Disable every endpoint earlier tests of the session left enabled.
+
+    A ``DeliveryWorker`` serves every tenant of the (session-wide) database, so without this
+    each of its passes would also try the rest of the suite's endpoints — the fuzzer's, for
+    one, point at names that never resolve on a machine without DNS, and each try waited for
+    the resolver: the retry-schedule test took 100 s in the full suite and 1 s alone. Every
+    webhook test makes its own endpoints after this runs.
+    """
+    async with database.unit_of_work() as session:
+        await session.execute(
+            update(WebhookEndpoint).where(WebhookEndpoint.enabled.is_(True)).values(enabled=False)
+        )

@@ -15,7 +15,7 @@ each request through ``httpx.ASGITransport`` on that loop. A sync test has the l
 Every path schemathesis takes — the test's call, its auth probes, the state machine — goes
 through the schema's ``app``, hence through the bridge.
 
-Size: ``OPENPROMO_FUZZ_EXAMPLES`` (default 25) examples per operation in the fuzzing phase,
+Size: ``OPENPROMO_FUZZ_EXAMPLES`` (default 15) examples per operation in the fuzzing phase,
 plus schemathesis' deterministic examples and coverage phases. Generation is derandomized with
 a fixed seed and no example database, so a run is the same run every time.
 """
@@ -42,7 +42,7 @@ from openpromo.models import ApiKey
 from tests.api.test_cross_tenant import WorldA, _world_a
 from tests.conftest import make_client, make_tenant
 
-EXAMPLES = int(os.environ.get("OPENPROMO_FUZZ_EXAMPLES", "") or 25)
+EXAMPLES = int(os.environ.get("OPENPROMO_FUZZ_EXAMPLES", "") or 15)
 STATEFUL_STEPS = max(10, EXAMPLES)
 BASE_URL = "http://fuzz.test"
 Case = GenericCase[Any]

@@ -93,7 +93,7 @@ async def test_sync_run_cli(
 
 
 async def test_worker_once(
-    client: httpx.AsyncClient, tenant: TenantFixture, tmp_path: Path
+    client: httpx.AsyncClient, tenant: TenantFixture, tmp_path: Path, no_leftover_endpoints: None
 ) -> None:
     await put_customer_schema(client)
     path = tmp_path / "w.csv"

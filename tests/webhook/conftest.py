@@ -11,8 +11,9 @@ from openpromo.webhook import service
 
 
 @pytest.fixture
-def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """http:// and loopback destinations allowed, as an operator would for a closed network."""
+def allow_loopback(monkeypatch: pytest.MonkeyPatch, no_leftover_endpoints: None) -> Iterator[None]:
+    """http:// and loopback destinations allowed, as an operator would for a closed network
+    (and no endpoint of an earlier test in the way: ``no_leftover_endpoints``)."""
     settings = get_settings()
     monkeypatch.setattr(settings, "webhook_allow_http", True)
     monkeypatch.setattr(settings, "webhook_allow_private_destinations", True)
