@@ -55,6 +55,7 @@ ROUTERS = [
     promocode_endpoints.router,
     campaign_endpoints.router,
     grant_endpoints.router,
+    grant_endpoints.lean_router,
     audit_endpoints.router,
     user_endpoints.router,
     webhook_endpoints.router,
