@@ -68,6 +68,9 @@ class ReservationCoalescer:
     def __init__(self) -> None:
         self._lines: dict[tuple[Any, ...], _Line] = {}
         self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references
+        # Requests answered from a shared transaction, and the largest batch (tests, tuning).
+        self.grouped = 0
+        self.largest_batch = 0
 
     async def settle(
         self,
@@ -95,7 +98,9 @@ class ReservationCoalescer:
         try:
             while line.waiting:
                 batch = _take(line.waiting)
-                await _run(batch, action)
+                self.largest_batch = max(self.largest_batch, len(batch))
+                if await _run(batch, action):
+                    self.grouped += len(batch)
         except BaseException as exc:
             # Cancelled (shutdown) or a bug here: nobody may wait for ever.
             for item in [*batch, *line.waiting]:
@@ -140,10 +145,11 @@ async def _together(batch: list[_Waiting], action: Action) -> list[Reservation |
         )
 
 
-async def _run(batch: list[_Waiting], action: Action) -> None:
+async def _run(batch: list[_Waiting], action: Action) -> bool:
+    """Settle ``batch``; True when it was settled together (more than one, no re-run)."""
     if len(batch) == 1:
         await _alone(batch[0], action)
-        return
+        return False
     token = request_id_var.set(batch[0].request_id)
     try:
         outcomes = await _together(batch, action)
@@ -152,7 +158,7 @@ async def _run(batch: list[_Waiting], action: Action) -> None:
         for item in batch:
             if not item.done.done():
                 item.done.set_exception(exc)
-        return
+        return False
     except Exception as exc:
         log.info(
             "a grouped %s of %d reservations failed (%r); running them one by one",
@@ -163,7 +169,7 @@ async def _run(batch: list[_Waiting], action: Action) -> None:
         )
         for item in batch:
             await _alone(item, action)
-        return
+        return False
     finally:
         request_id_var.reset(token)
     for item, outcome in zip(batch, outcomes, strict=True):
@@ -173,6 +179,7 @@ async def _run(batch: list[_Waiting], action: Action) -> None:
             item.done.set_exception(outcome)
         else:
             item.done.set_result(outcome)
+    return True
 
 
 async def _alone(item: _Waiting, action: Action) -> None:
