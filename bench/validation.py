@@ -210,7 +210,7 @@ def serve(app: str, port: int, env: dict[str, str], factory: bool) -> subprocess
 
 async def wait_ready(url: str) -> None:
     async with httpx.AsyncClient() as client:
-        for _ in range(200):
+        for _ in range(1200):  # a minute: a loaded shared machine starts a server slowly
             try:
                 await client.get(url)
                 return

@@ -129,7 +129,7 @@ async def release_reservations(body: BatchRelease, ctx: IntegrationWrite) -> Bat
 
 # Declared as usual, handled by LeanJSONRoute and grouped (ledger.coalescing): a single
 # confirm or release is the checkout's hot path (docs/reservations.md). Included right after
-# ``router``, so the documentation keeps its order.
+# validation's router (app.ROUTERS: matched early).
 lean_router = APIRouter(tags=["grants"], responses=COMMON_ERRORS, route_class=LeanJSONRoute)
 
 Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
