@@ -4,8 +4,8 @@ A dry run plans the customer exactly as a commit would; ``validate(holds=True)``
 plan's consumptions back (``validation.results.holds_into``): every audience-cap place,
 reward budget, per-customer limit, code redemption and code value the customer's rewards
 would take. A reservation takes exactly those and keeps them until confirmed, released or
-expired, so the simulator shows them as the marketer reads limits elsewhere — "1 place of
-the audience cap (in total): 3 of 100 taken now, 4 with this one" — with the expiry the
+expired, so the simulator shows them as the marketer reads limits elsewhere — "Audience
+cap (in total): 1 place — 3 of 100 customers now, 4 with this one" — with the expiry the
 tenant's default hold would give.
 """
 
@@ -24,55 +24,64 @@ from openpromo.ui import describe
 class Holding:
     """What a reservation of one simulated customer would take."""
 
-    lines: list[str]  # one sentence per limit taken
+    lines: list[tuple[str, str]]  # (the limit, what the reservation takes of it), in order
     until: str  # the expiry under the tenant's default hold, in the tenant's time
     hold_words: str  # "15 minutes"
+
+
+# The order a marketer reads limits in: the promotion's, then the customer's, then the code's.
+_ORDER = ("cap", "budget", "customer_value", "customer_grants", "redemption", "once", "code_value")
 
 
 def _value(minor: int, reward_type: str | None, catalog: describe.Catalog) -> str:
     label = catalog.reward_types.get(reward_type or "")
     decimals = label.decimals if label is not None else 0
-    return describe.amount(format_minor(minor, decimals), reward_type or "", catalog)
+    return describe.number(format_minor(minor, decimals))
+
+
+def _line(hold: Mapping[str, Any], catalog: describe.Catalog, code: str | None) -> tuple[str, str]:
+    kind = hold["kind"]
+    code_name = f"Code {code}" if code else "The code"
+    if kind == "redemption":
+        return code_name, "1 redemption"
+    if kind == "once":
+        return (
+            f"{code_name}, once per customer",
+            "this customer's one use (they cannot use the code again unless it is released)",
+        )
+    if kind == "code_value":
+        return "Bulk code", "1 unused value, which becomes this customer's code"
+    amount, limit, used = int(hold["amount"]), int(hold["limit"]), int(hold["used"])
+    window = describe.window(str(hold.get("window")), catalog)
+    rt = hold.get("reward_type")
+    unit = describe.unit_name(rt, catalog) if rt else ""
+    if kind == "cap":
+        return (
+            f"Audience cap ({window})",
+            f"1 place — {describe.number(used)} of {describe.number(limit)} customers now, "
+            f"{describe.number(used + amount)} with this one",
+        )
+    left = f"{_value(limit - used - amount, rt, catalog)} left after it"
+    if kind == "budget":
+        return (
+            f"Budget of {unit} ({window})",
+            f"{_value(amount, rt, catalog)} {unit} — {_value(used, rt, catalog)} of "
+            f"{_value(limit, rt, catalog)} used now, {left}",
+        )
+    if kind == "customer_value":
+        return (
+            f"This customer's {unit} limit ({window})",
+            f"{_value(amount, rt, catalog)} {unit} — {_value(used, rt, catalog)} of "
+            f"{_value(limit, rt, catalog)} used so far, {left}",
+        )
+    return (  # customer_grants
+        f"This customer's {unit} grants ({window})",
+        f"1 grant — {describe.number(used)} of {describe.number(limit)} used so far",
+    )
 
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{describe.number(n)} {one if n == 1 else many}"
-
-
-def _line(hold: Mapping[str, Any], catalog: describe.Catalog, code: str | None) -> str:
-    kind = hold["kind"]
-    if kind == "redemption":
-        return f"1 redemption of the code {code}" if code else "1 redemption of the code"
-    if kind == "code_value":
-        return "1 unused value of the bulk code (it becomes this customer's code)"
-    amount, limit, used = int(hold["amount"]), int(hold["limit"]), int(hold["used"])
-    window = describe.window(str(hold.get("window")), catalog)
-    rt = hold.get("reward_type")
-    name = describe.unit_name(rt, catalog) if rt else ""
-    if kind == "once":
-        return "the code's once-per-customer mark (this customer cannot use the code again)"
-    if kind == "cap":
-        taken = f"{_count(used, 'customer', 'customers')} of {describe.number(limit)}"
-        return (
-            f"1 place of the audience cap {window}: {taken} taken now, "
-            f"{describe.number(used + amount)} with this one"
-        )
-    if kind == "budget":
-        return (
-            f"{_value(amount, rt, catalog)} of the {name} budget {window}: "
-            f"{_value(used, rt, catalog)} of {_value(limit, rt, catalog)} used now, "
-            f"{_value(limit - used - amount, rt, catalog)} left after it"
-        )
-    if kind == "customer_value":
-        return (
-            f"{_value(amount, rt, catalog)} of this customer's {name} limit {window}: "
-            f"{_value(used, rt, catalog)} of {_value(limit, rt, catalog)} used so far"
-        )
-    # customer_grants
-    return (
-        f"1 of this customer's {describe.number(limit)} {name} grants {window} "
-        f"({describe.number(used)} used so far)"
-    )
 
 
 def duration_words(seconds: int) -> str:
@@ -93,7 +102,9 @@ def holding(
 ) -> Holding:
     until = (now + timedelta(seconds=default_seconds)).astimezone(zone)
     return Holding(
-        lines=[_line(h, catalog, code) for h in holds],
+        lines=[
+            _line(h, catalog, code) for h in sorted(holds, key=lambda h: _ORDER.index(h["kind"]))
+        ],
         until=until.strftime("%Y-%m-%d %H:%M"),
         hold_words=duration_words(default_seconds),
     )
