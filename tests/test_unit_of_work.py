@@ -20,14 +20,17 @@ from tests.conftest import TenantFixture
 SRC = Path(__file__).resolve().parent.parent / "src" / "openpromo"
 
 # The entry points: the request dependencies (API and UI), validation's lean route and its
-# coalescer, the readiness probe, streamed exports (they outlive the request's unit), the CLI
-# and the worker's jobs. ``db.py`` itself defines the units.
+# coalescer, the lean confirm/release routes (their key lookup) and their coalescer, the
+# readiness probe, streamed exports (they outlive the request's unit), the CLI and the
+# worker's jobs. ``db.py`` itself defines the units.
 ENTRY_POINTS = {
     "db.py",
     "api/deps.py",
     "api/ops.py",
     "validation/endpoints.py",
     "validation/coalescing.py",
+    "ledger/endpoints.py",
+    "ledger/coalescing.py",
     "promocode/endpoints.py",
     "sync/runner.py",
     "sync/scheduler.py",

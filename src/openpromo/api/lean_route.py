@@ -17,12 +17,19 @@ exception handlers, the body-size limit) and replaces only the per-request work:
   (``check_signature`` refuses anything else when the route is declared);
 * invalid bodies raise ``RequestValidationError`` with ``body`` leading each location, which
   the API's handler turns into the usual 422 problem.
+
+Two more shapes, for the reservation confirm and release routes (docs/reservations.md): an
+*optional* body (``Model | None = None``), where an empty body is ``None`` exactly as FastAPI
+has it, whatever the content type (a JSON ``null`` goes to FastAPI's handler); and *no* body
+model at all, where the endpoint takes no ``body`` and the bytes sent are never read (FastAPI
+ignores them too).
 """
 
 from __future__ import annotations
 
 import email.message
 import inspect
+import typing
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -42,27 +49,37 @@ FIXED_PARAMETERS = {"body", "request", "bearer", "header_key"}
 class LeanJSONRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         endpoint = self.endpoint
-        model = _body_model(self)
-        check_signature(endpoint, self.param_convertors)
+        model, optional = _body_model(self)
+        check_signature(endpoint, self.param_convertors, body=model is not None)
         generic = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
             authorization, header_key, content_type = _headers(request.scope["headers"])
-            if not _is_json(content_type):
-                return await generic(request)
-            raw = await request.body()
-            if not raw:  # FastAPI's own answer: the body is missing (Starlette kept the bytes)
-                return await generic(request)
-            try:
-                body = model.model_validate_json(raw)
-            except ValidationError as exc:
-                raise RequestValidationError(
-                    [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()],
-                    body=raw,
-                ) from None
+            extra: dict[str, Any] = {}
+            if model is not None:
+                if optional:
+                    raw = await request.body()
+                    if not raw:  # FastAPI: an optional body that is missing is None
+                        extra["body"] = None
+                    elif not _is_json(content_type) or raw.strip() == b"null":
+                        return await generic(request)
+                elif not _is_json(content_type):
+                    return await generic(request)
+                else:
+                    raw = await request.body()
+                    if not raw:  # FastAPI's answer: the body is missing (Starlette kept it)
+                        return await generic(request)
+                if "body" not in extra:
+                    try:
+                        extra["body"] = model.model_validate_json(raw)
+                    except ValidationError as exc:
+                        raise RequestValidationError(
+                            [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()],
+                            body=raw,
+                        ) from None
             response: Response = await endpoint(
                 **request.path_params,
-                body=body,
+                **extra,
                 request=request,
                 bearer=_bearer(authorization),
                 header_key=header_key,
@@ -115,17 +132,28 @@ def _is_json(content_type: bytes | None) -> bool:
     )
 
 
-def _body_model(route: APIRoute) -> type[BaseModel]:
-    annotation = route.body_field.field_info.annotation if route.body_field else None
+def _body_model(route: APIRoute) -> tuple[type[BaseModel] | None, bool]:
+    """The body model (None: the route takes no body) and whether the body is optional
+    (declared ``Model | None = None``)."""
+    if route.body_field is None:
+        return None, False
+    annotation = route.body_field.field_info.annotation
+    optional = not route.body_field.field_info.is_required()
+    members = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if optional and len(members) == 1:
+        annotation = members[0]
     if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
         raise TypeError(f"{route.path}: a LeanJSONRoute needs a pydantic body model")
-    return annotation
+    return annotation, optional
 
 
-def check_signature(endpoint: Callable[..., Any], path_parameters: dict[str, Any]) -> None:
-    """The endpoint must take exactly the path parameters and the fixed ones."""
+def check_signature(
+    endpoint: Callable[..., Any], path_parameters: dict[str, Any], *, body: bool = True
+) -> None:
+    """The endpoint must take exactly the path parameters and the fixed ones (without
+    ``body`` when the route takes none)."""
     names = set(inspect.signature(endpoint).parameters)
-    expected = FIXED_PARAMETERS | set(path_parameters)
+    expected = (FIXED_PARAMETERS if body else FIXED_PARAMETERS - {"body"}) | set(path_parameters)
     if names != expected:
         raise TypeError(
             f"{endpoint.__name__}: a LeanJSONRoute endpoint takes exactly "

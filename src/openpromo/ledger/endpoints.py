@@ -1,13 +1,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Security
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials
 
+from openpromo.api.auth import authenticate_once, bearer_scheme, header_scheme, presented_key
 from openpromo.api.deps import DEFAULT_PAGE_LIMIT, Cursor, IntegrationWrite, Limit, Read
+from openpromo.api.lean_route import LeanJSONRoute
 from openpromo.api.problems import COMMON_ERRORS, CONFLICT
+from openpromo.auth.principal import INTEGRATION, Principal
+from openpromo.db import get_database
+from openpromo.errors import Forbidden
 from openpromo.kit.pagination import Page
+from openpromo.ledger.coalescing import reservation_coalescer
 from openpromo.ledger.reservations import reservation_service
 from openpromo.ledger.schemas import (
     BatchConfirm,
@@ -119,7 +127,38 @@ async def release_reservations(body: BatchRelease, ctx: IntegrationWrite) -> Bat
     return BatchResult(results=results)
 
 
-@router.post(
+# Declared as usual, handled by LeanJSONRoute and grouped (ledger.coalescing): a single
+# confirm or release is the checkout's hot path (docs/reservations.md). Included right after
+# validation's router (app.ROUTERS: matched early).
+lean_router = APIRouter(tags=["grants"], responses=COMMON_ERRORS, route_class=LeanJSONRoute)
+
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)]
+HeaderKey = Annotated[str | None, Security(header_scheme)]
+
+
+async def _integration(
+    bearer: HTTPAuthorizationCredentials | None, header_key: str | None
+) -> Principal:
+    """The caller (the API-key cache, else one shared lookup), who must be allowed to write
+    as an integration — the same checks and answers as ``IntegrationWrite``."""
+    database = get_database()
+    principal = await authenticate_once(
+        presented_key(bearer, header_key), lambda: database.unit_of_work(write=False)
+    )
+    if principal.role not in INTEGRATION:
+        raise Forbidden(
+            detail=f"this action needs one of the roles: {', '.join(sorted(INTEGRATION))}; "
+            f"the API key has the role {principal.role}",
+            code="insufficient_role",
+        )
+    return principal
+
+
+def _answer(reservation: Reservation) -> Response:
+    return Response(reservation.model_dump_json(by_alias=True), media_type="application/json")
+
+
+@lean_router.post(
     "/v1/reservations/{reservation_id}/confirm",
     summary="Confirm a reservation, optionally for less (idempotent)",
     response_model=Reservation,
@@ -127,19 +166,27 @@ async def release_reservations(body: BatchRelease, ctx: IntegrationWrite) -> Bat
     tags=["reservations"],
 )
 async def confirm_reservation(
-    reservation_id: str, ctx: IntegrationWrite, body: ReservationConfirm | None = None
-) -> Reservation:
-    return await reservation_service.confirm(
-        ctx.session, ctx.principal, reservation_id, _rewards(body)
+    reservation_id: str,
+    request: Request,
+    bearer: Bearer,
+    header_key: HeaderKey,
+    body: ReservationConfirm | None = None,
+) -> Response:
+    principal = await _integration(bearer, header_key)
+    return _answer(
+        await reservation_coalescer.settle(principal, "confirm", reservation_id, _rewards(body))
     )
 
 
-@router.post(
+@lean_router.post(
     "/v1/reservations/{reservation_id}/release",
     summary="Release a reservation: give back everything it held (idempotent)",
     response_model=Reservation,
     responses=CONFLICT,
     tags=["reservations"],
 )
-async def release_reservation(reservation_id: str, ctx: IntegrationWrite) -> Reservation:
-    return await reservation_service.release(ctx.session, ctx.principal, reservation_id)
+async def release_reservation(
+    reservation_id: str, request: Request, bearer: Bearer, header_key: HeaderKey
+) -> Response:
+    principal = await _integration(bearer, header_key)
+    return _answer(await reservation_coalescer.settle(principal, "release", reservation_id))

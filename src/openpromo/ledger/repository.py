@@ -346,6 +346,23 @@ class GrantRepository(TenantScopedRepository):
         )
         return (await self.session.scalars(query)).all()
 
+    async def lock_groups(self, group_ids: Sequence[str]) -> dict[str, Sequence[Grant]]:
+        """Every row of the given groups, locked in one statement in (group id, id) order —
+        ``lock_group`` for each in id order, without a round trip per group (PostgreSQL
+        locks a ``SELECT … ORDER BY … FOR UPDATE``'s rows in the order it returns them)."""
+        out: dict[str, list[Grant]] = {}
+        for chunk in _chunks(sorted(set(group_ids))):
+            query = (
+                self._select(Grant)
+                .where(Grant.group_id.in_(chunk))
+                .order_by(Grant.group_id, Grant.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            for grant in (await self.session.scalars(query)).all():
+                out.setdefault(grant.group_id, []).append(grant)
+        return dict(out)
+
     async def list_page(
         self,
         *,
@@ -571,6 +588,38 @@ class GrantRepository(TenantScopedRepository):
             set_committed_value(grant, "value_minor", value)
             set_committed_value(grant, "consumed", consumed)
         return bool(done == len(updates))
+
+    async def confirm_groups(
+        self, plans: Sequence[tuple[str, Sequence[tuple[Grant, int, list[Any]]]]]
+    ) -> bool:
+        """``confirm_rows`` for many locked groups: the rows whose value is lowered one by
+        one, every other row of them in ONE statement. False (and the caller rolls back)
+        unless every row was reserved."""
+        changed = [(g, v, c) for _, updates in plans for g, v, c in updates if v != g.value_minor]
+        total = sum(len(updates) for _, updates in plans)
+        done = 0
+        for grant, value, consumed in changed:
+            result = await self.session.execute(
+                self._update(Grant)
+                .where(Grant.id == grant.id, Grant.status == "reserved")
+                .values(status="granted", value_minor=value, consumed=consumed)
+            )
+            done += result.rowcount  # type: ignore[attr-defined]
+        if len(changed) < total:
+            for chunk in _chunks(sorted({group_id for group_id, _ in plans})):
+                result = await self.session.execute(
+                    self._update(Grant)
+                    .where(Grant.group_id.in_(chunk), Grant.status == "reserved")
+                    .values(status="granted")
+                    .execution_options(synchronize_session=False)
+                )
+                done += result.rowcount  # type: ignore[attr-defined]
+        for _, updates in plans:
+            for grant, value, consumed in updates:
+                set_committed_value(grant, "status", "granted")
+                set_committed_value(grant, "value_minor", value)
+                set_committed_value(grant, "consumed", consumed)
+        return bool(done == total)
 
     async def reservation_totals(self, promotion_id: str) -> tuple[int, dict[str, int]]:
         """Held reservations of a promotion: how many (groups) and their value per type."""

@@ -9,6 +9,7 @@ order, so reversals, releases, confirms and commits never deadlock one another.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -53,13 +54,16 @@ def _problem(exc: OpenPromoError) -> dict[str, Any]:
     }
 
 
-async def _lock_groups(repo: GrantRepository, group_ids: Sequence[str]) -> None:
-    """Before one transaction settles several reservations: their rows (groups in id order),
-    then their promocodes, then every counter any of them holds, in key order — the order a
-    validation commit takes them in. Settled one by one, a later group's counters would be
-    taken after an earlier group's larger keys (a deadlock with a concurrent commit)."""
-    groups = [await repo.lock_group(g) for g in sorted(set(group_ids))]
-    rows = [g for group in groups for g in group]
+async def _lock_groups(
+    repo: GrantRepository, group_ids: Sequence[str]
+) -> dict[str, Sequence[Grant]]:
+    """Before one transaction settles several reservations: their rows (groups in id order,
+    one statement), then their promocodes, then every counter any of them holds, in key
+    order — the order a validation commit takes them in. Settled one by one, a later group's
+    counters would be taken after an earlier group's larger keys (a deadlock with a
+    concurrent commit). The locked rows, by group."""
+    groups = await repo.lock_groups(group_ids)
+    rows = [g for group in groups.values() for g in group]
     for promocode_id in sorted(
         {
             g.promocode_id
@@ -76,6 +80,37 @@ async def _lock_groups(repo: GrantRepository, group_ids: Sequence[str]) -> None:
     }
     if counters:
         await repo.read_counters(sorted(counters), lock=True)
+    return groups
+
+
+@dataclass
+class _ConfirmPlan:
+    """A confirm decided on a locked group: each row's confirmed value and ``consumed``, and
+    the value given back per counter."""
+
+    group_id: str
+    group: Sequence[Grant]
+    updates: list[tuple[Grant, int, list[Any]]] = field(default_factory=list)
+    give: dict[CounterId, int] = field(default_factory=dict)
+
+
+def _created(group: Sequence[Grant]) -> dict[str, Any]:
+    """A confirmed reservation's ``grants.created`` data."""
+    return {
+        "promotion_id": group[0].promotion_id,
+        "promocode_id": group[0].promocode_id,
+        "campaign_id": group[0].campaign_id,
+        "grants": [
+            {
+                "grant_id": g.id,
+                "customer_id": g.customer_id,
+                "reward_type": g.reward_type,
+                "value_minor": g.value_minor,
+                "reference": g.reference,
+            }
+            for g in group
+        ],
+    }
 
 
 class ReservationService:
@@ -130,25 +165,19 @@ class ReservationService:
             raise NotFound(detail=f"reservation {reservation_id} not found")
         return self._out(group, await reward_decimals(session, principal.tenant_id))
 
-    async def confirm(
+    def _plan_confirm(
         self,
-        session: AsyncSession,
-        principal: Principal,
         reservation_id: str,
-        rewards: Sequence[tuple[str, str]] | None = None,
-        *,
-        now: datetime | None = None,
-        loc: tuple[str | int, ...] = ("body",),
-    ) -> ReservationOut:
-        """``reserved → granted``, optionally for lower values (per reward type; the rest goes
-        back to the value counters). Confirmed already: the same answer. Released or past its
-        ``reserved_until``: 409."""
-        now = now or utcnow()
-        repo = GrantRepository(session, principal.tenant_id)
-        group = await self._locked(repo, reservation_id)
-        decimals = await reward_decimals(session, principal.tenant_id)
+        group: Sequence[Grant],
+        rewards: Sequence[tuple[str, str]] | None,
+        decimals: Mapping[str, int],
+        now: datetime,
+        loc: tuple[str | int, ...],
+    ) -> _ConfirmPlan | None:
+        """What confirming the locked ``group`` writes — or None: confirmed already (the same
+        answer). Refusals (409, 422) are raised here, before anything is written."""
         if all(g.status in ("granted", "reversed") for g in group):
-            return self._out(group, decimals)
+            return None
         if any(g.status != "reserved" for g in group):
             raise self._refuse(reservation_id, group, "confirmed")
         until = group[0].reserved_until
@@ -185,9 +214,7 @@ class ReservationService:
                     detail=msg, errors=[FieldError((*where, "value"), msg, "value_error")]
                 )
             wanted[reward_type] = minor
-        # Lock order: the group's rows (above), then the counters given back, in key order.
-        give: dict[CounterId, int] = {}
-        updates: list[tuple[Grant, int, list[Any]]] = []
+        plan = _ConfirmPlan(reservation_id, group)
         for grant in group:
             value = wanted.get(grant.reward_type, grant.value_minor)
             diff = grant.value_minor - value
@@ -200,43 +227,103 @@ class ReservationService:
                     and _value_counter(entry["key"])
                 ):
                     counter = (entry["key"], datetime.fromisoformat(entry["window_start"]))
-                    give[counter] = give.get(counter, 0) + diff
+                    plan.give[counter] = plan.give.get(counter, 0) + diff
                     entry = {**entry, "amount": int(entry["amount"]) - diff}
                 consumed.append(entry)
-            updates.append((grant, value, consumed))
-        if give:
-            await repo.read_counters(sorted(give), lock=True)
-        if not await repo.confirm_rows(reservation_id, updates):
+            plan.updates.append((grant, value, consumed))
+        return plan
+
+    async def confirm(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        reservation_id: str,
+        rewards: Sequence[tuple[str, str]] | None = None,
+        *,
+        now: datetime | None = None,
+        loc: tuple[str | int, ...] = ("body",),
+    ) -> ReservationOut:
+        """``reserved → granted``, optionally for lower values (per reward type; the rest goes
+        back to the value counters). Confirmed already: the same answer. Released or past its
+        ``reserved_until``: 409."""
+        now = now or utcnow()
+        repo = GrantRepository(session, principal.tenant_id)
+        group = await self._locked(repo, reservation_id)
+        decimals = await reward_decimals(session, principal.tenant_id)
+        plan = self._plan_confirm(reservation_id, group, rewards, decimals, now, loc)
+        if plan is None:
+            return self._out(group, decimals)
+        # Lock order: the group's rows (above), then the counters given back, in key order.
+        if plan.give:
+            await repo.read_counters(sorted(plan.give), lock=True)
+        if not await repo.confirm_rows(reservation_id, plan.updates):
             raise Conflict(  # cannot happen with the group locked; never half-confirmed
                 detail=f"reservation {reservation_id} changed meanwhile",
                 code="reservation_changed",
                 extra={"reservation_id": reservation_id},
             )
-        for counter, amount in sorted(give.items()):
+        for counter, amount in sorted(plan.give.items()):
             await repo.give_back(counter, amount)
         await webhook_service.emit_grants_created(
-            session,
-            principal.tenant_id,
-            [
-                {
-                    "promotion_id": group[0].promotion_id,
-                    "promocode_id": group[0].promocode_id,
-                    "campaign_id": group[0].campaign_id,
-                    "grants": [
-                        {
-                            "grant_id": g.id,
-                            "customer_id": g.customer_id,
-                            "reward_type": g.reward_type,
-                            "value_minor": g.value_minor,
-                            "reference": g.reference,
-                        }
-                        for g in group
-                    ],
-                }
-            ],
-            now,
+            session, principal.tenant_id, [_created(group)], now
         )
         return self._out(group, decimals)
+
+    async def confirm_many(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        items: Sequence[tuple[str, Sequence[tuple[str, str]] | None]],
+        *,
+        now: datetime | None = None,
+    ) -> list[ReservationOut | OpenPromoError]:
+        """Confirms of distinct reservations in this transaction, set-wise (the grouped
+        single confirms, ``ledger.coalescing``): each item's answer, or the refusal it alone
+        would get (404, 409, 422) — decided before anything is written, so a refused item
+        changes nothing. One statement locks every group (groups in id order, as
+        ``_lock_groups``), one flips every full-value confirm, then the value counters given
+        back (all of them locked first, in key order). Anything unexpected raises: the
+        caller's transaction rolls back whole."""
+        ids = [rid for rid, _ in items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("confirm_many takes distinct reservations")
+        now = now or utcnow()
+        repo = GrantRepository(session, principal.tenant_id)
+        groups = await repo.lock_groups(ids)
+        decimals = await reward_decimals(session, principal.tenant_id)
+        refused: list[OpenPromoError | None] = []
+        plans: list[_ConfirmPlan] = []
+        for rid, rewards in items:
+            group = groups.get(rid, [])
+            try:
+                if not group or group[0].reserved_until is None:
+                    raise NotFound(detail=f"reservation {rid} not found")
+                plan = self._plan_confirm(rid, group, rewards, decimals, now, ("body",))
+            except OpenPromoError as exc:
+                refused.append(exc)
+                continue
+            refused.append(None)
+            if plan is not None:
+                plans.append(plan)
+        give: dict[CounterId, int] = {}
+        for plan in plans:
+            for counter, amount in plan.give.items():
+                give[counter] = give.get(counter, 0) + amount
+        if give:
+            await repo.read_counters(sorted(give), lock=True)
+        if plans and not await repo.confirm_groups([(p.group_id, p.updates) for p in plans]):
+            raise RuntimeError("a locked reservation changed meanwhile")  # rolls back all
+        for counter, amount in sorted(give.items()):
+            await repo.give_back(counter, amount)
+        if plans:
+            await webhook_service.emit_grants_created(
+                session, principal.tenant_id, [_created(p.group) for p in plans], now
+            )
+        # The loaded rows were brought up to date by the writes (confirm_groups).
+        return [
+            exc if exc is not None else self._out(groups[rid], decimals)
+            for (rid, _), exc in zip(items, refused, strict=True)
+        ]
 
     async def release(
         self,
@@ -315,6 +402,38 @@ class ReservationService:
                 now=now,
             )
         return self._out(group, decimals)
+
+    async def release_many(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        reservation_ids: Sequence[str],
+        *,
+        now: datetime | None = None,
+    ) -> list[ReservationOut | OpenPromoError]:
+        """Releases of distinct reservations in this transaction (the grouped single
+        releases, ``ledger.coalescing``): every group, promocode and counter locked first in
+        the batch lock order (``_lock_groups``); each item's refusal (404, 409) decided before
+        anything is written; then each accepted one released through ``release`` (the
+        reversal's rules). Anything unexpected raises: the caller's transaction rolls back."""
+        if len(set(reservation_ids)) != len(reservation_ids):
+            raise ValueError("release_many takes distinct reservations")
+        now = now or utcnow()
+        repo = GrantRepository(session, principal.tenant_id)
+        groups = await _lock_groups(repo, reservation_ids)
+        decimals = await reward_decimals(session, principal.tenant_id)
+        out: list[ReservationOut | OpenPromoError] = []
+        for rid in reservation_ids:
+            group = groups.get(rid, [])
+            if not group or group[0].reserved_until is None:
+                out.append(NotFound(detail=f"reservation {rid} not found"))
+            elif all(g.status == "released" for g in group):
+                out.append(self._out(group, decimals))
+            elif any(g.status != "reserved" for g in group):
+                out.append(self._refuse(rid, group, "released"))
+            else:
+                out.append(await self.release(session, principal, rid, now=now))
+        return out
 
     async def batch(
         self,

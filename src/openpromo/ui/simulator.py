@@ -10,6 +10,10 @@ with suggestions (``GET /ui/customers?suggest=1``), and "simulate at" (tenant wa
 tries another moment. It calls the validation service exactly as ``POST
 …/validate-customers`` does with ``commit=false``, so nothing is consumed, granted or
 allocated.
+
+Each eligible customer also shows what a reservation (``commit: "reserve"``) would hold:
+the plan's cap places, budgets, per-customer limits and code, and the expiry the tenant's
+default hold would give (``ui/holds.py``).
 """
 
 from __future__ import annotations
@@ -24,10 +28,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.campaign.service import campaign_service
 from openpromo.errors import OpenPromoError, unprocessable
+from openpromo.kit.clock import utcnow
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
+from openpromo.reward_type.service import reward_type_service
+from openpromo.ui import describe
 from openpromo.ui.context import FormErrors, UiContext, Viewer, parse, parse_json
 from openpromo.ui.explain import RewardLabels, readable
+from openpromo.ui.holds import holding
 from openpromo.ui.property_inputs import form_values, schema_properties, simulate_at
 from openpromo.ui.render import render
 from openpromo.validation.schemas import ValidateRequest
@@ -108,8 +116,10 @@ async def simulate(ctx: Viewer) -> Response:  # a dry run: read-only, never queu
     form = await ctx.form_fields()
     try:
         async with ctx.attempt():
-            result = await _run(ctx, form)
-            results = await _worded(ctx, result)
+            # "Simulate at" (empty: now) — also the moment a reservation would be made.
+            now = simulate_at(str(form.get("at", "")).strip(), ctx.zone) or utcnow()
+            result = await _run(ctx, form, now)
+            results = await _worded(ctx, result, now)
     except OpenPromoError as exc:
         return await _page(ctx, form, errors=one_customer_errors(exc))
     return await _page(ctx, form, results=results)
@@ -142,7 +152,7 @@ async def one_context(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:
     return context
 
 
-async def _run(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:
+async def _run(ctx: UiContext, form: dict[str, Any], now: datetime) -> dict[str, Any]:
     target = form_target(str(form.get("target", "")))
     body = parse(
         ValidateRequest,
@@ -153,19 +163,37 @@ async def _run(ctx: UiContext, form: dict[str, Any]) -> dict[str, Any]:
             "explain": True,
         },
     )
-    now = simulate_at(str(form.get("at", "")).strip(), ctx.zone)
-    return await run_validation(ctx, ctx.session, target, body, now=now)
+    return await run_validation(ctx, ctx.session, target, body, now=now, holds=True)
 
 
-async def _worded(ctx: UiContext, result: dict[str, Any]) -> list[dict[str, Any]]:
-    """The results with their rewards named and their trace as sentences over the tiers of
-    the promotion that answered."""
+async def _worded(ctx: UiContext, result: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """The results with their rewards named, their trace as sentences over the tiers of
+    the promotion that answered, and what a reservation would hold (``holding``)."""
     tiers: list[Any] = []
     if result.get("promotion_id"):
         promotion = await promotion_service.get(ctx.session, ctx.principal, result["promotion_id"])
         tiers = list(promotion.tiers or [])
     labels = await RewardLabels.load(ctx.session, ctx.tenant_id)
-    return [readable(r, tiers, labels) for r in result["results"]]
+    catalog = describe.Catalog(
+        reward_types={
+            r.key: describe.RewardTypeLabel(
+                r.key, r.display_name or r.name, r.category, r.currency, r.decimals, r.status
+            )
+            for r in await reward_type_service.list_all(ctx.session, ctx.tenant_id)
+        },
+        timezone=ctx.tenant.timezone,
+        week_start=ctx.tenant.week_start,
+    )
+    out = []
+    for r in result["results"]:
+        held = r.pop("_holds", None)
+        worded = readable(r, tiers, labels)
+        if r["eligible"] and held is not None:
+            worded["holding"] = holding(
+                held, catalog, r.get("code"), ctx.tenant.reservation_default_seconds, now, ctx.zone
+            )
+        out.append(worded)
+    return out
 
 
 def form_target(value: str) -> tuple[str, str]:
@@ -183,10 +211,12 @@ async def run_validation(
     body: ValidateRequest,
     *,
     now: datetime | None = None,
+    holds: bool = False,
 ) -> dict[str, Any]:
     """``body`` against a form's target (checked to be the tenant's), through the service
     the API calls, seeded as the API seeds it, in ``session`` (the page's read-only one for
-    a dry run; a write transaction of its own for a commit), at ``now`` (``None``: now)."""
+    a dry run; a write transaction of its own for a commit), at ``now`` (``None``: now).
+    ``holds``: each result also carries what a reservation would hold (``_holds``)."""
     kind, target_id = form_target
     target: Target
     if kind == "promotion":
@@ -197,5 +227,5 @@ async def run_validation(
         target = Target(promocode_id=target_id)
     seed = request_seed(json.dumps(body.model_dump(mode="json"), sort_keys=True).encode())
     return await validation_service.validate(
-        session, ctx.principal, target, body, seed=seed, now=now
+        session, ctx.principal, target, body, seed=seed, now=now, holds=holds
     )

@@ -17,7 +17,7 @@ from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_value import PromocodeValue
 from openpromo.rules import format_minor
 from openpromo.validation.cache import RewardTypeView
-from openpromo.validation.planner import Outcome
+from openpromo.validation.planner import Consumption, LimitState, Outcome
 from openpromo.validation.schemas import ValidationContext
 
 
@@ -108,6 +108,46 @@ def outcome_into(
         result["code"] = ctx.code
     else:
         result["rewards"] = []
+
+
+def holds_into(ctx: Ctx, outcome: Outcome, state: LimitState) -> None:
+    """What a commit (or a reservation) of this outcome would take, for the simulator
+    (``validate(holds=True)``; never in an API answer): ``ctx.result["_holds"]``, one entry
+    per limit — its kind (``cap``, ``budget``, ``customer_value``, ``customer_grants``,
+    ``once``, ``redemption``, ``code_value``), reward type and window where it has them, the
+    amount taken (minor units or a count), the limit and what is used of it now."""
+    holds: list[dict[str, Any]] = []
+    for reward in outcome.granted:
+        for c in reward.consumptions:
+            holds.append(_hold(c, state, reward.reward_type))
+    for c in outcome.shared:
+        holds.append(_hold(c, state, None))
+    if outcome.redeems:
+        holds.append({"kind": "redemption"})
+    if outcome.allocate:
+        holds.append({"kind": "code_value"})
+    ctx.result["_holds"] = holds
+
+
+def _hold(c: Consumption, state: LimitState, reward_type: str | None) -> dict[str, Any]:
+    parts = c.key.split(":")
+    entry: dict[str, Any] = {
+        "amount": c.amount,
+        "limit": c.limit,
+        "used": state.used.get((c.key, c.window_start), 0),
+        "reward_type": reward_type,
+        "window": None,
+    }
+    if parts[0] == "code":
+        entry["kind"] = "once"
+    elif parts[1] == "cap":
+        entry.update(kind="cap", window=parts[2], reward_type=None)
+    elif parts[1] == "budget":
+        entry.update(kind="budget", reward_type=parts[2], window=parts[3])
+    else:  # <promotion>:cust:<type>:<window>:value|grants:<customer>
+        kind = "customer_value" if parts[4] == "value" else "customer_grants"
+        entry.update(kind=kind, reward_type=parts[2], window=parts[3])
+    return entry
 
 
 LIVE = ("granted", "reserved")  # a held reservation counts like a grant

@@ -68,6 +68,7 @@ from openpromo.validation.results import (
     Decided,
     all_fail,
     from_existing,
+    holds_into,
     new_result,
     outcome_into,
     reason,
@@ -126,8 +127,12 @@ class ValidationService:
         seed: bytes,
         now: datetime | None = None,
         draft_tiers: Sequence[Any] | None = None,
+        holds: bool = False,
     ) -> dict[str, Any]:
         """Validate (and on ``body.commit``, grant) every context; the §7 response as a dict.
+
+        ``holds`` (dry runs; the simulator): each result also carries ``_holds``, what a
+        commit or a reservation would take (``results.holds_into``) — never in an API answer.
 
         ``draft_tiers`` (dry runs only; the tier builder's simulator): evaluate these tiers
         instead of the stored ones, whatever the promotion's status. They are checked as
@@ -135,7 +140,14 @@ class ValidationService:
         stored, and limits, budgets and constraints apply as for the stored tiers."""
         assert draft_tiers is None or not body.commit
         outcome = await self._paused_gc(
-            session, principal, target, body, seed=seed, now=now, draft_tiers=draft_tiers
+            session,
+            principal,
+            target,
+            body,
+            seed=seed,
+            now=now,
+            draft_tiers=draft_tiers,
+            holds=holds,
         )
         if outcome.created:
             await self._grants_created(session, principal, outcome, body, [len(body.contexts)])
@@ -227,6 +239,7 @@ class ValidationService:
         now: datetime | None,
         groups: tuple[Sequence[int], Sequence[bytes]] | None = None,
         draft_tiers: Sequence[Any] | None = None,
+        holds: bool = False,
     ) -> Decided:
         # A big batch allocates a few hundred thousand short-lived objects; the cyclic
         # collector would walk them again and again for nothing (they are freed by reference
@@ -244,6 +257,7 @@ class ValidationService:
                 now=now,
                 groups=groups,
                 draft_tiers=draft_tiers,
+                holds=holds,
             )
         finally:
             if paused:
@@ -295,6 +309,7 @@ class ValidationService:
         now: datetime | None,
         groups: tuple[Sequence[int], Sequence[bytes]] | None = None,
         draft_tiers: Sequence[Any] | None = None,
+        holds: bool = False,
     ) -> Decided:
         """Load → plan → apply. ``groups`` (dry runs only): the sizes of the requests
         ``body`` joins, in order, and their seeds; each is planned on its own against the
@@ -369,6 +384,8 @@ class ValidationService:
                 await ledger.release_references(loaded.promotion.id, unused)
         for outcome in outcomes:
             outcome_into(by_index[outcome.index], outcome, loaded.reward_types, loaded.promocode)
+            if holds and not body.commit:
+                holds_into(by_index[outcome.index], outcome, loaded.state)
         pc_id = found.promocode.id if found.promocode is not None else None
         return Decided(
             contexts, loaded.promotion.id, pc_id, body.commit, loaded.reward_types, created
