@@ -1064,6 +1064,16 @@ class GrantRepository(TenantScopedRepository):
             .values(redemptions_count=Promocode.redemptions_count - 1)
         )
 
+    def _pool(self, promocode_id: str) -> Any:
+        """The values of one promocode: ``promocode_values`` stores the promocode's integer
+        ``number`` (docs/promocodes.md), looked up once per statement."""
+        number = (
+            select(Promocode.number)
+            .where(self.owns(Promocode), Promocode.id == promocode_id)
+            .scalar_subquery()
+        )
+        return PromocodeValue.promocode_no == number
+
     async def values_by_key(
         self, promocode_id: str, value_keys: Sequence[str], *, lock: bool
     ) -> dict[str, PromocodeValue]:
@@ -1072,7 +1082,7 @@ class GrantRepository(TenantScopedRepository):
             query = (
                 self._select(PromocodeValue)
                 .where(
-                    PromocodeValue.promocode_id == promocode_id,
+                    self._pool(promocode_id),
                     PromocodeValue.value_key.in_(chunk),
                 )
                 .order_by(PromocodeValue.id)
@@ -1088,9 +1098,7 @@ class GrantRepository(TenantScopedRepository):
         """The one value of a shared or single-use promocode."""
         return await self.session.scalar(
             self._select(PromocodeValue)
-            .where(
-                PromocodeValue.promocode_id == promocode_id,
-            )
+            .where(self._pool(promocode_id))
             .order_by(PromocodeValue.id)
             .limit(1)
             .execution_options(populate_existing=True)
@@ -1105,7 +1113,7 @@ class GrantRepository(TenantScopedRepository):
             rows = await self.session.scalars(
                 self._select(PromocodeValue)
                 .where(
-                    PromocodeValue.promocode_id == promocode_id,
+                    self._pool(promocode_id),
                     PromocodeValue.customer_id.in_(chunk),
                     PromocodeValue.status == "allocated",
                 )
@@ -1126,7 +1134,7 @@ class GrantRepository(TenantScopedRepository):
         query = (
             self._select(PromocodeValue.id, PromocodeValue.value)
             .where(
-                PromocodeValue.promocode_id == promocode_id,
+                self._pool(promocode_id),
                 PromocodeValue.status == "available",
             )
             .order_by(PromocodeValue.id)
@@ -1143,7 +1151,7 @@ class GrantRepository(TenantScopedRepository):
         inner = (
             self._select(PromocodeValue.id)
             .where(
-                PromocodeValue.promocode_id == promocode_id,
+                self._pool(promocode_id),
                 PromocodeValue.status == "available",
             )
             .limit(at_most)
@@ -1184,7 +1192,7 @@ class GrantRepository(TenantScopedRepository):
         await self.session.execute(
             self._update(PromocodeValue)
             .where(
-                PromocodeValue.promocode_id == promocode_id,
+                self._pool(promocode_id),
                 PromocodeValue.value_key == value_key,
             )
             .values(status="available", customer_id=None, allocated_at=None, redeemed_at=None)
