@@ -115,11 +115,18 @@ class PromocodeValue(Base):
     # for ad-hoc queries and tests ("values of this promocode id"). Production queries filter
     # on the numbers (``promocode.repository``'s ``_values``), which the indexes serve.
     promocode_id: Mapped[str] = column_property(
-        select(Promocode.id).where(Promocode.number == promocode_no).scalar_subquery(),
+        select(Promocode.id)
+        .where(Promocode.number == promocode_no)
+        .correlate_except(Promocode)
+        .scalar_subquery(),
         deferred=True,
     )
     tenant_id: Mapped[str] = column_property(
-        select(Tenant.id).where(Tenant.number == tenant_no).scalar_subquery(), deferred=True
+        select(Tenant.id)
+        .where(Tenant.number == tenant_no)
+        .correlate_except(Tenant)
+        .scalar_subquery(),
+        deferred=True,
     )
 
     @hybrid_property
