@@ -22,16 +22,13 @@ import argparse
 import asyncio
 import random
 import statistics
-import sys
 import time
 from contextlib import ExitStack
-from pathlib import Path
 
 import httpx
 from _common import admin_connect, bench_database, openpromo_server
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validation import prepare  # noqa: E402  (bench/validation.py: the same promotion)
+from validation import prepare  # bench/validation.py: the same promotion
 
 TARGET_RATIO = 1.3
 SMALL_POOL = 1_000
