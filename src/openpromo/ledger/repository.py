@@ -314,6 +314,11 @@ def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 LIVE = ("granted", "reserved")
 
 
+# The columns of ``ix_promocode_values_promocode_status_id``: with one promocode and one status
+# in the WHERE, ordering by them is ordering by id (upload order).
+POOL_ORDER = (PromocodeValue.promocode_no, PromocodeValue.status, PromocodeValue.id)
+
+
 class CounterOverrun(Exception):
     """A guarded update matched no row: the plan no longer holds (should never happen with the
     rows locked; the transaction is rolled back)."""
@@ -1065,6 +1070,10 @@ class GrantRepository(TenantScopedRepository):
         )
 
     def _pool(self, promocode_id: str) -> Any:
+        # The number is a parameter the planner does not know when it plans (an InitPlan), so
+        # queries of one pool order by the pool index's own columns (``POOL_ORDER``): that
+        # index then gives the order for free and is always chosen, never a primary-key scan
+        # that filters a small pool out of a huge table.
         """The values of one promocode: ``promocode_values`` stores the promocode's integer
         ``number`` (docs/promocodes.md), looked up once per statement."""
         number = (
@@ -1099,7 +1108,7 @@ class GrantRepository(TenantScopedRepository):
         return await self.session.scalar(
             self._select(PromocodeValue)
             .where(self._pool(promocode_id))
-            .order_by(PromocodeValue.id)
+            .order_by(*POOL_ORDER)
             .limit(1)
             .execution_options(populate_existing=True)
         )
@@ -1137,7 +1146,7 @@ class GrantRepository(TenantScopedRepository):
                 self._pool(promocode_id),
                 PromocodeValue.status == "available",
             )
-            .order_by(PromocodeValue.id)
+            .order_by(*POOL_ORDER)
             .limit(count)
         )
         if lock:
@@ -1154,6 +1163,7 @@ class GrantRepository(TenantScopedRepository):
                 self._pool(promocode_id),
                 PromocodeValue.status == "available",
             )
+            .order_by(*POOL_ORDER)
             .limit(at_most)
             .subquery()
         )

@@ -354,7 +354,10 @@ class PromocodeRepository(TenantScopedRepository):
             query = query.where(
                 PromocodeValue.value_key.like(f"{like_escape(prefix.lower())}%", escape="\\")
             )
-        query = query.order_by(PromocodeValue.status, PromocodeValue.id).limit(limit)
+        # promocode_no first, like the index: see ledger.repository.POOL_ORDER.
+        query = query.order_by(
+            PromocodeValue.promocode_no, PromocodeValue.status, PromocodeValue.id
+        ).limit(limit)
         return list((await self.session.execute(query)).all())
 
     # -- bulk loading ---------------------------------------------------------------------
