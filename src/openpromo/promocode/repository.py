@@ -464,6 +464,8 @@ class PromocodeRepository(TenantScopedRepository):
         # ``status`` is left to its default ('available'): one column less to project.
         columns = ["tenant_no", "promocode_no", "value"]
         if mode == "plain":  # PostgreSQL only: the unique index refuses what is not new
+            # No tie-breaker: equal keys cannot both go in, so the order among them is moot.
+            source = source.order_by(None).order_by(key)
             statement: Any = self._insert().from_select(columns, source)
         elif mode == "fresh":  # PostgreSQL only (DISTINCT ON)
             source = source.ext(distinct_on(key)).where(
