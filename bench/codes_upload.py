@@ -23,6 +23,13 @@ Creates its own database, migrates it, creates tenants and bulk promocodes, writ
     in bulk after each upload. Nothing of an upload's other work (reading the request,
     checking lines, counting duplicates and existing values) is in it.
 
+Targets (issue 15): (a) under 15 s per million values and at most 3x (g), the floor of any
+design with a unique lookup index; flat server memory at ``--lines``. With ``--lines`` it
+also prints the bytes on disk per stored value (table + indexes) of the pool that upload
+leaves, and with ``--old-layout`` the same pool stored in the layout before migration 0017
+(36-character tenant and promocode ids, text status, a ``value_key`` copy, ``created_at``),
+built from it with one sorted INSERT like an upload's merge: the before/after comparison.
+
 Each measurement starts from an empty ``promocode_values`` table (TRUNCATE, VACUUM, CHECKPOINT
 before it). It prints values/s, the ratios API/COPY and CLI/COPY, the server's peak RSS (VmHWM)
 and, with ``--lines``, the server's memory growth while it takes a file of that many lines. The
@@ -52,6 +59,28 @@ from _common import (
 
 TARGET_SECONDS_PER_MILLION = 15.0
 TARGET_RATIO = 3.0
+TARGET_FLOOR_RATIO = 3.0  # API upload / (g)
+TARGET_BYTES_SHARE = 0.5  # bytes per value after 0017 / before
+
+# The layout of promocode_values before migration 0017 (revision 0016), for --old-layout.
+OLD_LAYOUT = """
+CREATE TABLE bench_old_layout (
+    id bigserial PRIMARY KEY,
+    tenant_id varchar(36) NOT NULL,
+    promocode_id varchar(36) NOT NULL,
+    value varchar(64) NOT NULL,
+    value_key varchar(64) COLLATE "C" NOT NULL,
+    status varchar(16) NOT NULL
+        CHECK (status IN ('available', 'allocated', 'redeemed')),
+    customer_id varchar(255),
+    allocated_at timestamptz,
+    redeemed_at timestamptz,
+    created_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX ON bench_old_layout (tenant_id, value_key);
+CREATE INDEX ON bench_old_layout (promocode_id, status, id);
+CREATE INDEX ON bench_old_layout (promocode_id, customer_id) WHERE customer_id IS NOT NULL;
+"""
 TARGET_MEMORY_MB = 100.0
 
 
@@ -100,26 +129,63 @@ async def full_row_copy(server_url: str, database: str, path: Path) -> float:
     try:
         await conn.execute("DROP TABLE IF EXISTS bench_full_copy")
         await conn.execute("CREATE TABLE bench_full_copy (LIKE promocode_values INCLUDING ALL)")
-        tenant, promocode = "0" * 36, "1" * 36
+        prefix = b"1\t1\t"  # tenant_no, promocode_no
 
         async def rows() -> Any:
             with path.open("rb") as handle:
                 while lines := handle.readlines(CHUNK):
-                    yield b"".join(
-                        f"{tenant}\t{promocode}\t{v}\t{v.lower()}\tavailable\tnow\n".encode()
-                        for v in (line.decode().strip() for line in lines)
-                    )
+                    yield b"".join(prefix + line for line in lines)
 
         started = time.perf_counter()
         await conn.copy_to_table(
             "bench_full_copy",
             source=rows(),
-            columns=["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"],
+            columns=["tenant_no", "promocode_no", "value"],
         )
         elapsed = time.perf_counter() - started
         await conn.execute("DROP TABLE bench_full_copy")
         return elapsed
     finally:
+        await conn.close()
+
+
+async def bytes_per_value(server_url: str, database: str, relation: str) -> tuple[int, float]:
+    """(rows, bytes on disk per row: heap + indexes + TOAST) of ``relation``, vacuumed."""
+    conn = await admin_connect(server_url, database)
+    try:
+        await conn.execute(f"VACUUM ANALYZE {relation}")
+        count, total = await conn.fetchrow(
+            f"SELECT count(*), pg_total_relation_size('{relation}') FROM {relation}"
+        )
+        return int(count), float(total) / max(int(count), 1)
+    finally:
+        await conn.close()
+
+
+async def old_layout_bytes(server_url: str, database: str) -> tuple[int, float]:
+    """The current pool copied into the layout of revision 0016, as its upload merge wrote it
+    (one INSERT sorted by key into the indexed table); its bytes per value."""
+    conn = await admin_connect(server_url, database)
+    try:
+        await conn.execute("DROP TABLE IF EXISTS bench_old_layout")
+        await conn.execute(OLD_LAYOUT)
+        await conn.execute("SET work_mem = '256MB'")
+        await conn.execute(
+            "INSERT INTO bench_old_layout (tenant_id, promocode_id, value, value_key, status, "
+            "customer_id, allocated_at, redeemed_at, created_at) "
+            "SELECT t.id, p.id, v.value, lower(v.value), CASE v.status WHEN 0 THEN 'allocated' "
+            "WHEN 1 THEN 'available' ELSE 'redeemed' END, v.customer_id, v.allocated_at, "
+            "v.redeemed_at, now() FROM promocode_values v "
+            "JOIN tenants t ON t.number = v.tenant_no "
+            "JOIN promocodes p ON p.number = v.promocode_no ORDER BY lower(v.value), v.id"
+        )
+    finally:
+        await conn.close()
+    try:
+        return await bytes_per_value(server_url, database, "bench_old_layout")
+    finally:
+        conn = await admin_connect(server_url, database)
+        await conn.execute("DROP TABLE bench_old_layout")
         await conn.close()
 
 
@@ -144,6 +210,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--lines", type=int, default=0, help="Also check memory with this file")
     parser.add_argument("--keep", action="store_true", help="Keep the benchmark database")
+    parser.add_argument(
+        "--old-layout",
+        action="store_true",
+        help="With --lines: also store that pool in the layout before migration 0017",
+    )
     args = parser.parse_args()
 
     server_url = args.database_url
@@ -245,7 +316,8 @@ def main() -> None:
             f"built in one pass: {bulk_index_seconds / copy_seconds:.1f}x the raw COPY)"
         )
         print(
-            f"ratio API/COPY {api_seconds / copy_seconds:.2f}   "
+            f"ratio API/(g) {api_seconds / bulk_index_seconds:.2f}   "
+            f"API/COPY {api_seconds / copy_seconds:.2f}   "
             f"CLI/COPY {cli_seconds / copy_seconds:.2f}   "
             f"API/full-row COPY {api_seconds / floor_seconds:.2f}"
         )
@@ -260,6 +332,11 @@ def main() -> None:
             f"{verdict(per_million < TARGET_SECONDS_PER_MILLION)}: API upload "
             f"{per_million:.2f} s per 1,000,000 values "
             f"(target < {TARGET_SECONDS_PER_MILLION:.0f} s)"
+        )
+        print(
+            f"{verdict(api_seconds / bulk_index_seconds <= TARGET_FLOOR_RATIO)}: API upload / "
+            f"(g) COPY + unique index build {api_seconds / bulk_index_seconds:.2f} "
+            f"(target <= {TARGET_FLOOR_RATIO:.0f})"
         )
         print(
             f"{verdict(api_seconds / copy_seconds <= TARGET_RATIO)}: API/COPY ratio "
@@ -302,6 +379,20 @@ def main() -> None:
                 f"{verdict(growth_mb < TARGET_MEMORY_MB)}: server memory growth {growth_mb:.0f} MB "
                 f"for {args.lines:,} lines (target < {TARGET_MEMORY_MB:.0f} MB)"
             )
+            rows, after_bytes = asyncio.run(bytes_per_value(server_url, name, "promocode_values"))
+            print(f"storage: {rows:,} values, {after_bytes:.1f} bytes on disk per value")
+            if args.old_layout:
+                old_rows, before_bytes = asyncio.run(old_layout_bytes(server_url, name))
+                share = after_bytes / before_bytes
+                print(
+                    f"    layout before 0017: {old_rows:,} values, {before_bytes:.1f} bytes per "
+                    f"value"
+                )
+                print(
+                    f"{verdict(share <= TARGET_BYTES_SHARE)}: bytes per value {after_bytes:.1f} "
+                    f"= {share:.2f} of the old layout's {before_bytes:.1f} "
+                    f"(target <= {TARGET_BYTES_SHARE})"
+                )
 
 
 if __name__ == "__main__":

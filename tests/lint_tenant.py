@@ -38,7 +38,8 @@ BASE_BUILDERS = {"_select", "_update", "_delete"}
 
 
 def tenant_owned() -> tuple[set[str], set[str]]:
-    """(model class names, table names) of every table with a ``tenant_id`` column."""
+    """(model class names, table names) of every table with a ``tenant_id`` column (or the
+    tenant's number, ``tenant_no``)."""
     sys.path.insert(0, str(ROOT / "src"))
     from openpromo.models import Base
 
@@ -46,7 +47,7 @@ def tenant_owned() -> tuple[set[str], set[str]]:
     tables: set[str] = set()
     for mapper in Base.registry.mappers:
         table = mapper.local_table
-        if "tenant_id" in table.c:
+        if "tenant_id" in table.c or "tenant_no" in table.c:
             classes.add(mapper.class_.__name__)
             tables.add(str(table.name))  # type: ignore[attr-defined]
     return classes, tables
@@ -142,7 +143,8 @@ def check_source(source: str, path: str, classes: set[str], tables: set[str]) ->
             if isinstance(node, ast.Compare):
                 sides = [node.left, *node.comparators]
                 by_hand = any(
-                    isinstance(s, ast.Attribute) and s.attr == "tenant_id" for s in sides
+                    isinstance(s, ast.Attribute) and s.attr in ("tenant_id", "tenant_no")
+                    for s in sides
                 ) and not _is_join(sides)
                 if by_hand and not cross:
                     problems.append(

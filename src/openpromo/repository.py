@@ -11,6 +11,10 @@ Every repository of tenant-owned rows (a table with a ``tenant_id`` column) subc
 * ``tenant_bound(Model)`` — for statements built once at import time (the validation hot path
   reuses them): the filter with a ``:tenant_id`` parameter, which ``self.params()`` fills.
 
+A table may instead carry the tenant's integer surrogate ``tenant_no`` (``promocode_values``:
+docs/promocodes.md); for it the filter is ``tenant_no = (SELECT number FROM tenants WHERE id =
+:tenant)``, a one-row lookup that PostgreSQL and SQLite evaluate once per statement.
+
 Raw SQL strings name ``tenant_id`` themselves (and take ``self.tenant_id`` as a parameter).
 ``tests/lint_tenant.py`` (run by ``.ci/run`` and the test suite) fails when a repository
 compares a ``tenant_id`` by hand or queries a tenant-owned table without one of the above; the
@@ -35,19 +39,37 @@ def _table(entity: Any) -> Any:
 
 
 def _tenant_column(entity: Any) -> Any:
-    """A model's, a table's or a table's column collection's ``tenant_id``."""
+    """A model's, a table's or a table's column collection's ``tenant_id`` (or ``tenant_no``)."""
     source = _table(entity)
     columns = source.c if hasattr(source, "c") else source
     column = columns.get("tenant_id")
+    if column is None:
+        column = columns.get("tenant_no")
     if column is None:
         raise TypeError(f"{entity!r} is not tenant-owned (no tenant_id column)")
     return column
 
 
+def _is_tenant_owned(source: Table) -> bool:
+    return "tenant_id" in source.c or "tenant_no" in source.c
+
+
+def _tenant_filter(column: Any, tenant: Any) -> ColumnElement[bool]:
+    """``column = tenant`` — through the tenant's number when ``column`` is a ``tenant_no``."""
+    if column.name == "tenant_no":
+        from openpromo.models.tenant import Tenant
+
+        numbered: ColumnElement[bool] = (
+            column == select(Tenant.number).where(Tenant.id == tenant).scalar_subquery()
+        )
+        return numbered
+    result: ColumnElement[bool] = column == tenant
+    return result
+
+
 def tenant_bound(entity: Any) -> ColumnElement[bool]:
     """``tenant_id = :tenant_id`` for a statement built once and run with ``params()``."""
-    result: ColumnElement[bool] = _tenant_column(entity) == bindparam("tenant_id")
-    return result
+    return _tenant_filter(_tenant_column(entity), bindparam("tenant_id"))
 
 
 class TenantScopedRepository:
@@ -60,8 +82,13 @@ class TenantScopedRepository:
 
     def owns(self, entity: Any) -> ColumnElement[bool]:
         """``entity.tenant_id = <this tenant>``."""
-        result: ColumnElement[bool] = _tenant_column(entity) == self.tenant_id
-        return result
+        return _tenant_filter(_tenant_column(entity), self.tenant_id)
+
+    def tenant_number(self) -> Any:
+        """This tenant's ``number`` (a scalar subquery), for columns that store it."""
+        from openpromo.models.tenant import Tenant
+
+        return select(Tenant.number).where(Tenant.id == self.tenant_id).scalar_subquery()
 
     def params(self, **params: Any) -> dict[str, Any]:
         """Parameters of a ``tenant_bound`` statement: ``params`` and this tenant."""
@@ -80,9 +107,9 @@ class TenantScopedRepository:
         statement: Select[Any] = select(*entities)
         seen: set[Any] = set()
         for source in statement.columns_clause_froms:
-            if isinstance(source, Table) and "tenant_id" in source.c and source not in seen:
+            if isinstance(source, Table) and _is_tenant_owned(source) and source not in seen:
                 seen.add(source)
-                statement = statement.where(source.c.tenant_id == self.tenant_id)
+                statement = statement.where(self.owns(source))
         return statement
 
     def _update(self, entity: Any) -> Update:

@@ -4,6 +4,7 @@ under test (SQLite by default, PostgreSQL when OPENPROMO_TEST_DATABASE_URL is se
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -200,5 +201,172 @@ def test_ledger_rows_survive_dropping_and_restoring_the_tenant_keys(tmp_path: Pa
         if postgres:
             assert asyncio.run(_run(url, (keys, {}))) == [(4,)]
         migrate.upgrade(url)
+    finally:
+        drop_database_url(url)
+
+
+_VALUES_0016 = (
+    "INSERT INTO promocode_values (tenant_id, promocode_id, value, value_key, status, "
+    "customer_id, allocated_at, redeemed_at, created_at) VALUES (:t, :p, :v, :k, :s, "
+    ":c, :a, :r, CURRENT_TIMESTAMP)"
+)
+_WIDE_ROWS = (
+    "SELECT tenant_id, promocode_id, value, value_key, status, customer_id, allocated_at, "
+    "redeemed_at FROM promocode_values ORDER BY id"
+)
+_LEAN_ROWS = (
+    "SELECT t.id, p.id, v.value, lower(v.value), CASE v.status WHEN 0 THEN 'allocated' "
+    "WHEN 1 THEN 'available' WHEN 2 THEN 'redeemed' END, v.customer_id, v.allocated_at, "
+    "v.redeemed_at FROM promocode_values v JOIN tenants t ON t.number = v.tenant_no "
+    "JOIN promocodes p ON p.number = v.promocode_no ORDER BY v.id"
+)
+
+
+def _seed_0016(url: str) -> list[tuple[object, ...]]:
+    """Two tenants, each with a bulk promocode (values in every status) and a shared one, at
+    revision 0016; the same values in both tenants (uniqueness is per tenant)."""
+    statements: list[tuple[str, dict[str, object]]] = []
+    for n, tenant in enumerate(("t-one", "t-two")):
+        statements.append(
+            (
+                "INSERT INTO tenants (id, name, timezone, default_currency, week_start, locale, "
+                "config_version, created_at, updated_at) VALUES (:t, :t, 'UTC', 'EUR', "
+                "'monday', 'en', 0, :at, :at)",
+                {"t": tenant, "at": datetime(2026, 11, 20 + n, 10, tzinfo=UTC)},
+            )
+        )
+        for kind in ("bulk", "shared"):
+            statements.append(
+                (
+                    "INSERT INTO promocodes (id, tenant_id, name, type, hidden, "
+                    "once_per_customer, redemptions_count, created_at, updated_at) VALUES "
+                    "(:p, :t, :p, :k, false, true, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                    {"p": f"{tenant}-{kind}", "t": tenant, "k": kind},
+                )
+            )
+        rows = [
+            ("Avail-1", "available", None, None, None),
+            ("alloc-2", "allocated", f"{tenant}-c1", datetime(2026, 11, 30, 12, tzinfo=UTC), None),
+            ("REDEEMED_3", "redeemed", f"{tenant}-c2", None, datetime(2026, 12, 1, 8, tzinfo=UTC)),
+        ]
+        for value, status, customer, allocated, redeemed in rows:
+            statements.append(
+                (
+                    _VALUES_0016,
+                    {
+                        "t": tenant,
+                        "p": f"{tenant}-bulk",
+                        "v": value,
+                        "s": status,
+                        "c": customer,
+                        "a": allocated,
+                        "r": redeemed,
+                    },
+                )
+            )
+        statements.append(
+            (
+                _VALUES_0016,
+                {
+                    "t": tenant,
+                    "p": f"{tenant}-shared",
+                    "v": "Welcome10",
+                    "s": "available",
+                    "c": None,
+                    "a": None,
+                    "r": None,
+                },
+            )
+        )
+    for _, params in statements:
+        if "v" in params:
+            params["k"] = str(params["v"]).lower()
+    asyncio.run(_run(url, *statements))
+    return asyncio.run(_run(url, (_WIDE_ROWS, {})))
+
+
+def _same_rows(before: list[tuple[object, ...]], after: list[tuple[object, ...]]) -> None:
+    def normal(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+        def cell(value: object) -> object:
+            if isinstance(value, str) and value[:2] == "20" and ":" in value:
+                value = datetime.fromisoformat(value)
+            if isinstance(value, datetime):
+                return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+            return value
+
+        return [tuple(cell(v) for v in row) for row in rows]
+
+    assert normal(after) == normal(before)
+
+
+def test_lean_values_keep_every_row_of_every_tenant(tmp_path: Path) -> None:
+    """0017 stores tenant and promocode numbers, a smallint status and no value_key: every
+    value keeps its promocode, status, customer and timestamps, lookups still find it
+    case-insensitively in its own tenant only, and a downgrade gives the old rows back."""
+    from openpromo.db import Database
+    from openpromo.ledger.repository import GrantRepository
+    from openpromo.promocode.repository import PromocodeRepository
+
+    url = new_database_url(tmp_path, "lean_values")
+    try:
+        migrate.upgrade(url, "0016")
+        before = _seed_0016(url)
+        assert len(before) == 8
+        migrate.upgrade(url)
+        _same_rows(before, asyncio.run(_run(url, (_LEAN_ROWS, {}))))
+
+        async def lookups() -> None:
+            database = Database(url)
+            try:
+                async with database.unit_of_work() as session:
+                    for tenant in ("t-one", "t-two"):
+                        repo = PromocodeRepository(session, tenant)
+                        assert await repo.owner_of_value("avail-1") == f"{tenant}-bulk"
+                        assert await repo.owner_of_value("WELCOME10") == f"{tenant}-shared"
+                        found = await repo.resolve_value("redeemed_3")
+                        assert found is not None
+                        promocode, value = found
+                        assert (promocode.id, value.status, value.customer_id) == (
+                            f"{tenant}-bulk",
+                            "redeemed",
+                            f"{tenant}-c2",
+                        )
+                        # Unique per tenant, case-insensitively, across promocodes.
+                        assert not await repo.add_value(f"{tenant}-shared", "ALLOC-2")
+                        counts = await repo.counts([f"{tenant}-bulk", f"{tenant}-shared"])
+                        assert counts == {
+                            f"{tenant}-bulk": {"available": 1, "allocated": 1, "redeemed": 1},
+                            f"{tenant}-shared": {"available": 1},
+                        }
+                        ledger = GrantRepository(session, tenant)
+                        held = await ledger.allocated_values(f"{tenant}-bulk", [f"{tenant}-c1"])
+                        assert held[f"{tenant}-c1"].value == "alloc-2"
+                        assert [
+                            v
+                            for _, v in await ledger.available_values(
+                                f"{tenant}-bulk", 5, lock=False
+                            )
+                        ] == ["Avail-1"]
+                    # A new promocode gets a number after the migrated ones, and its values
+                    # work like the old ones.
+                    repo = PromocodeRepository(session, "t-one")
+                    from openpromo.models import Promocode
+
+                    fresh = await repo.add(Promocode(name="new", type="bulk"))
+                    assert fresh.number == 5
+                    assert await repo.add_value(fresh.id, "Fresh-1")
+                    assert await repo.owner_of_value("fresh-1") == fresh.id
+                    assert (
+                        await PromocodeRepository(session, "t-two").owner_of_value("fresh-1")
+                        is None
+                    )
+            finally:
+                await database.dispose()
+
+        asyncio.run(lookups())
+        migrate.downgrade(url, "0016")
+        after = asyncio.run(_run(url, (_WIDE_ROWS, {})))
+        _same_rows(before, [row for row in after if row[2] != "Fresh-1"])
+        assert len(after) == len(before) + 1
     finally:
         drop_database_url(url)

@@ -49,6 +49,7 @@ async def test_concurrent_overlapping_uploads_never_share_a_value(
         rows = (
             await session.execute(
                 select(PromocodeValue.promocode_id, func.count())
+                .select_from(PromocodeValue)
                 .where(PromocodeValue.tenant_id == tenant.id)
                 .group_by(PromocodeValue.promocode_id)
             )
@@ -94,7 +95,9 @@ async def test_concurrent_generation_and_upload_stay_unique(
     assert generated == 2000
     async with database.unit_of_work(write=False) as session:
         total = await session.scalar(
-            select(func.count()).where(PromocodeValue.tenant_id == tenant.id)
+            select(func.count())
+            .select_from(PromocodeValue)
+            .where(PromocodeValue.tenant_id == tenant.id)
         )
         distinct_keys = await session.scalar(
             select(func.count(PromocodeValue.value_key.distinct())).where(
@@ -122,7 +125,9 @@ async def test_a_failure_mid_upload_stores_nothing(
         raise AssertionError("the upload should have failed")
     async with database.unit_of_work(write=False) as session:
         stored = await session.scalar(
-            select(func.count()).where(PromocodeValue.promocode_id == code["id"])
+            select(func.count())
+            .select_from(PromocodeValue)
+            .where(PromocodeValue.promocode_id == code["id"])
         )
     assert stored == 0
     # The same values can be uploaded afterwards: nothing was left behind (staging included).
@@ -163,9 +168,9 @@ async def test_a_value_added_meanwhile_makes_the_merge_fall_back_not_fail(
     async with database.unit_of_work(write=False) as session:
         owner = await PromocodeRepository(session, tenant.id).owner_of_value("RACE1234")
         count = await session.scalar(
-            select(func.count()).where(
-                PromocodeValue.tenant_id == tenant.id, PromocodeValue.promocode_id == bulk["id"]
-            )
+            select(func.count())
+            .select_from(PromocodeValue)
+            .where(PromocodeValue.tenant_id == tenant.id, PromocodeValue.promocode_id == bulk["id"])
         )
     assert owner == other["id"]
     assert count == 1999

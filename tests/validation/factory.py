@@ -164,10 +164,9 @@ async def setup_world(
             for value in values or []:
                 session.add(
                     PromocodeValue(
-                        tenant_id=tenant_id,
-                        promocode_id=pc.id,
+                        tenant_no=tenant.number,
+                        promocode_no=pc.number,
                         value=value,
-                        value_key=value.lower(),
                         status="available",
                     )
                 )

@@ -314,6 +314,11 @@ def _grant_params(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 LIVE = ("granted", "reserved")
 
 
+# The columns of ``ix_promocode_values_promocode_status_id``: with one promocode and one status
+# in the WHERE, ordering by them is ordering by id (upload order).
+POOL_ORDER = (PromocodeValue.promocode_no, PromocodeValue.status, PromocodeValue.id)
+
+
 class CounterOverrun(Exception):
     """A guarded update matched no row: the plan no longer holds (should never happen with the
     rows locked; the transaction is rolled back)."""
@@ -1113,6 +1118,20 @@ class GrantRepository(TenantScopedRepository):
             .values(redemptions_count=Promocode.redemptions_count - 1)
         )
 
+    def _pool(self, promocode_id: str) -> Any:
+        # The number is a parameter the planner does not know when it plans (an InitPlan), so
+        # queries of one pool order by the pool index's own columns (``POOL_ORDER``): that
+        # index then gives the order for free and is always chosen, never a primary-key scan
+        # that filters a small pool out of a huge table.
+        """The values of one promocode: ``promocode_values`` stores the promocode's integer
+        ``number`` (docs/promocodes.md), looked up once per statement."""
+        number = (
+            select(Promocode.number)
+            .where(self.owns(Promocode), Promocode.id == promocode_id)
+            .scalar_subquery()
+        )
+        return PromocodeValue.promocode_no == number
+
     async def values_by_key(
         self, promocode_id: str, value_keys: Sequence[str], *, lock: bool
     ) -> dict[str, PromocodeValue]:
@@ -1121,7 +1140,7 @@ class GrantRepository(TenantScopedRepository):
             query = (
                 self._select(PromocodeValue)
                 .where(
-                    PromocodeValue.promocode_id == promocode_id,
+                    self._pool(promocode_id),
                     PromocodeValue.value_key.in_(chunk),
                 )
                 .order_by(PromocodeValue.id)
@@ -1137,10 +1156,8 @@ class GrantRepository(TenantScopedRepository):
         """The one value of a shared or single-use promocode."""
         return await self.session.scalar(
             self._select(PromocodeValue)
-            .where(
-                PromocodeValue.promocode_id == promocode_id,
-            )
-            .order_by(PromocodeValue.id)
+            .where(self._pool(promocode_id))
+            .order_by(*POOL_ORDER)
             .limit(1)
             .execution_options(populate_existing=True)
         )
@@ -1154,7 +1171,7 @@ class GrantRepository(TenantScopedRepository):
             rows = await self.session.scalars(
                 self._select(PromocodeValue)
                 .where(
-                    PromocodeValue.promocode_id == promocode_id,
+                    self._pool(promocode_id),
                     PromocodeValue.customer_id.in_(chunk),
                     PromocodeValue.status == "allocated",
                 )
@@ -1175,10 +1192,10 @@ class GrantRepository(TenantScopedRepository):
         query = (
             self._select(PromocodeValue.id, PromocodeValue.value)
             .where(
-                PromocodeValue.promocode_id == promocode_id,
+                self._pool(promocode_id),
                 PromocodeValue.status == "available",
             )
-            .order_by(PromocodeValue.id)
+            .order_by(*POOL_ORDER)
             .limit(count)
         )
         if lock:
@@ -1192,9 +1209,10 @@ class GrantRepository(TenantScopedRepository):
         inner = (
             self._select(PromocodeValue.id)
             .where(
-                PromocodeValue.promocode_id == promocode_id,
+                self._pool(promocode_id),
                 PromocodeValue.status == "available",
             )
+            .order_by(*POOL_ORDER)
             .limit(at_most)
             .subquery()
         )
@@ -1233,7 +1251,7 @@ class GrantRepository(TenantScopedRepository):
         await self.session.execute(
             self._update(PromocodeValue)
             .where(
-                PromocodeValue.promocode_id == promocode_id,
+                self._pool(promocode_id),
                 PromocodeValue.value_key == value_key,
             )
             .values(status="available", customer_id=None, allocated_at=None, redeemed_at=None)

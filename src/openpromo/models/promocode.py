@@ -12,6 +12,7 @@ from openpromo.models.base import (
     tenant_column,
     updated_at_column,
 )
+from openpromo.models.numbering import number_default
 
 PROMOCODE_TYPES = ("shared", "single_use", "bulk")
 # A bulk pool is "low" (``promocode.pool_low``) at this many unallocated values or fewer.
@@ -39,9 +40,15 @@ class Promocode(Base):
             name="redemptions_within_max",
         ),
         Index("ix_promocodes_tenant_promotion", "tenant_id", "promotion_id"),
+        Index("uq_promocodes_number", "number", unique=True),
     )
+    # ``number`` comes from a SQL default: fetched back on insert (RETURNING), never lazily.
+    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[str] = id_column()
+    # The promocode's integer surrogate, stored in each of its values instead of ``id``
+    # (models/numbering.py).
+    number: Mapped[int] = mapped_column(Integer(), default=number_default("promocodes"))
     tenant_id: Mapped[str] = tenant_column()
     name: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(16))

@@ -2,16 +2,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, String
+from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, created_at_column, id_column, updated_at_column
+from openpromo.models.numbering import number_default
 
 
 class Tenant(Base):
     __tablename__ = "tenants"
+    __table_args__ = (Index("uq_tenants_number", "number", unique=True),)
+    # ``number`` comes from a SQL default: fetched back on insert (RETURNING), never lazily.
+    __mapper_args__ = {"eager_defaults": True}
 
     id: Mapped[str] = id_column()
+    # The tenant's integer surrogate, stored in every promocode value instead of ``id``
+    # (models/numbering.py).
+    number: Mapped[int] = mapped_column(Integer, default=number_default("tenants"))
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     default_currency: Mapped[str] = mapped_column(String(3), default="EUR")

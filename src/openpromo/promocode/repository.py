@@ -1,15 +1,16 @@
-"""All promocode SQL. Every query is scoped by ``tenant_id`` in ``_scoped`` / ``_values``.
+"""All promocode SQL. Every query is scoped by ``tenant_id`` in ``_scoped`` / ``_values``
+(``promocode_values`` stores the tenant's and the promocode's integer ``number`` instead of
+their ids: ``self.owns`` and ``_number_of`` translate, see docs/promocodes.md).
 
 Bulk value loading stages values in a TEMP table — with ``COPY`` on PostgreSQL, batched
 ``executemany`` on SQLite — and then moves them with ONE set-based ``INSERT … SELECT`` (see
-``merge_staged``): the unique index on ``(tenant_id, value_key)`` decides, so two loads at once
-can never give one value to two promocodes; the loser counts it as already existing.
+``merge_staged``): the unique index on ``(tenant_no, lower(value))`` decides, so two loads at
+once can never give one value to two promocodes; the loser counts it as already existing.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Sequence
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -37,7 +38,7 @@ from openpromo.kit.clock import utcnow
 from openpromo.kit.db_errors import is_unique_violation
 from openpromo.kit.lines import split_values
 from openpromo.models import Promocode, PromocodeCampaign, PromocodeValue
-from openpromo.models.base import UTCDateTime
+from openpromo.models.promocode_value import ValueStatus
 from openpromo.repository import TenantScopedRepository
 
 STAGING = "promocode_values_staging"
@@ -53,9 +54,32 @@ class PromocodeRepository(TenantScopedRepository):
     def _scoped(self) -> Select[Promocode]:
         return self._select(Promocode)
 
+    def _number_of(self, promocode_id: str) -> Any:
+        """The promocode's ``number`` (a scalar subquery, evaluated once per statement)."""
+        return (
+            select(Promocode.number)
+            .where(self.owns(Promocode), Promocode.id == promocode_id)
+            .scalar_subquery()
+        )
+
     def _values(self, promocode_id: str) -> Any:
         """The values of one promocode (with ``self.owns(PromocodeValue)`` beside it)."""
-        return PromocodeValue.promocode_id == promocode_id
+        return PromocodeValue.promocode_no == self._number_of(promocode_id)
+
+    def _value_key_index(self) -> list[Any]:
+        """The unique index's elements, for ``ON CONFLICT``."""
+        return [PromocodeValue.tenant_no, func.lower(PromocodeValue.value)]
+
+    async def numbers(self, promocode_id: str) -> tuple[int, int]:
+        """(tenant number, promocode number) of a promocode of this tenant."""
+        row = (
+            await self.session.execute(
+                self._select(Promocode.number)
+                .add_columns(self.tenant_number())
+                .where(Promocode.id == promocode_id)
+            )
+        ).one()
+        return int(row[1]), int(row[0])
 
     @property
     def is_postgres(self) -> bool:
@@ -122,7 +146,7 @@ class PromocodeRepository(TenantScopedRepository):
             # A value matches exactly (case-insensitively, through the unique index); a name
             # matches on any part.
             by_value = (
-                select(PromocodeValue.promocode_id)
+                select(PromocodeValue.promocode_no)
                 .where(
                     self.owns(PromocodeValue),
                     PromocodeValue.value_key == search.lower(),
@@ -132,7 +156,7 @@ class PromocodeRepository(TenantScopedRepository):
             query = query.where(
                 or_(
                     Promocode.name.ilike(f"%{like_escape(search)}%", escape="\\"),
-                    Promocode.id == by_value,
+                    Promocode.number == by_value,
                 )
             )
         return (await self.session.scalars(query.order_by(Promocode.id).limit(limit))).all()
@@ -142,12 +166,15 @@ class PromocodeRepository(TenantScopedRepository):
         if not promocode_ids:
             return {}
         rows = await self.session.execute(
-            select(PromocodeValue.promocode_id, PromocodeValue.status, func.count())
+            select(Promocode.id, PromocodeValue.status, func.count())
+            .select_from(Promocode)
+            .join(PromocodeValue, PromocodeValue.promocode_no == Promocode.number)
             .where(
+                self.owns(Promocode),
                 self.owns(PromocodeValue),
-                PromocodeValue.promocode_id.in_(promocode_ids),
+                Promocode.id.in_(promocode_ids),
             )
-            .group_by(PromocodeValue.promocode_id, PromocodeValue.status)
+            .group_by(Promocode.id, PromocodeValue.status)
         )
         result: dict[str, dict[str, int]] = {}
         for promocode_id, status, count in rows:
@@ -160,16 +187,19 @@ class PromocodeRepository(TenantScopedRepository):
             return {}
         first = (
             select(func.min(PromocodeValue.id))
+            .select_from(Promocode)
+            .join(PromocodeValue, PromocodeValue.promocode_no == Promocode.number)
             .where(
+                self.owns(Promocode),
                 self.owns(PromocodeValue),
-                PromocodeValue.promocode_id.in_(promocode_ids),
+                Promocode.id.in_(promocode_ids),
             )
-            .group_by(PromocodeValue.promocode_id)
+            .group_by(Promocode.id)
         )
         rows = await self.session.execute(
-            self._select(PromocodeValue.promocode_id, PromocodeValue.value).where(
-                PromocodeValue.id.in_(first)
-            )
+            self._select(Promocode.id, PromocodeValue.value)
+            .join(PromocodeValue, PromocodeValue.promocode_no == Promocode.number)
+            .where(PromocodeValue.id.in_(first))
         )
         return {promocode_id: value for promocode_id, value in rows}
 
@@ -220,22 +250,23 @@ class PromocodeRepository(TenantScopedRepository):
         result = await self.session.execute(
             self._insert()
             .values(
-                tenant_id=self.tenant_id,
-                promocode_id=promocode_id,
+                tenant_no=self.tenant_number(),
+                promocode_no=self._number_of(promocode_id),
                 value=value,
-                value_key=value.lower(),
                 status="available",
-                created_at=utcnow(),
             )
-            .on_conflict_do_nothing(index_elements=["tenant_id", "value_key"])
+            .on_conflict_do_nothing(index_elements=self._value_key_index())
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def owner_of_value(self, value: str) -> str | None:
         return await self.session.scalar(
-            select(PromocodeValue.promocode_id).where(
+            select(Promocode.id)
+            .join(PromocodeValue, PromocodeValue.promocode_no == Promocode.number)
+            .where(
                 self.owns(PromocodeValue),
                 PromocodeValue.value_key == value.lower(),
+                self.owns(Promocode),
             )
         )
 
@@ -243,7 +274,7 @@ class PromocodeRepository(TenantScopedRepository):
         row = (
             await self.session.execute(
                 select(Promocode, PromocodeValue)
-                .join(Promocode, Promocode.id == PromocodeValue.promocode_id)
+                .join(Promocode, Promocode.number == PromocodeValue.promocode_no)
                 .where(
                     self.owns(PromocodeValue),
                     PromocodeValue.value_key == value.lower(),
@@ -312,14 +343,21 @@ class PromocodeRepository(TenantScopedRepository):
             PromocodeValue.redeemed_at,
         ).where(self._values(promocode_id))
         if after is not None:
-            query = query.where(tuple_(PromocodeValue.status, PromocodeValue.id) > tuple_(*after))
+            status_, id_ = after
+            query = query.where(
+                tuple_(PromocodeValue.status, PromocodeValue.id)
+                > tuple_(literal(status_, ValueStatus()), literal(id_, Integer()))
+            )
         if status is not None:
             query = query.where(PromocodeValue.status == status)
         if prefix:
             query = query.where(
                 PromocodeValue.value_key.like(f"{like_escape(prefix.lower())}%", escape="\\")
             )
-        query = query.order_by(PromocodeValue.status, PromocodeValue.id).limit(limit)
+        # promocode_no first, like the index: see ledger.repository.POOL_ORDER.
+        query = query.order_by(
+            PromocodeValue.promocode_no, PromocodeValue.status, PromocodeValue.id
+        ).limit(limit)
         return list((await self.session.execute(query)).all())
 
     # -- bulk loading ---------------------------------------------------------------------
@@ -382,52 +420,65 @@ class PromocodeRepository(TenantScopedRepository):
         order; on SQLite the rowid is."""
         return literal_column("ctid") if self.is_postgres else _staging.c.seq
 
-    async def merge_staged(self, promocode_id: str, now: datetime) -> int:
+    async def merge_staged(self, promocode_id: str) -> int:
         """Insert the staged values that are new in the tenant; returns how many. Values
         repeated in the staging table are inserted once: the first staged spelling wins.
 
         Rows go in sorted by key, so the unique index is filled in order (each leaf page
-        visited once) instead of at random: a quarter faster for a million values.
+        visited once) instead of at random: on a million values, random order costs more than
+        the rest of the upload together (docs/promocodes.md).
 
-        On PostgreSQL the values go in with a plain INSERT of the staged values that are
-        not in the tenant yet (``DISTINCT ON`` + anti-join), inside a savepoint: a third
-        cheaper than ``ON CONFLICT DO NOTHING``, whose speculative insertion writes every row
-        twice. Bulk loads of a tenant are serialised (``lock_values``), so only a single value
-        added meanwhile by another transaction can collide; that unique violation rolls back
-        to the savepoint and the merge runs again with ``ON CONFLICT DO NOTHING``."""
+        On PostgreSQL, in savepoints, from cheapest to safest:
+
+        1. a plain sorted INSERT of every staged row, no de-duplication and no anti-join: the
+           common case (a file of new, distinct values) needs neither, and the unique index
+           refuses any value that is not new — a unique violation sends us to
+        2. the INSERT of the staged values that are not in the tenant yet (``DISTINCT ON`` +
+           anti-join): a third cheaper than ``ON CONFLICT DO NOTHING``, whose speculative
+           insertion writes every row twice. Bulk loads of a tenant are serialised
+           (``lock_values``), so only a single value added meanwhile by another transaction
+           can collide here; that unique violation rolls back and
+        3. the same with ``ON CONFLICT DO NOTHING``.
+
+        A file with duplicates or existing values thus pays one failed attempt of (1) more; a
+        re-upload of a file fails it on its first row (rows go in key order)."""
+        tenant_no, promocode_no = await self.numbers(promocode_id)
         if self.is_postgres:
             await self.session.execute(text("SET LOCAL work_mem = '128MB'"))
-            try:
-                async with self.session.begin_nested():
-                    return await self._insert_staged(promocode_id, now, fresh=True)
-            except IntegrityError as exc:
-                if not is_unique_violation(exc):
-                    raise
-        return await self._insert_staged(promocode_id, now, fresh=False)
+            for mode in ("plain", "fresh"):
+                try:
+                    async with self.session.begin_nested():
+                        return await self._insert_staged(tenant_no, promocode_no, mode=mode)
+                except IntegrityError as exc:
+                    if not is_unique_violation(exc):
+                        raise
+        return await self._insert_staged(tenant_no, promocode_no, mode="upsert")
 
-    async def _insert_staged(self, promocode_id: str, now: datetime, *, fresh: bool) -> int:
+    async def _insert_staged(self, tenant_no: int, promocode_no: int, *, mode: str) -> int:
         key = func.lower(_staging.c.value)
         source = select(
-            literal(self.tenant_id, String()),
-            literal(promocode_id, String()),
+            literal(tenant_no, Integer()),
+            literal(promocode_no, Integer()),
             _staging.c.value,
-            key,
-            literal("available", String()),
-            literal(now, UTCDateTime()),
         ).order_by(key, self._staged_order())
-        columns = ["tenant_id", "promocode_id", "value", "value_key", "status", "created_at"]
-        if fresh:  # PostgreSQL only (DISTINCT ON)
+        # ``status`` is left to its default ('available'): one column less to project.
+        columns = ["tenant_no", "promocode_no", "value"]
+        if mode == "plain":  # PostgreSQL only: the unique index refuses what is not new
+            # No tie-breaker: equal keys cannot both go in, so the order among them is moot.
+            source = source.order_by(None).order_by(key)
+            statement: Any = self._insert().from_select(columns, source)
+        elif mode == "fresh":  # PostgreSQL only (DISTINCT ON)
             source = source.ext(distinct_on(key)).where(
                 ~exists().where(self.owns(PromocodeValue), PromocodeValue.value_key == key)
             )
-            statement: Any = self._insert().from_select(columns, source)
+            statement = self._insert().from_select(columns, source)
         else:
             if not self.is_postgres:
                 source = source.where(true())  # SQLite: "SELECT … ON CONFLICT" needs a WHERE
             statement = (
                 self._insert()
                 .from_select(columns, source)
-                .on_conflict_do_nothing(index_elements=["tenant_id", "value_key"])
+                .on_conflict_do_nothing(index_elements=self._value_key_index())
             )
         result = await self.session.execute(statement)
         return int(result.rowcount)  # type: ignore[attr-defined]

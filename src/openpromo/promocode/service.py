@@ -454,7 +454,7 @@ class PromocodeService:
             existing = await repo.staged_existing_count()
             inserted = distinct - existing
         else:
-            inserted = await repo.merge_staged(promocode.id, utcnow())
+            inserted = await repo.merge_staged(promocode.id)
             # All staged values new and distinct is the common case: no need to count.
             distinct = inserted if inserted == staged else await repo.staged_distinct_count()
             existing = distinct - inserted
@@ -518,7 +518,7 @@ class PromocodeService:
                 values = shape.sample(min(GENERATE_BATCH, count - start))
                 yield ("\n".join(values) + "\n").encode("ascii")
 
-        remaining, rounds, collisions, now = body.count, 0, 0, utcnow()
+        remaining, rounds, collisions = body.count, 0, 0
         await repo.create_staging()
         while remaining > 0:
             rounds += 1
@@ -528,7 +528,7 @@ class PromocodeService:
                     code="generation_exhausted",
                 )
             await repo.stage(random_blocks(remaining))
-            inserted = await repo.merge_staged(promocode.id, now)
+            inserted = await repo.merge_staged(promocode.id)
             await repo.truncate_staging()
             collisions += remaining - inserted
             remaining -= inserted

@@ -77,7 +77,7 @@ class ValidationRepository(TenantScopedRepository):
     async def promocode_by_value(self, value: str) -> Promocode | None:
         return await self.session.scalar(
             select(Promocode)
-            .join(PromocodeValue, PromocodeValue.promocode_id == Promocode.id)
+            .join(PromocodeValue, PromocodeValue.promocode_no == Promocode.number)
             .where(
                 self.owns(PromocodeValue),
                 PromocodeValue.value_key == value.lower(),
