@@ -92,7 +92,9 @@ async def prepare(url: str) -> tuple[list[str], str]:
                 tenant_id=tid, scope="session", key="deposit", type="decimal", position=0
             )
         )
-        compiled = compile_tiers(TIERS, {"session.deposit": "decimal"}, {"eur": RewardTypeInfo("eur", 2)})
+        compiled = compile_tiers(
+            TIERS, {"session.deposit": "decimal"}, {"eur": RewardTypeInfo("eur", 2)}
+        )
         for i in range(PROMOTIONS):
             promotion = Promotion(
                 id=new_id(),
@@ -159,8 +161,10 @@ def run_wrk(base: str, paths: list[str], key: str, prefix: str) -> tuple[float, 
         script_path = handle.name
     try:
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "--timeout", "10s", "-s", script_path]
-            + [base + paths[0]],
+            [
+                *("wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "--timeout", "10s"),
+                *("-s", script_path, base + paths[0]),
+            ],
             check=True,
             capture_output=True,
             text=True,
@@ -194,9 +198,7 @@ def settle(url: str) -> None:
 
 def grants_with(url: str, prefix: str) -> int:
     return int(
-        asyncio.run(
-            _db(url, "SELECT count(*) FROM grants WHERE customer_id LIKE $1", prefix + "%")
-        )
+        asyncio.run(_db(url, "SELECT count(*) FROM grants WHERE customer_id LIKE $1", prefix + "%"))
     )
 
 
@@ -284,12 +286,16 @@ def bare_server(workers: int, env: dict[str, str]) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
 def main() -> None:
     server_url = os.environ.get(
         "OPENPROMO_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
     cores = os.cpu_count() or 1
-    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    print(f"uptime: {uptime()}")
     with bench_database(server_url) as (_, env):
         url = make_url(env["OPENPROMO_DATABASE_URL"]).set(drivername="postgresql+asyncpg")
         url_s = url.render_as_string(hide_password=False)
@@ -351,7 +357,9 @@ def main() -> None:
             f"{'PASS' if hot_vs_spread >= 0.8 else 'FAIL'} hot/spread with {cores} processes: "
             f"{hot_vs_spread:.3f} (target >= 0.8)"
         )
-        print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+        print(
+            f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}"
+        )
 
 
 if __name__ == "__main__":
