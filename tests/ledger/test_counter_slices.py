@@ -20,19 +20,21 @@ import pytest
 from sqlalchemy import func, select, update
 
 from openpromo.auth.principal import Principal
+from openpromo.config import get_settings
 from openpromo.db import Database
 from openpromo.kit.windows import EPOCH
 from openpromo.ledger.reservations import reservation_service
 from openpromo.ledger.slices import spread, take_back
 from openpromo.models import Grant, UsageCounter
 from openpromo.models.promotion import Promotion
-from openpromo.validation.service import Target
+from openpromo.validation.schemas import ValidateRequest
+from openpromo.validation.service import Target, validation_service
 from tests.conftest import TenantFixture, is_postgres
 from tests.ledger.test_concurrency import N, commit_one, live_sum, race, wide_database  # noqa: F401
 from tests.ledger.test_reservation_races import reserve_one
 from tests.validation.factory import ctx, setup_world
 
-SLICED = is_postgres()  # the default: 8 slices on PostgreSQL, 1 on SQLite
+SLICED = is_postgres() and get_settings().counter_slices > 1  # default: 8 on PostgreSQL
 
 
 # -- the arithmetic ------------------------------------------------------------------------
@@ -116,9 +118,48 @@ async def test_a_cap_of_100_and_truncating_euros_raced_by_many_commits(
     eur = await _slices(wide_database, tenant.id, f"{pid}:budget:eur:lifetime")
     assert sum(u for _, u, _ in cap) == 100 == sum(lim for _, _, lim in cap)
     assert sum(u for _, u, _ in eur) == 123_456 == sum(lim for _, _, lim in eur)
-    assert len(cap) == (8 if SLICED else 1)
-    if SLICED:  # concurrent commits took different slices
-        assert sum(1 for _, u, _ in cap if u) > 1
+    assert len(cap) == (get_settings().counter_slices if SLICED else 1)
+
+
+@pytest.mark.skipif(not SLICED, reason="one counter row: a commit waits for the one holding it")
+async def test_a_commit_does_not_wait_for_one_holding_another_slice(
+    wide_database: Database,  # noqa: F811
+    tenant: TenantFixture,
+) -> None:
+    world = await setup_world(
+        wide_database,
+        tenant.id,
+        budgets={
+            "audience_caps": [{"window": "lifetime", "limit": 1000}],
+            "reward_budgets": [
+                {
+                    "reward_type": "eur",
+                    "window": "lifetime",
+                    "limit": "10000",
+                    "on_exceed": "truncate",
+                }
+            ],
+        },
+    )
+    target = Target(promotion_id=world.promotion_id)
+    # A race makes commits take every slice and share the headroom out.
+    await race([commit_one(wide_database, tenant.id, target, ctx(f"w{i}")) for i in range(8)])
+    body = ValidateRequest.model_validate({"contexts": [ctx("held")], "commit": True})
+    async with wide_database.unit_of_work() as session:
+        held = await validation_service.validate(
+            session, Principal.cli(tenant.id), target, body, seed=b"seed"
+        )
+        assert held["results"][0]["eligible"]
+        # This transaction holds one slice of the cap and of the budget until it ends: a
+        # commit in another transaction takes other slices instead of waiting for it.
+        other = await asyncio.wait_for(
+            commit_one(wide_database, tenant.id, target, ctx("other")), timeout=10
+        )
+        assert other["eligible"]
+    cap = await _slices(wide_database, tenant.id, f"{world.promotion_id}:cap:lifetime")
+    assert (
+        sum(u for _, u, _ in cap) == 10 == await _live_customers(wide_database, world.promotion_id)
+    )
 
 
 async def test_reserves_commits_and_releases_keep_slices_equal_to_live_rows(
@@ -310,3 +351,34 @@ async def test_2000_commits_from_64_clients_against_4_processes(
     assert sum(u for _, u, _ in cap) == 100 == await _live_customers(database, pid)
     assert sum(u for _, u, _ in eur) == 123_456
     assert sum(lim for _, _, lim in cap) == 100 and sum(lim for _, _, lim in eur) == 123_456
+
+
+async def test_one_customer_committed_concurrently_takes_one_place(
+    wide_database: Database,  # noqa: F811
+    tenant: TenantFixture,
+) -> None:
+    """Concurrent commits of the same customer (a double click, no reference) may hold
+    different slices, or see the members as they were before waiting for a lock: the
+    customer still takes one place of the cap. A commit that counted the customer as new
+    fails on the audience member's primary key and changes nothing (a known gap, also with
+    one slice: docs/hot-promotions.md); at least one of them grants."""
+    world = await setup_world(
+        wide_database, tenant.id, budgets={"audience_caps": [{"window": "lifetime", "limit": 50}]}
+    )
+    pid = world.promotion_id
+    target = Target(promotion_id=pid)
+    # The counter exists and its headroom is shared out over the slices (a race did it).
+    await race([commit_one(wide_database, tenant.id, target, ctx(f"w{i}")) for i in range(8)])
+    if SLICED:
+        rows = await _slices(wide_database, tenant.id, f"{pid}:cap:lifetime")
+        assert sum(1 for _, u, lim in rows if lim > u) > 1
+    results = await asyncio.gather(
+        *(commit_one(wide_database, tenant.id, target, ctx("same")) for _ in range(8)),
+        return_exceptions=True,
+    )
+    failed = [r for r in results if isinstance(r, BaseException)]
+    assert all("pk_audience_members" in str(e) for e in failed), failed[:1]
+    assert all(r["eligible"] for r in results if not isinstance(r, BaseException))
+    assert len(failed) < len(results)
+    rows = await _slices(wide_database, tenant.id, f"{pid}:cap:lifetime")
+    assert sum(u for _, u, _ in rows) == 9 == await _live_customers(wide_database, pid)
