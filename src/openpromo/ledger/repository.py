@@ -285,7 +285,11 @@ _MEMBER_COLUMNS = {
 }
 
 
-def _grants_unnest_sql(with_members: bool) -> str:
+def _grants_unnest_sql(with_members: bool, where: str = "") -> str:
+    """The grants insert; with members, the audience members too (``ON CONFLICT DO
+    NOTHING``: a concurrent commit of the same customer may have added one since this
+    commit read them) and ONE result row: the grants inserted and the members inserted per
+    (key, window_start), as JSON — see ``_places_taken_twice``."""
     # Column names and casts come from the constant mappings above, never from input.
     names = ", ".join(_GRANT_COLUMNS)
     record = ", ".join(f"{name} {type_}" for name, type_ in _GRANT_COLUMNS.items())
@@ -293,7 +297,7 @@ def _grants_unnest_sql(with_members: bool) -> str:
     grants = (  # tenant-scoped: tenant_id is one of the shared columns
         f"INSERT INTO grants ({', '.join(_SHARED_GRANT_COLUMNS)}, {names}) "  # noqa: S608
         f"SELECT {shared}, {names} FROM json_to_recordset(CAST(:grant_rows AS json)) "
-        f"AS t({record})"
+        f"AS t({record}){where}"
     )
     if not with_members:
         return grants
@@ -301,7 +305,12 @@ def _grants_unnest_sql(with_members: bool) -> str:
     m_casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _MEMBER_COLUMNS.items())
     return (
         "WITH m AS (INSERT INTO audience_members (tenant_id, key, window_start, customer_id) "  # noqa: S608
-        f"SELECT {m_names} FROM unnest({m_casts}) AS u({m_names})) {grants}"
+        f"SELECT {m_names} FROM unnest({m_casts}) AS u({m_names}) "
+        "ON CONFLICT DO NOTHING RETURNING key, window_start), "
+        f"g AS ({grants} RETURNING 1) "
+        "SELECT (SELECT count(*) FROM g), (SELECT json_agg(json_build_array(x.key, "
+        "x.window_start, x.n)) FROM (SELECT key, window_start, count(*) AS n FROM m "
+        "GROUP BY key, window_start) AS x)"
     )
 
 
@@ -329,7 +338,7 @@ def _all_writes_sql(with_members: bool) -> str:
         "WHERE usage_counters.used + excluded.used <= excluded.limit_value RETURNING 1)"
     )
     where = " WHERE (SELECT count(*) FROM c) = :c_count"
-    rest = _grants_unnest_sql(with_members) + where
+    rest = _grants_unnest_sql(with_members, where)
     if with_members:
         return rest.replace("WITH m AS (", f"WITH {counters}, m AS (", 1)
     return f"WITH {counters} {rest}"
@@ -519,7 +528,7 @@ class GrantRepository(TenantScopedRepository):
 
     async def insert_grants_and_members(
         self, rows: list[dict[str, Any]], members: Sequence[tuple[str, datetime, str]]
-    ) -> None:
+    ) -> dict[CounterId, int]:
         """PostgreSQL: the grants and the new audience members in ONE statement (the members
         insert as a CTE of the grants insert) — a commit's last write before COMMIT, while the
         promotion-wide counter rows are locked."""
@@ -527,7 +536,7 @@ class GrantRepository(TenantScopedRepository):
             if members:
                 await self.add_members(members)
             await self.insert_grants(rows)
-            return
+            return {}
         params = _grant_params(rows)
         statement = _GRANTS_UNNEST
         if members:
@@ -536,18 +545,21 @@ class GrantRepository(TenantScopedRepository):
             params["m_key"] = [k for k, _, _ in members]
             params["m_window_start"] = [s for _, s, _ in members]
             params["m_customer_id"] = [c for _, _, c in members]
-        await self.session.execute(statement, params)
+        result = await self.session.execute(statement, params)
+        return _places_taken_twice(result, members) if members else {}
 
     async def write_all(
         self,
         deltas: dict[SliceId, tuple[int, int]],
         rows: list[dict[str, Any]],
         members: Sequence[tuple[str, datetime, str]],
-    ) -> None:
+    ) -> dict[CounterId, int]:
         """PostgreSQL, a small commit: every counter's guarded ``used += amount`` (like
         ``consume_all_guarded``), the new audience members and the grants in ONE statement —
         the only write between the locking read and COMMIT. Raises ``CounterOverrun`` (and
-        the caller's transaction is rolled back) if any counter would go over its limit."""
+        the caller's transaction is rolled back) if any counter would go over its limit.
+        Returns the cap places counted for customers found to be members already
+        (``_places_taken_twice``)."""
         params = _grant_params(rows)
         ordered = sorted(deltas.items(), key=_slice_order)
         params["c_tenant_id"] = [self.tenant_id] * len(ordered)
@@ -563,8 +575,11 @@ class GrantRepository(TenantScopedRepository):
             params["m_window_start"] = [s for _, s, _ in members]
             params["m_customer_id"] = [c for _, _, c in members]
         result = await self.session.execute(_ALL_WRITES[bool(members)], params)
-        if result.rowcount != len(rows):  # type: ignore[attr-defined]
-            raise CounterOverrun("a counter would go over its limit")
+        if not members:
+            if result.rowcount != len(rows):  # type: ignore[attr-defined]
+                raise CounterOverrun("a counter would go over its limit")
+            return {}
+        return _places_taken_twice(result, members, expect_grants=len(rows))
 
     async def _insert_grants_unnest(self, rows: list[dict[str, Any]]) -> None:
         """PostgreSQL: one ``INSERT … SELECT FROM unnest(arrays)`` per 20,000 grants — a big
@@ -1441,6 +1456,28 @@ async def expired_reservations(
     )
     rows = (await session.execute(query)).all()
     return list(dict.fromkeys((t, g) for t, g in rows))
+
+
+def _places_taken_twice(
+    result: Any, members: Sequence[tuple[str, datetime, str]], expect_grants: int | None = None
+) -> dict[CounterId, int]:
+    """From the one row of a grants-and-members write: per cap counter, how many planned
+    members were there already — a concurrent commit of the same customer added them after
+    this one read the members (its read shares the snapshot of the statement that waited
+    for the counter rows). Their places were counted twice; the caller gives them back."""
+    grants, inserted = result.one()
+    if expect_grants is not None and grants != expect_grants:
+        raise CounterOverrun("a counter would go over its limit")
+    if isinstance(inserted, str):
+        inserted = orjson.loads(inserted)
+    done: dict[CounterId, int] = {}
+    for key, start, count in inserted or []:
+        when = start if isinstance(start, datetime) else datetime.fromisoformat(start)
+        done[(key, when)] = int(count)
+    planned: dict[CounterId, int] = {}
+    for key, start, _ in members:
+        planned[(key, start)] = planned.get((key, start), 0) + 1
+    return {c: n - done.get(c, 0) for c, n in planned.items() if n > done.get(c, 0)}
 
 
 def _table(model: Any) -> Any:

@@ -549,6 +549,18 @@ class Ledger:
             used[counter] = held.used
         return used, members
 
+    async def _give_places_back(self, twice: Mapping[CounterId, int]) -> None:
+        """Cap places counted for customers a concurrent commit made members meanwhile
+        (``repository._places_taken_twice``): back to the slice this commit added them to,
+        which it holds (or, holding every slice, to those that used most)."""
+        for counter, places in sorted(twice.items()):
+            held = self._held.get(counter)
+            if isinstance(held, Light):
+                key, start = counter
+                await self._repo.consume_guarded((key, start, held.slice), -places, held.limit)
+            else:
+                await self._repo.give_back(counter, places)
+
     def _slice_deltas(
         self, counters: Mapping[CounterId, tuple[int, int]]
     ) -> dict[SliceId, tuple[int, int]]:
@@ -643,13 +655,13 @@ class Ledger:
         rows, members = batch.grants, batch.members
         if deferred:
             if rows:
-                await repo.write_all(all_counters, rows, members)
+                await self._give_places_back(await repo.write_all(all_counters, rows, members))
             else:
                 await repo.consume_all_guarded(all_counters)
                 await repo.insert_grants_and_members(rows, members)
             return
         if repo.is_postgres:
-            await repo.insert_grants_and_members(rows, members)
+            await self._give_places_back(await repo.insert_grants_and_members(rows, members))
             return
         if members:
             await repo.add_members(members)
