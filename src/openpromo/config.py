@@ -62,6 +62,15 @@ class Settings(BaseSettings):
         description="Concurrent small validation dry runs of one target share their reads; "
         "each is still planned on its own (openpromo.validation.coalescing).",
     )
+    counter_slices: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="PostgreSQL: how many slices a promotion-wide audience cap or reward "
+        "budget counter is split into, so that concurrent commits to one promotion (from "
+        "several transactions and processes) take different rows; 1 turns slicing off. "
+        "SQLite always uses 1 (docs/hot-promotions.md).",
+    )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
     max_image_bytes: int = Field(default=1_048_576, ge=1024)

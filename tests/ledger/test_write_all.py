@@ -77,7 +77,7 @@ async def test_write_all_applies_everything_or_nothing(
         )
     async with database.unit_of_work() as session:
         await GrantRepository(session, tenant.id).write_all(
-            {(f"{pid}:cap:day", START): (1, 2), (f"{pid}:budget:spins:day", START): (5, 10)},
+            {(f"{pid}:cap:day", START, 0): (1, 2), (f"{pid}:budget:spins:day", START, 0): (5, 10)},
             [_grant(tenant.id, pid, "a")],
             [(f"{pid}:cap:day", START, "a")],
         )
@@ -90,8 +90,8 @@ async def test_write_all_applies_everything_or_nothing(
         async with database.unit_of_work() as session:
             await GrantRepository(session, tenant.id).write_all(
                 {
-                    (f"{pid}:cap:day", START): (1, 2),
-                    (f"{pid}:budget:spins:day", START): (6, 10),  # 5 + 6 > 10
+                    (f"{pid}:cap:day", START, 0): (1, 2),
+                    (f"{pid}:budget:spins:day", START, 0): (6, 10),  # 5 + 6 > 10
                 },
                 [_grant(tenant.id, pid, "b")],
                 [(f"{pid}:cap:day", START, "b")],

@@ -28,3 +28,16 @@ async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[Any]:
         if is_disconnect(exc):
             await conn.invalidate(exc)
         raise
+
+
+async def execute(session: AsyncSession, sql: str) -> None:
+    """A constant statement without parameters and results (a savepoint), as ``fetch``."""
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    try:
+        await driver.execute(sql)
+    except Exception as exc:
+        if is_disconnect(exc):
+            await conn.invalidate(exc)
+        raise

@@ -3,8 +3,12 @@ touches. Scoped by tenant in ``_scoped``/the constructor; every counter change i
 atomic statement with a CHECK constraint behind it.
 
 Locking order (every writer takes locks in this order, so concurrent writers never deadlock):
-grant rows of one group (reversal only) → the promocode row → usage counter rows sorted by
-(key, window_start) → promocode value rows.
+grant rows of one group (reversal only) → the promocode row → usage counter rows in
+``lock_order``: the sliced (promotion-wide) counters first, by (key, window_start, slice),
+then the others by (key, window_start) → promocode value rows. A commit that takes one slice
+of a counter (``SKIP LOCKED``: it never waits for it) does so before it waits for anything
+else of the counters; one that finds no free slice rolls back to the savepoint taken before
+and takes every slice, in this order (``ledger/slices.py``, docs/hot-promotions.md).
 
 Size (over 600 lines, on purpose): the locking order above spans every statement here, and the
 hot path's statements are precompiled per dialect in one table (``_build``, the ``unnest``
@@ -47,6 +51,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from openpromo.kit import rawpg
+from openpromo.ledger.slices import Light, SliceRow, ensure_rows, is_sliced, take_back
 from openpromo.models import AudienceMember, Grant, GrantReference, UsageCounter
 from openpromo.models.base import UTCDateTime
 from openpromo.models.promocode import Promocode
@@ -54,6 +59,18 @@ from openpromo.models.promocode_value import PromocodeValue
 from openpromo.repository import TenantScopedRepository, tenant_bound
 
 CounterId = tuple[str, datetime]
+SliceId = tuple[str, datetime, int]  # a counter's slice: (key, window_start, slice)
+
+
+def lock_order(counter: CounterId) -> tuple[bool, str, datetime]:
+    """The order counter rows are locked (and created) in: sliced counters first."""
+    return (not is_sliced(counter[0]), counter[0], counter[1])
+
+
+def _slice_order(item: tuple[SliceId, Any]) -> tuple[bool, str, datetime, int]:
+    (key, start, number), _ = item
+    return (not is_sliced(key), key, start, number)
+
 
 # Big IN lists are split so no statement exceeds parameter limits (SQLite: 32766).
 _CHUNK = 5000
@@ -79,7 +96,7 @@ def _in(column: Any, name: str, postgres: bool) -> Any:
 def _build(postgres: bool) -> dict[str, Any]:
     """Statements built once per dialect: validation's hot path reuses them (no statement
     construction per call)."""
-    counters = select(_U.key, _U.window_start, _U.used).where(
+    counters = select(_U.key, _U.window_start, _U.used, _U.slice, _U.limit_value).where(
         tenant_bound(_U),
         _in(_U.key, "keys", postgres),
         _in(_U.window_start, "starts", postgres),
@@ -111,7 +128,7 @@ def _build(postgres: bool) -> dict[str, Any]:
     )
     return {
         "counters": counters,
-        "counters_locked": counters.order_by(_U.key, _U.window_start).with_for_update(),
+        "counters_locked": counters.order_by(_U.key, _U.window_start, _U.slice).with_for_update(),
         "counters_and_members": both,
     }
 
@@ -130,31 +147,79 @@ _COUNTERS_AND_MEMBERS_PG = (
 # A small commit's state in one round trip: its counter rows locked (one probe per pair, in
 # the order given: key order, the lock order), then its customers' audience memberships (one
 # probe per (counter, customer), as _MEMBERS_BY_PROBES). UNION ALL runs its branches in order.
-_LOCK_COUNTERS_READ_MEMBERS_PG = (
-    "WITH c AS (SELECT u.key, u.window_start, u.used "
+_LOCKED_COUNTERS_CTE = (
+    "c AS (SELECT u.key, u.window_start, u.used, u.slice, u.limit_value "
     "FROM unnest($2::varchar[], $3::timestamptz[]) WITH ORDINALITY AS w(key, ws, n) "
-    "CROSS JOIN LATERAL (SELECT c.key, c.window_start, c.used FROM usage_counters c "
-    "WHERE c.tenant_id = $1 AND c.key = w.key AND c.window_start = w.ws FOR UPDATE) AS u "
-    "ORDER BY w.n), "
+    "CROSS JOIN LATERAL (SELECT c.key, c.window_start, c.used, c.slice, c.limit_value "
+    "FROM usage_counters c WHERE c.tenant_id = $1 AND c.key = w.key AND c.window_start = w.ws "
+    "ORDER BY c.slice FOR UPDATE) AS u ORDER BY w.n, u.slice)"
+)
+_LOCK_COUNTERS_READ_MEMBERS_PG = (  # constant parts only
+    f"WITH {_LOCKED_COUNTERS_CTE}, "  # noqa: S608
     "m AS (SELECT a.key, a.window_start, a.customer_id "
     "FROM unnest($4::varchar[], $5::timestamptz[]) AS w(key, ws) "
     "CROSS JOIN unnest($6::varchar[]) AS cu(customer_id) "
     "CROSS JOIN LATERAL (SELECT a.key, a.window_start, a.customer_id FROM audience_members a "
     "WHERE a.tenant_id = $1 AND a.key = w.key AND a.window_start = w.ws "
     "AND a.customer_id = cu.customer_id LIMIT 1) AS a) "
-    "SELECT 'u', key, window_start, used, NULL::varchar FROM c "
-    "UNION ALL SELECT 'm', key, window_start, NULL::bigint, customer_id FROM m"
+    "SELECT 'u', key, window_start, used, NULL::varchar, slice, limit_value, "
+    "NULL::bigint, NULL::bigint FROM c "
+    "UNION ALL SELECT 'm', key, window_start, NULL::bigint, customer_id, NULL::smallint, "
+    "NULL::bigint, NULL::bigint, NULL::bigint FROM m"
 )
+# The same with one slice of each sliced counter (``ledger/slices.py``): a slice no other
+# transaction holds whose own headroom covers the most this commit could take there
+# (``SKIP LOCKED``: never waits), tried from a per-transaction starting slice so concurrent
+# commits spread over the slices, with the counter's totals as this statement sees them (the
+# limits must add up to the configured limit). First (they wait for nothing), then the other
+# counters locked (waiting, in key order), then the members: UNION ALL runs its branches in
+# order. A sliced counter without such a slice comes back with a NULL slice.
+_LIGHT_LOCK_READ_MEMBERS_PG = (  # constant parts only
+    "WITH l AS"  # noqa: S608
+    " (SELECT w.key, w.ws, s.used, s.slice, s.limit_value, t.used_total, "
+    "t.limit_total FROM unnest($7::varchar[], $8::timestamptz[], $9::bigint[]) "
+    "WITH ORDINALITY AS w(key, ws, need, n) "
+    "CROSS JOIN LATERAL (SELECT coalesce(sum(c.used), 0)::bigint AS used_total, "
+    "coalesce(sum(c.limit_value), 0)::bigint AS limit_total FROM usage_counters c "
+    "WHERE c.tenant_id = $1 AND c.key = w.key AND c.window_start = w.ws) AS t "
+    "LEFT JOIN LATERAL (SELECT c.slice, c.used, c.limit_value FROM usage_counters c "
+    "WHERE c.tenant_id = $1 AND c.key = w.key AND c.window_start = w.ws "
+    "AND c.limit_value - c.used >= w.need ORDER BY (c.slice + $10) % $11 "
+    "FOR UPDATE SKIP LOCKED LIMIT 1) AS s ON true ORDER BY w.n), "
+    f"{_LOCKED_COUNTERS_CTE}, "
+    "m AS (SELECT a.key, a.window_start, a.customer_id "
+    "FROM unnest($4::varchar[], $5::timestamptz[]) AS w(key, ws) "
+    "CROSS JOIN unnest($6::varchar[]) AS cu(customer_id) "
+    "CROSS JOIN LATERAL (SELECT a.key, a.window_start, a.customer_id FROM audience_members a "
+    "WHERE a.tenant_id = $1 AND a.key = w.key AND a.window_start = w.ws "
+    "AND a.customer_id = cu.customer_id LIMIT 1) AS a) "
+    "SELECT 'l', key, ws, used, NULL::varchar, slice, limit_value, used_total, limit_total "
+    "FROM l "
+    "UNION ALL SELECT 'u', key, window_start, used, NULL::varchar, slice, limit_value, "
+    "NULL::bigint, NULL::bigint FROM c "
+    "UNION ALL SELECT 'm', key, window_start, NULL::bigint, customer_id, NULL::smallint, "
+    "NULL::bigint, NULL::bigint, NULL::bigint FROM m"
+)
+SAVEPOINT = "SAVEPOINT counter_slices"
+ROLLBACK_TO_SAVEPOINT = "ROLLBACK TO SAVEPOINT counter_slices"
 
 # One index probe per (key, window_start) pair, in the order given (sorted: the lock order),
 # whatever the planner's statistics say.
 _PAIRS_SQL = (
-    "SELECT u.key, u.window_start, u.used "
+    "SELECT u.key, u.window_start, u.used, u.slice, u.limit_value "
     "FROM unnest(CAST(:keys AS varchar[]), CAST(:starts AS timestamptz[])) "
     "WITH ORDINALITY AS w(key, ws, n) "
-    "CROSS JOIN LATERAL (SELECT c.key, c.window_start, c.used FROM usage_counters c "
-    "WHERE c.tenant_id = :tenant_id AND c.key = w.key AND c.window_start = w.ws{lock}) AS u "
-    "ORDER BY w.n"
+    "CROSS JOIN LATERAL (SELECT c.key, c.window_start, c.used, c.slice, c.limit_value "
+    "FROM usage_counters c WHERE c.tenant_id = :tenant_id AND c.key = w.key "
+    "AND c.window_start = w.ws ORDER BY c.slice{lock}) AS u "
+    "ORDER BY w.n, u.slice"
+)
+_PAIR_COLUMNS = (
+    sa_column("key", String),
+    sa_column("window_start", UTCDateTime()),
+    sa_column("used", BigInteger),
+    sa_column("slice", BigInteger),
+    sa_column("limit_value", BigInteger),
 )
 # Audience members of the given counters among the given customers: one primary-key probe per
 # (counter, customer), whatever the planner's statistics say. A plain filter was planned as a
@@ -174,16 +239,8 @@ _MEMBERS_BY_PROBES = text(
     sa_column("window_start", UTCDateTime()),
     sa_column("customer_id", String),
 )
-_COUNTERS_BY_PAIRS = text(_PAIRS_SQL.format(lock="")).columns(
-    sa_column("key", String),
-    sa_column("window_start", UTCDateTime()),
-    sa_column("used", BigInteger),
-)
-_COUNTERS_BY_PAIRS_LOCKED = text(_PAIRS_SQL.format(lock=" FOR UPDATE")).columns(
-    sa_column("key", String),
-    sa_column("window_start", UTCDateTime()),
-    sa_column("used", BigInteger),
-)
+_COUNTERS_BY_PAIRS = text(_PAIRS_SQL.format(lock="")).columns(*_PAIR_COLUMNS)
+_COUNTERS_BY_PAIRS_LOCKED = text(_PAIRS_SQL.format(lock=" FOR UPDATE")).columns(*_PAIR_COLUMNS)
 
 
 # The grants of one write come from one validation call: these columns are the same in all
@@ -228,7 +285,11 @@ _MEMBER_COLUMNS = {
 }
 
 
-def _grants_unnest_sql(with_members: bool) -> str:
+def _grants_unnest_sql(with_members: bool, where: str = "") -> str:
+    """The grants insert; with members, the audience members too (``ON CONFLICT DO
+    NOTHING``: a concurrent commit of the same customer may have added one since this
+    commit read them) and ONE result row: the grants inserted and the members inserted per
+    (key, window_start), as JSON — see ``_places_taken_twice``."""
     # Column names and casts come from the constant mappings above, never from input.
     names = ", ".join(_GRANT_COLUMNS)
     record = ", ".join(f"{name} {type_}" for name, type_ in _GRANT_COLUMNS.items())
@@ -236,7 +297,7 @@ def _grants_unnest_sql(with_members: bool) -> str:
     grants = (  # tenant-scoped: tenant_id is one of the shared columns
         f"INSERT INTO grants ({', '.join(_SHARED_GRANT_COLUMNS)}, {names}) "  # noqa: S608
         f"SELECT {shared}, {names} FROM json_to_recordset(CAST(:grant_rows AS json)) "
-        f"AS t({record})"
+        f"AS t({record}){where}"
     )
     if not with_members:
         return grants
@@ -244,7 +305,12 @@ def _grants_unnest_sql(with_members: bool) -> str:
     m_casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _MEMBER_COLUMNS.items())
     return (
         "WITH m AS (INSERT INTO audience_members (tenant_id, key, window_start, customer_id) "  # noqa: S608
-        f"SELECT {m_names} FROM unnest({m_casts}) AS u({m_names})) {grants}"
+        f"SELECT {m_names} FROM unnest({m_casts}) AS u({m_names}) "
+        "ON CONFLICT DO NOTHING RETURNING key, window_start), "
+        f"g AS ({grants} RETURNING 1) "
+        "SELECT (SELECT count(*) FROM g), (SELECT json_agg(json_build_array(x.key, "
+        "x.window_start, x.n)) FROM (SELECT key, window_start, count(*) AS n FROM m "
+        "GROUP BY key, window_start) AS x)"
     )
 
 
@@ -252,6 +318,7 @@ _COUNTER_COLUMNS = {
     "c_tenant_id": "varchar[]",
     "c_key": "varchar[]",
     "c_window_start": "timestamptz[]",
+    "c_slice": "smallint[]",
     "c_limit_value": "bigint[]",
     "c_used": "bigint[]",
 }
@@ -263,14 +330,15 @@ def _all_writes_sql(with_members: bool) -> str:
     c_names = ", ".join(_COUNTER_COLUMNS)
     c_casts = ", ".join(f"CAST(:{name} AS {type_})" for name, type_ in _COUNTER_COLUMNS.items())
     counters = (
-        "c AS (INSERT INTO usage_counters (tenant_id, key, window_start, limit_value, used) "  # noqa: S608
+        "c AS (INSERT INTO usage_counters "  # noqa: S608
+        "(tenant_id, key, window_start, slice, limit_value, used) "
         f"SELECT {c_names} FROM unnest({c_casts}) AS v({c_names}) "
-        "ON CONFLICT (tenant_id, key, window_start) DO UPDATE "
+        "ON CONFLICT (tenant_id, key, window_start, slice) DO UPDATE "
         "SET used = usage_counters.used + excluded.used, limit_value = excluded.limit_value "
         "WHERE usage_counters.used + excluded.used <= excluded.limit_value RETURNING 1)"
     )
     where = " WHERE (SELECT count(*) FROM c) = :c_count"
-    rest = _grants_unnest_sql(with_members) + where
+    rest = _grants_unnest_sql(with_members, where)
     if with_members:
         return rest.replace("WITH m AS (", f"WITH {counters}, m AS (", 1)
     return f"WITH {counters} {rest}"
@@ -280,18 +348,32 @@ def _all_writes_sql(with_members: bool) -> str:
 # order. The first creates missing rows; the second adds to per-customer counters (their rows
 # were locked and planned against; the CHECK constraint is the backstop).
 _COUNTERS_FROM_ARRAYS = (
-    "INSERT INTO usage_counters (tenant_id, key, window_start, limit_value, used) "
-    "SELECT :tenant_id, k, ws, l, {used} FROM unnest(CAST(:keys AS varchar[]), "
-    "CAST(:starts AS timestamptz[]), CAST(:limits AS bigint[]), CAST(:amounts AS bigint[])) "
-    "WITH ORDINALITY AS t(k, ws, l, a, n) ORDER BY n "
-    "ON CONFLICT (tenant_id, key, window_start) {action}"
+    "INSERT INTO usage_counters (tenant_id, key, window_start, slice, limit_value, used) "
+    "SELECT CAST(:tenant_id AS varchar), k, ws, sl, l, {used} "
+    "FROM unnest(CAST(:keys AS varchar[]), "
+    "CAST(:starts AS timestamptz[]), CAST(:slices AS smallint[]), CAST(:limits AS bigint[]), "
+    "CAST(:amounts AS bigint[])) "
+    "WITH ORDINALITY AS t(k, ws, sl, l, a, n){missing} ORDER BY n "
+    "ON CONFLICT (tenant_id, key, window_start, slice) {action}"
 )
-_ENSURE_COUNTERS = text(_COUNTERS_FROM_ARRAYS.format(used="0", action="DO NOTHING"))
+# Only the rows this statement's snapshot does not have go to the insert: ON CONFLICT on a
+# row that exists waits for a transaction that has UPDATEd it and is not done (its unique
+# check waits for the old version's deleter) — every commit of a hot promotion queued there
+# behind the commit holding the counter, slices or not (Lock/transactionid in the bench).
+_ENSURE_COUNTERS = text(
+    _COUNTERS_FROM_ARRAYS.format(
+        used="0",
+        action="DO NOTHING",
+        missing=" WHERE NOT EXISTS (SELECT 1 FROM usage_counters c WHERE c.tenant_id = "
+        "CAST(:tenant_id AS varchar) AND c.key = t.k AND c.window_start = t.ws AND c.slice = t.sl)",
+    )
+)
 _ADD_TO_COUNTERS = text(
     _COUNTERS_FROM_ARRAYS.format(
         used="a",
         action="DO UPDATE SET used = usage_counters.used + excluded.used, "
         "limit_value = excluded.limit_value",
+        missing="",
     )
 )
 _GRANTS_UNNEST = text(_grants_unnest_sql(False))
@@ -468,7 +550,7 @@ class GrantRepository(TenantScopedRepository):
 
     async def insert_grants_and_members(
         self, rows: list[dict[str, Any]], members: Sequence[tuple[str, datetime, str]]
-    ) -> None:
+    ) -> dict[CounterId, int]:
         """PostgreSQL: the grants and the new audience members in ONE statement (the members
         insert as a CTE of the grants insert) — a commit's last write before COMMIT, while the
         promotion-wide counter rows are locked."""
@@ -476,7 +558,7 @@ class GrantRepository(TenantScopedRepository):
             if members:
                 await self.add_members(members)
             await self.insert_grants(rows)
-            return
+            return {}
         params = _grant_params(rows)
         statement = _GRANTS_UNNEST
         if members:
@@ -485,23 +567,27 @@ class GrantRepository(TenantScopedRepository):
             params["m_key"] = [k for k, _, _ in members]
             params["m_window_start"] = [s for _, s, _ in members]
             params["m_customer_id"] = [c for _, _, c in members]
-        await self.session.execute(statement, params)
+        result = await self.session.execute(statement, params)
+        return _places_taken_twice(result, members) if members else {}
 
     async def write_all(
         self,
-        deltas: dict[CounterId, tuple[int, int]],
+        deltas: dict[SliceId, tuple[int, int]],
         rows: list[dict[str, Any]],
         members: Sequence[tuple[str, datetime, str]],
-    ) -> None:
+    ) -> dict[CounterId, int]:
         """PostgreSQL, a small commit: every counter's guarded ``used += amount`` (like
         ``consume_all_guarded``), the new audience members and the grants in ONE statement —
         the only write between the locking read and COMMIT. Raises ``CounterOverrun`` (and
-        the caller's transaction is rolled back) if any counter would go over its limit."""
+        the caller's transaction is rolled back) if any counter would go over its limit.
+        Returns the cap places counted for customers found to be members already
+        (``_places_taken_twice``)."""
         params = _grant_params(rows)
-        ordered = sorted(deltas.items())
+        ordered = sorted(deltas.items(), key=_slice_order)
         params["c_tenant_id"] = [self.tenant_id] * len(ordered)
-        params["c_key"] = [k for (k, _), _ in ordered]
-        params["c_window_start"] = [s for (_, s), _ in ordered]
+        params["c_key"] = [k for (k, _, _), _ in ordered]
+        params["c_window_start"] = [s for (_, s, _), _ in ordered]
+        params["c_slice"] = [n for (_, _, n), _ in ordered]
         params["c_limit_value"] = [limit for _, (_, limit) in ordered]
         params["c_used"] = [amount for _, (amount, _) in ordered]
         params["c_count"] = len(ordered)
@@ -511,8 +597,11 @@ class GrantRepository(TenantScopedRepository):
             params["m_window_start"] = [s for _, s, _ in members]
             params["m_customer_id"] = [c for _, _, c in members]
         result = await self.session.execute(_ALL_WRITES[bool(members)], params)
-        if result.rowcount != len(rows):  # type: ignore[attr-defined]
-            raise CounterOverrun("a counter would go over its limit")
+        if not members:
+            if result.rowcount != len(rows):  # type: ignore[attr-defined]
+                raise CounterOverrun("a counter would go over its limit")
+            return {}
+        return _places_taken_twice(result, members, expect_grants=len(rows))
 
     async def _insert_grants_unnest(self, rows: list[dict[str, Any]]) -> None:
         """PostgreSQL: one ``INSERT … SELECT FROM unnest(arrays)`` per 20,000 grants — a big
@@ -775,36 +864,44 @@ class GrantRepository(TenantScopedRepository):
 
     # -- counters -------------------------------------------------------------------------
 
-    async def ensure_counters(self, counters: dict[CounterId, int]) -> None:
-        """Create missing counter rows (used 0), in key order (see the module's lock order)."""
+    async def ensure_counters(self, counters: dict[CounterId, int], slices: int = 1) -> None:
+        """Create missing counter rows (used 0), in ``lock_order``. A sliced counter gets
+        ``slices`` rows (``slices.ensure_rows``); rows that exist are kept as they are."""
         if not counters:
             return
+        wanted: list[tuple[SliceId, int]] = []
+        for counter, limit in sorted(counters.items(), key=lambda i: lock_order(i[0])):
+            key, start = counter
+            if slices > 1 and is_sliced(key):
+                wanted += [((key, start, n), lim) for n, lim in ensure_rows(limit, slices)]
+            else:
+                wanted.append(((key, start, 0), limit))
         if self.is_postgres:
-            await self._counters_from_arrays(
-                _ENSURE_COUNTERS, sorted(counters.items()), [0] * len(counters)
-            )
+            await self._counters_from_arrays(_ENSURE_COUNTERS, wanted, [0] * len(wanted))
             return
         rows = [
             {
                 "tenant_id": self.tenant_id,
                 "key": key,
                 "window_start": start,
+                "slice": number,
                 "limit_value": limit,
                 "used": 0,
             }
-            for (key, start), limit in sorted(counters.items())
+            for (key, start, number), limit in wanted
         ]
         stmt = self._insert(UsageCounter.__table__).on_conflict_do_nothing()
         for chunk in _chunks(rows, 5000):
             await self.session.execute(stmt, list(chunk))
 
-    async def read_counters(
+    async def read_slices(
         self, counters: Iterable[CounterId], *, lock: bool
-    ) -> dict[CounterId, int]:
-        """Current ``used`` of the given counters (locked ``FOR UPDATE`` in key order when
-        ``lock``; SQLite's write transactions are already serialised)."""
-        wanted = sorted(set(counters))
-        out: dict[CounterId, int] = {}
+    ) -> dict[CounterId, list[SliceRow]]:
+        """The slice rows (slice, used, limit_value) of the given counters, every slice
+        locked ``FOR UPDATE`` in ``lock_order`` when ``lock`` (SQLite's write transactions
+        are already serialised)."""
+        wanted = sorted(set(counters), key=lock_order)
+        out: dict[CounterId, list[SliceRow]] = {}
         conn = await self.session.connection()
         if self.is_postgres:
             # Exact (key, window_start) pairs joined from arrays: index probes whatever the
@@ -817,8 +914,8 @@ class GrantRepository(TenantScopedRepository):
                     "keys": [key for key, _ in chunk],
                     "starts": [start for _, start in chunk],
                 }
-                for key, start, used in await conn.execute(statement, params):
-                    out[(key, start)] = int(used)
+                for key, start, used, number, limit in await conn.execute(statement, params):
+                    out.setdefault((key, start), []).append((int(number), int(used), int(limit)))
             return out
         query = self._sql["counters_locked" if lock else "counters"]
         for chunk in _chunks(wanted, 2000):
@@ -828,24 +925,34 @@ class GrantRepository(TenantScopedRepository):
                 "starts": sorted({start for _, start in chunk}),
             }
             chunk_set = set(chunk)
-            for key, start, used in await conn.execute(query, params):
+            for key, start, used, number, limit in await conn.execute(query, params):
                 if (key, start) in chunk_set:
-                    out[(key, start)] = int(used)
+                    out.setdefault((key, start), []).append((int(number), int(used), int(limit)))
         return out
+
+    async def read_counters(
+        self, counters: Iterable[CounterId], *, lock: bool
+    ) -> dict[CounterId, int]:
+        """Current ``used`` of the given counters (the sum over their slices); locked as
+        ``read_slices`` locks them when ``lock``."""
+        return {
+            counter: sum(u for _, u, _ in rows)
+            for counter, rows in (await self.read_slices(counters, lock=lock)).items()
+        }
 
     async def lock_counters_and_read_members(
         self,
         counters: Iterable[CounterId],
         member_counters: Sequence[CounterId],
         customers: Sequence[str],
-    ) -> tuple[dict[CounterId, int], dict[CounterId, set[str]]]:
-        """PostgreSQL, a small commit: ``read_counters(lock=True)`` and ``members`` in ONE
-        round trip — the counters locked first, in key order, then the members read. One round
-        trip less while the promotion's counter rows are locked, which is what bounds
+    ) -> tuple[dict[CounterId, list[SliceRow]], dict[CounterId, set[str]]]:
+        """PostgreSQL, a small commit: ``read_slices(lock=True)`` and ``members`` in ONE
+        round trip — the counters locked first, in lock order, then the members read. One
+        round trip less while the promotion's counter rows are locked, which is what bounds
         single-customer commit throughput."""
-        wanted = sorted(set(counters))
+        wanted = sorted(set(counters), key=lock_order)
         pairs = sorted(set(member_counters)) if customers else []
-        used: dict[CounterId, int] = {}
+        used: dict[CounterId, list[SliceRow]] = {}
         members: dict[CounterId, set[str]] = {c: set() for c in member_counters}
         rows = await rawpg.fetch(
             self.session,
@@ -857,12 +964,74 @@ class GrantRepository(TenantScopedRepository):
             [start for _, start in pairs],
             sorted(set(customers)),
         )
-        for kind, key, start, count, customer in rows:
+        for kind, key, start, count, customer, number, limit, _, _ in rows:
             if kind == "u":
-                used[(key, start)] = int(count)
+                used.setdefault((key, start), []).append((int(number), int(count), int(limit)))
             else:
                 members.setdefault((key, start), set()).add(customer)
         return used, members
+
+    async def savepoint(self) -> None:
+        """PostgreSQL: the savepoint a commit can go back to when it could not take one slice
+        of every sliced counter (rolling back to it releases the rows locked since)."""
+        await rawpg.execute(self.session, SAVEPOINT)
+
+    async def rollback_to_savepoint(self) -> None:
+        await rawpg.execute(self.session, ROLLBACK_TO_SAVEPOINT)
+
+    async def lock_light_and_read_members(
+        self,
+        sliced: Sequence[tuple[CounterId, int]],
+        counters: Iterable[CounterId],
+        member_counters: Sequence[CounterId],
+        customers: Sequence[str],
+        *,
+        start: int,
+        slices: int,
+    ) -> tuple[
+        dict[CounterId, tuple[Light | None, int]],
+        dict[CounterId, list[SliceRow]],
+        dict[CounterId, set[str]],
+    ]:
+        """PostgreSQL, a small commit: one free slice with headroom ``need`` of each
+        ``(sliced counter, need)`` (``SKIP LOCKED``; None when there is none, with the sum of
+        its slices' limits), the other counters locked and the members read, in ONE round
+        trip (``_LIGHT_LOCK_READ_MEMBERS_PG``). Call ``savepoint`` first: if a slice is
+        missing, roll back to it and lock every slice instead."""
+        light_wanted = sorted(set(sliced), key=lambda i: lock_order(i[0]))
+        wanted = sorted(set(counters), key=lock_order)
+        pairs = sorted(set(member_counters)) if customers else []
+        light: dict[CounterId, tuple[Light | None, int]] = {}
+        used: dict[CounterId, list[SliceRow]] = {}
+        members: dict[CounterId, set[str]] = {c: set() for c in member_counters}
+        rows = await rawpg.fetch(
+            self.session,
+            _LIGHT_LOCK_READ_MEMBERS_PG,
+            self.tenant_id,
+            [key for key, _ in wanted],
+            [s for _, s in wanted],
+            [key for key, _ in pairs],
+            [s for _, s in pairs],
+            sorted(set(customers)),
+            [key for (key, _), _ in light_wanted],
+            [s for (_, s), _ in light_wanted],
+            [need for _, need in light_wanted],
+            start,
+            slices,
+        )
+        for kind, key, ws, count, customer, number, limit, used_total, limit_total in rows:
+            if kind == "l":
+                found = (
+                    Light(int(number), int(count), int(limit), int(used_total))
+                    if number is not None
+                    else None
+                )
+                light[(key, ws)] = (found, int(limit_total))
+            elif kind == "u":
+                used.setdefault((key, ws), []).append((int(number), int(count), int(limit)))
+            else:
+                members.setdefault((key, ws), set()).add(customer)
+        return light, used, members
 
     async def read_counters_and_members(
         self,
@@ -870,8 +1039,9 @@ class GrantRepository(TenantScopedRepository):
         member_counters: Sequence[CounterId],
         customers: Sequence[str],
     ) -> tuple[dict[CounterId, int], dict[CounterId, set[str]]]:
-        """``read_counters`` (unlocked) and ``members`` in one round trip (a dry run's state),
-        for small requests (one statement; big ones use the chunked reads)."""
+        """``read_counters`` (unlocked; the sum over slices) and ``members`` in one round
+        trip (a dry run's state), for small requests (one statement; big ones use the
+        chunked reads)."""
         wanted = set(counters)
         used: dict[CounterId, int] = {}
         members: dict[CounterId, set[str]] = {c: set() for c in member_counters}
@@ -903,19 +1073,21 @@ class GrantRepository(TenantScopedRepository):
             counter = (key, start)
             if kind == "u":
                 if counter in wanted:
-                    used[counter] = int(count)
+                    used[counter] = used.get(counter, 0) + int(count)
             elif counter in members:
                 members[counter].add(customer)
         return used, members
 
-    async def consume_guarded(self, counter: CounterId, amount: int, limit: int) -> None:
-        """``used += amount`` only if it stays within ``limit``; raises if it would not."""
-        key, start = counter
+    async def consume_guarded(self, counter: SliceId, amount: int, limit: int) -> None:
+        """``used += amount`` on one slice only if it stays within ``limit`` (its new
+        ``limit_value``); raises if it would not."""
+        key, start, number = counter
         result = await self.session.execute(
             self._update(UsageCounter)
             .where(
                 UsageCounter.key == key,
                 UsageCounter.window_start == start,
+                UsageCounter.slice == number,
                 UsageCounter.used + amount <= limit,
             )
             .values(used=UsageCounter.used + amount, limit_value=limit)
@@ -923,31 +1095,32 @@ class GrantRepository(TenantScopedRepository):
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise CounterOverrun(f"counter {key} would go over {limit}")
 
-    async def consume_many(self, deltas: dict[CounterId, tuple[int, int]]) -> None:
+    async def consume_many(self, deltas: dict[SliceId, tuple[int, int]]) -> None:
         """Many counters at once (per-customer ones): one multi-row upsert per chunk. The
         rows were locked and planned against; the CHECK makes an overrun impossible."""
-        rows = [
-            {
-                "tenant_id": self.tenant_id,
-                "key": key,
-                "window_start": start,
-                "limit_value": limit,
-                "used": amount,
-            }
-            for (key, start), (amount, limit) in sorted(deltas.items())
-        ]
+        ordered = sorted(deltas.items(), key=_slice_order)
         if self.is_postgres:
-            ordered = sorted(deltas.items())
             await self._counters_from_arrays(
                 _ADD_TO_COUNTERS,
                 [(counter, limit) for counter, (_, limit) in ordered],
                 [amount for _, (amount, _) in ordered],
             )
             return
+        rows = [
+            {
+                "tenant_id": self.tenant_id,
+                "key": key,
+                "window_start": start,
+                "slice": number,
+                "limit_value": limit,
+                "used": amount,
+            }
+            for (key, start, number), (amount, limit) in ordered
+        ]
         table: Any = UsageCounter.__table__
         stmt = self._insert(table)
         stmt = stmt.on_conflict_do_update(
-            index_elements=["tenant_id", "key", "window_start"],
+            index_elements=["tenant_id", "key", "window_start", "slice"],
             set_={
                 "used": table.c.used + stmt.excluded.used,
                 "limit_value": stmt.excluded.limit_value,
@@ -957,10 +1130,10 @@ class GrantRepository(TenantScopedRepository):
             await self.session.execute(stmt, list(chunk))
 
     async def _counters_from_arrays(
-        self, statement: Any, limits: list[tuple[CounterId, int]], amounts: list[int]
+        self, statement: Any, limits: list[tuple[SliceId, int]], amounts: list[int]
     ) -> None:
-        """PostgreSQL: one set-based statement per 20,000 counters (arrays in, rows in the
-        given order — key order, the lock order), where ``executemany`` ran one INSERT per
+        """PostgreSQL: one set-based statement per 20,000 counter rows (arrays in, rows in
+        the given order — the lock order), where ``executemany`` ran one INSERT per
         counter: 10,000 customers' counters cost a second of server time that way."""
         for start in range(0, len(limits), 20_000):
             chunk = limits[start : start + 20_000]
@@ -968,14 +1141,15 @@ class GrantRepository(TenantScopedRepository):
                 statement,
                 {
                     "tenant_id": self.tenant_id,
-                    "keys": [key for (key, _), _ in chunk],
-                    "starts": [window_start for (_, window_start), _ in chunk],
+                    "keys": [key for (key, _, _), _ in chunk],
+                    "starts": [window_start for (_, window_start, _), _ in chunk],
+                    "slices": [number for (_, _, number), _ in chunk],
                     "limits": [limit for _, limit in chunk],
                     "amounts": amounts[start : start + 20_000],
                 },
             )
 
-    async def consume_all_guarded(self, deltas: dict[CounterId, tuple[int, int]]) -> None:
+    async def consume_all_guarded(self, deltas: dict[SliceId, tuple[int, int]]) -> None:
         """PostgreSQL, a few counters: every ``used += amount`` within its limit in ONE
         statement (an upsert whose update is guarded like ``consume_guarded``), instead of one
         round trip per counter while the promotion-wide rows are locked. Raises
@@ -989,15 +1163,16 @@ class GrantRepository(TenantScopedRepository):
                 "tenant_id": self.tenant_id,
                 "key": key,
                 "window_start": start,
+                "slice": number,
                 "limit_value": limit,
                 "used": amount,
             }
-            for (key, start), (amount, limit) in sorted(deltas.items())
+            for (key, start, number), (amount, limit) in sorted(deltas.items(), key=_slice_order)
         ]
         insert_ = pg_insert(table).values(rows)
         excluded = insert_.excluded
         upsert = insert_.on_conflict_do_update(
-            index_elements=["tenant_id", "key", "window_start"],
+            index_elements=["tenant_id", "key", "window_start", "slice"],
             set_={"used": table.c.used + excluded.used, "limit_value": excluded.limit_value},
             where=table.c.used + excluded.used <= excluded.limit_value,
         ).returning(table.c.key)
@@ -1007,16 +1182,21 @@ class GrantRepository(TenantScopedRepository):
             raise CounterOverrun(f"{len(rows) - applied} counter(s) would go over their limit")
 
     async def give_back(self, counter: CounterId, amount: int) -> None:
+        """``used -= amount`` over the counter's slices (those that used most first); nothing
+        when the counter used less. The caller holds the counter's rows locked."""
         key, start = counter
-        await self.session.execute(
-            self._update(UsageCounter)
-            .where(
-                UsageCounter.key == key,
-                UsageCounter.window_start == start,
-                UsageCounter.used >= amount,
+        rows = (await self.read_slices([counter], lock=False)).get(counter, [])
+        for number, take in sorted(take_back(rows, amount).items()):
+            await self.session.execute(
+                self._update(UsageCounter)
+                .where(
+                    UsageCounter.key == key,
+                    UsageCounter.window_start == start,
+                    UsageCounter.slice == number,
+                    UsageCounter.used >= take,
+                )
+                .values(used=UsageCounter.used - take)
             )
-            .values(used=UsageCounter.used - amount)
-        )
 
     async def counters_for_keys(self, keys: Sequence[str]) -> list[UsageCounter]:
         if not keys:
@@ -1343,6 +1523,28 @@ async def expired_reservations(
     )
     rows = (await session.execute(query)).all()
     return list(dict.fromkeys((t, g) for t, g in rows))
+
+
+def _places_taken_twice(
+    result: Any, members: Sequence[tuple[str, datetime, str]], expect_grants: int | None = None
+) -> dict[CounterId, int]:
+    """From the one row of a grants-and-members write: per cap counter, how many planned
+    members were there already — a concurrent commit of the same customer added them after
+    this one read the members (its read shares the snapshot of the statement that waited
+    for the counter rows). Their places were counted twice; the caller gives them back."""
+    grants, inserted = result.one()
+    if expect_grants is not None and grants != expect_grants:
+        raise CounterOverrun("a counter would go over its limit")
+    if isinstance(inserted, str):
+        inserted = orjson.loads(inserted)
+    done: dict[CounterId, int] = {}
+    for key, start, count in inserted or []:
+        when = start if isinstance(start, datetime) else datetime.fromisoformat(start)
+        done[(key, when)] = int(count)
+    planned: dict[CounterId, int] = {}
+    for key, start, _ in members:
+        planned[(key, start)] = planned.get((key, start), 0) + 1
+    return {c: n - done.get(c, 0) for c, n in planned.items() if n > done.get(c, 0)}
 
 
 def _table(model: Any) -> Any:

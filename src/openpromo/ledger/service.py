@@ -15,6 +15,7 @@ second returns the grant unchanged.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -25,11 +26,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.auth.principal import Principal
+from openpromo.config import get_settings
 from openpromo.errors import Conflict, NotFound
 from openpromo.kit.clock import utcnow
 from openpromo.kit.pagination import Slice, decode_cursor, slice_rows
 from openpromo.kit.windows import is_rolling, window_end, window_start
-from openpromo.ledger.repository import LIVE, CounterId, GrantRepository
+from openpromo.ledger.repository import LIVE, CounterId, GrantRepository, SliceId
 from openpromo.ledger.schemas import (
     BudgetStats,
     CapStats,
@@ -38,6 +40,7 @@ from openpromo.ledger.schemas import (
     TierStats,
 )
 from openpromo.ledger.schemas import Grant as GrantOut
+from openpromo.ledger.slices import Full, Light, is_sliced, spread
 from openpromo.models import Grant, Promocode, PromocodeValue, Promotion, Tenant
 from openpromo.promocode.service import promocode_service
 from openpromo.promotion.service import promotion_service
@@ -425,6 +428,13 @@ class Ledger:
         self._repo = GrantRepository(session, tenant_id)
         self.tenant_id = tenant_id
         self.is_postgres = self._repo.is_postgres
+        # Counter slices (ledger/slices.py): PostgreSQL only; SQLite's writers are serialised.
+        self.slices = get_settings().counter_slices if self.is_postgres else 1
+        # How this commit holds each counter it locked (one slice or all), for its write.
+        self._held: dict[CounterId, Light | Full] = {}
+        # The counters' used as this commit saw it, where that differs from what it planned
+        # against (one slice held: the plan sees that slice's headroom) — for the alerts.
+        self.seen: dict[CounterId, int] = {}
 
     # -- references -------------------------------------------------------------------------
 
@@ -459,20 +469,117 @@ class Ledger:
         customers: Sequence[str],
         *,
         commit: bool,
+        needs: Mapping[CounterId, int] | None = None,
     ) -> tuple[dict[CounterId, int], dict[CounterId, set[str]] | None]:
         """The ``used`` of each calendar counter (created at its limit first, and locked, on a
-        commit) and, when there are audience caps, each cap's members among ``customers``."""
+        commit) and, when there are audience caps, each cap's members among ``customers``.
+
+        ``needs``: the most the commit could consume of each sliced counter. When a free
+        slice of each has that much headroom, the commit holds only those slices and plans
+        against their headroom (``used`` is then the limit minus that headroom: whatever it
+        grants fits); otherwise it holds every slice and plans against the exact total."""
         repo = self._repo
         if commit:
-            await repo.ensure_counters(dict(calendar))
+            await repo.ensure_counters(dict(calendar), self.slices)
         small = len(calendar) + len(customers) <= SMALL_READ
-        if small and (not commit or repo.is_postgres):
-            # Counters and audience members in one round trip (a commit: counters locked).
-            read = repo.lock_counters_and_read_members if commit else repo.read_counters_and_members
-            used, members = await read(calendar.keys(), cap_counters, customers)
+        members: dict[CounterId, set[str]] | None
+        if small and not commit:
+            used, members = await repo.read_counters_and_members(
+                calendar.keys(), cap_counters, customers
+            )
             return used, (members if cap_counters else None)
-        used = await repo.read_counters(calendar.keys(), lock=commit)
-        return used, (await repo.members(cap_counters, customers) if cap_counters else None)
+        if small and repo.is_postgres:
+            light = await self._lock_one_slice_each(calendar, cap_counters, customers, needs)
+            if light is not None:
+                used, members = light
+                return used, (members if cap_counters else None)
+            rows, members = await repo.lock_counters_and_read_members(
+                calendar.keys(), cap_counters, customers
+            )
+        else:
+            rows = await repo.read_slices(calendar.keys(), lock=commit)
+            members = await repo.members(cap_counters, customers) if cap_counters else None
+        used = {}
+        for counter, held_rows in rows.items():
+            held = Full(tuple(sorted(held_rows)))
+            if commit:
+                self._held[counter] = held
+            used[counter] = held.used
+        return used, (members if cap_counters else None)
+
+    async def _lock_one_slice_each(
+        self,
+        calendar: Mapping[CounterId, int],
+        cap_counters: Sequence[CounterId],
+        customers: Sequence[str],
+        needs: Mapping[CounterId, int] | None,
+    ) -> tuple[dict[CounterId, int], dict[CounterId, set[str]]] | None:
+        """A small commit on PostgreSQL with sliced counters: one free slice of each with
+        room for its need, the other counters locked and the members read (one round trip
+        after a savepoint). None (and back to the savepoint: nothing held) when a sliced
+        counter has no such slice or its slices' limits do not add up to its limit."""
+        sliced = [c for c in calendar if self.slices > 1 and is_sliced(c[0])]
+        if not sliced or needs is None or any(c not in needs for c in sliced):
+            return None
+        repo = self._repo
+        others = [c for c in calendar if c not in set(sliced)]
+        await repo.savepoint()
+        light, rows, members = await repo.lock_light_and_read_members(
+            [(c, needs[c]) for c in sliced],
+            others,
+            cap_counters,
+            customers,
+            start=random.randrange(self.slices),
+            slices=self.slices,
+        )
+        if len(light) != len(sliced) or any(
+            found is None or limit_total != calendar[c] for c, (found, limit_total) in light.items()
+        ):
+            await repo.rollback_to_savepoint()
+            return None
+        used: dict[CounterId, int] = {}
+        for counter, (found, _) in light.items():
+            assert found is not None
+            self._held[counter] = found
+            used[counter] = calendar[counter] - found.room
+            self.seen[counter] = found.total_used
+        for counter, held_rows in rows.items():
+            held = Full(tuple(sorted(held_rows)))
+            self._held[counter] = held
+            used[counter] = held.used
+        return used, members
+
+    async def _give_places_back(self, twice: Mapping[CounterId, int]) -> None:
+        """Cap places counted for customers a concurrent commit made members meanwhile
+        (``repository._places_taken_twice``): back to the slice this commit added them to,
+        which it holds (or, holding every slice, to those that used most)."""
+        for counter, places in sorted(twice.items()):
+            held = self._held.get(counter)
+            if isinstance(held, Light):
+                key, start = counter
+                await self._repo.consume_guarded((key, start, held.slice), -places, held.limit)
+            else:
+                await self._repo.give_back(counter, places)
+
+    def _slice_deltas(
+        self, counters: Mapping[CounterId, tuple[int, int]]
+    ) -> dict[SliceId, tuple[int, int]]:
+        """A plan's counter deltas as slice rows (amount to add, limit_value to set): the
+        held slice (its limit unchanged), or — every slice held — the amount in one and the
+        headroom shared out again (``slices.spread``); an unsliced counter is its slice 0
+        with the configured limit."""
+        out: dict[SliceId, tuple[int, int]] = {}
+        for counter, (amount, limit) in counters.items():
+            key, start = counter
+            held = self._held.get(counter)
+            if isinstance(held, Light):
+                out[(key, start, held.slice)] = (amount, held.limit)
+            elif isinstance(held, Full) and len(held.rows) > 1:
+                for number, change in spread(held.rows, amount, limit).items():
+                    out[(key, start, number)] = change
+            else:
+                out[(key, start, 0)] = (amount, limit)
+        return out
 
     async def rolling_distinct_customers(self, promotion_id: str, since: datetime) -> int:
         return await self._repo.rolling_distinct_customers(promotion_id, since)
@@ -522,8 +629,8 @@ class Ledger:
                 promotion_wide[counter] = delta
             else:
                 per_customer[counter] = delta
-        hot = {c: d for c, d in promotion_wide.items() if d[0]}
-        all_counters = {**hot, **per_customer}
+        hot = self._slice_deltas({c: d for c, d in promotion_wide.items() if d[0]})
+        all_counters = {**hot, **self._slice_deltas(per_customer)}
         small = repo.is_postgres and len(all_counters) <= SMALL_UPSERT
         # The promotion-wide rows are locked from the locking read to COMMIT, so the round
         # trips in between bound single-customer commit throughput. PostgreSQL, few counters,
@@ -535,10 +642,10 @@ class Ledger:
         elif small:
             await repo.consume_all_guarded(all_counters)
         else:
-            for counter, (amount, limit) in sorted(hot.items()):
-                await repo.consume_guarded(counter, amount, limit)
+            for slice_id, (amount, limit) in sorted(hot.items()):
+                await repo.consume_guarded(slice_id, amount, limit)
             if per_customer:
-                await repo.consume_many(per_customer)
+                await repo.consume_many(self._slice_deltas(per_customer))
         if batch.redemptions and batch.promocode_id is not None:
             await repo.add_redemptions(batch.promocode_id, batch.redemptions)
         for value_id, customer in batch.redeemed:
@@ -548,13 +655,13 @@ class Ledger:
         rows, members = batch.grants, batch.members
         if deferred:
             if rows:
-                await repo.write_all(all_counters, rows, members)
+                await self._give_places_back(await repo.write_all(all_counters, rows, members))
             else:
                 await repo.consume_all_guarded(all_counters)
                 await repo.insert_grants_and_members(rows, members)
             return
         if repo.is_postgres:
-            await repo.insert_grants_and_members(rows, members)
+            await self._give_places_back(await repo.insert_grants_and_members(rows, members))
             return
         if members:
             await repo.add_members(members)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, String
+from sqlalchemy import BigInteger, CheckConstraint, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openpromo.models.base import Base, UTCDateTime
@@ -26,5 +26,8 @@ class UsageCounter(Base):
     tenant_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    slice: Mapped[int] = mapped_column(
+        SmallInteger(), primary_key=True, default=0, server_default=text("0")
+    )
     limit_value: Mapped[int] = mapped_column(BigInteger())
     used: Mapped[int] = mapped_column(BigInteger(), default=0)

@@ -6,6 +6,13 @@ after this commit: a threshold is crossed when ``before < share * limit <= after
 webhook service's guarded insert then makes each (promotion, limit, window, threshold) fire
 once even if two transactions were to see the same crossing. Rolling windows have no window
 to fire once in and send no threshold events.
+
+A commit that holds one slice of a sliced counter (docs/hot-promotions.md) sees the other
+slices as last committed, not what concurrent commits are adding to them: two of them can
+take the counter past a threshold together while each sees itself below it. For those
+counters (``catch_up``) a threshold at or below ``after`` also counts when this process does
+not know it marked already: the guarded mark makes it fire once, at the first commit that
+sees the counter past it — one commit late at worst, never lost while commits go on.
 """
 
 from __future__ import annotations
@@ -18,6 +25,18 @@ from openpromo.validation.planner import cap_key
 from openpromo.webhook.service import LimitCrossing
 
 DEFAULT_THRESHOLDS = (0.5, 0.8, 1.0)
+
+# (limit key, window start, threshold) this process found marked already: a catch-up check
+# costs a statement only until then. Bounded: cleared when full (it is only a shortcut).
+_KNOWN: set[tuple[str, datetime, float]] = set()
+_MAX_KNOWN = 100_000
+
+
+def known_marked(crossings: list[LimitCrossing]) -> None:
+    """Remember marks the database had already (not this transaction's: it may roll back)."""
+    if len(_KNOWN) + len(crossings) > _MAX_KNOWN:
+        _KNOWN.clear()
+    _KNOWN.update((c.limit_key, c.window_start, c.threshold) for c in crossings)
 
 
 def _limits(promotion_id: str, budgets: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -36,6 +55,7 @@ def limit_crossings(
     budgets: Mapping[str, Any],
     deltas: Mapping[tuple[str, datetime], tuple[int, int]],
     used: Mapping[tuple[str, datetime], int],
+    catch_up: set[tuple[str, datetime]] | frozenset[tuple[str, datetime]] = frozenset(),
 ) -> list[LimitCrossing]:
     if not budgets:
         return []
@@ -56,8 +76,12 @@ def limit_crossings(
         if shares is None:
             shares = budgets.get("alert_thresholds") or DEFAULT_THRESHOLDS
         kill = spec.get("deactivate_at")
+        late = (key, window_start) in catch_up
         for share in sorted({*shares, *([kill] if kill is not None else [])}):
-            if before < share * limit <= after:
+            crossed = before < share * limit <= after
+            if not crossed and late and share * limit <= after:
+                crossed = (key, window_start, float(share)) not in _KNOWN
+            if crossed:
                 crossings.append(
                     LimitCrossing(
                         promotion_id=promotion_id,

@@ -43,7 +43,7 @@ from openpromo.models.promocode import Promocode
 from openpromo.promotion.service import promotion_service
 from openpromo.rules import CompiledPromotionRules, RuleError, compile_tiers
 from openpromo.tenant.service import tenant_service
-from openpromo.validation.alerts import limit_crossings
+from openpromo.validation.alerts import known_marked, limit_crossings
 from openpromo.validation.cache import (
     PromotionConfig,
     RewardTypeView,
@@ -351,7 +351,11 @@ class ValidationService:
                 hold=hold,
             )
             crossings = limit_crossings(
-                loaded.promotion.id, loaded.promotion.budgets, planned.deltas, loaded.state.used
+                loaded.promotion.id,
+                loaded.promotion.budgets,
+                planned.deltas,
+                {**loaded.state.used, **ledger.seen},
+                catch_up=set(ledger.seen),
             )
             if crossings:
                 await self._reach(session, principal.tenant_id, crossings)
@@ -421,6 +425,7 @@ class ValidationService:
         """Threshold events (once per window and threshold) and the kill switches they
         trip: the promotion is deactivated in this commit, audited as the system."""
         first = await webhook_service.reach_thresholds(session, tenant_id, crossings)
+        known_marked([c for c in crossings if c not in first])
         for crossing in first:
             if not crossing.deactivate:
                 continue

@@ -56,7 +56,13 @@ async def load_state(
         for cap in limits.audience_caps
         if not is_rolling(cap.window)
     ]
-    state.used, members = await ledger.read_state(calendar, cap_counters, customers, commit=commit)
+    state.used, members = await ledger.read_state(
+        calendar,
+        cap_counters,
+        customers,
+        commit=commit,
+        needs=_needs(limits, candidates, customers) if commit else None,
+    )
     if members is not None:
         state.members = members
     if rolling_needed:
@@ -67,6 +73,30 @@ async def load_state(
         state.pool_available = len(rows)
         state.pool_rows = rows
     return state
+
+
+def _needs(
+    limits: Limits, candidates: Sequence[Candidate], customers: Sequence[str]
+) -> dict[CounterId, int]:
+    """The most the candidates could consume of each promotion-wide calendar counter — a
+    place per customer of a cap, the sum of their values of a budget's reward type (limits
+    only lower values) — so the ledger may hold one counter slice with that much headroom
+    instead of the whole counter (ledger/slices.py)."""
+    pid = limits.promotion_id
+    needs: dict[CounterId, int] = {}
+    for cap in limits.audience_caps:
+        if not is_rolling(cap.window):
+            needs[(cap_key(pid, cap.window), cap.window_start)] = len(customers)
+    values: dict[str, int] = {}
+    for cand in candidates:
+        for reward_type, value in cand.rewards:
+            values[reward_type] = values.get(reward_type, 0) + value
+    for b in limits.reward_budgets:
+        if b.reward_type in values and not is_rolling(b.window):
+            needs[(f"{pid}:budget:{b.reward_type}:{b.window}", b.window_start)] = values[
+                b.reward_type
+            ]
+    return needs
 
 
 def _calendar(
