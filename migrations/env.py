@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from openpromo.config import get_settings
-from openpromo.db import normalize_url
+from openpromo.db import migration_connect_args, normalize_url
 from openpromo.models import Base
 
 config = context.config
@@ -34,7 +34,10 @@ def _configure(connection: Connection) -> None:
 
 
 async def _run_online() -> None:
-    engine = create_async_engine(_url(), poolclass=pool.NullPool)
+    url = _url()
+    engine = create_async_engine(
+        url, poolclass=pool.NullPool, connect_args=migration_connect_args(normalize_url(url))
+    )
     async with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
