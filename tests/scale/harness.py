@@ -28,11 +28,12 @@ def server(
     *,
     workers: int = 1,
     env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
     ready_within: float = 120.0,
 ) -> Iterator[Server]:
     """``openpromo serve [--workers N]`` on a free port until the block ends."""
     port = free_port()
-    args = ("--workers", str(workers)) if workers > 1 else ()
+    args = (*args, "--workers", str(workers)) if workers > 1 else args
     with serve(
         database_url, log, port=port, args=args, env=env, ready_within=ready_within
     ) as process:
