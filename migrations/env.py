@@ -17,6 +17,9 @@ config = context.config
 target_metadata = Base.metadata
 
 
+_MIGRATION_LOCK = 0x6F70656E70726F6D  # "openprom": the advisory lock of migrations
+
+
 def _url() -> str:
     url = config.attributes.get("database_url") or get_settings().database_url
     return normalize_url(url).render_as_string(hide_password=False)
@@ -30,6 +33,11 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several servers started at once each migrate: the first takes this lock, the
+            # others wait for its COMMIT and then find nothing left to do (Alembic reads the
+            # current revision after it). Transaction-scoped: fine behind PgBouncer.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         context.run_migrations()
 
 
