@@ -140,7 +140,7 @@ def _install_disconnect_hook(engine: AsyncEngine) -> None:
 
 
 def postgres_connect_args(pooler: str | None = None) -> dict[str, Any]:
-    """asyncpg's connect arguments for the app's PostgreSQL engines (and the migrations').
+    """asyncpg's connect arguments for the app's PostgreSQL engines.
 
     Behind a pooler in transaction mode (``OPENPROMO_DB_POOLER=transaction``, PgBouncer) two
     transactions of one client connection may run on two server connections, and a server
@@ -222,6 +222,8 @@ def read_json(text: str | bytes) -> Any:
 
 class Database:
     """The engines of one process. ``write`` units are serialised on SQLite, free on PostgreSQL."""
+
+    pooled = False  # behind a transaction pooler (OPENPROMO_DB_POOLER=transaction)
 
     def __init__(self, url: str | URL, *, pooler: str | None = None) -> None:
         settings = get_settings()

@@ -258,3 +258,27 @@ async def test_the_engine_without_the_setting_fails_through_pgbouncer(
             await asyncio.gather(*(units(n) for n in range(8)))
     finally:
         await db.dispose()
+
+
+async def test_timeouts_hold_in_each_transaction_and_end_with_it(
+    bouncer: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENPROMO_DB_STATEMENT_TIMEOUT_MS", "4321")
+    monkeypatch.setenv("OPENPROMO_DB_LOCK_TIMEOUT_MS", "1234")
+    get_settings.cache_clear()
+    timed = Database(bouncer[0], pooler="transaction")
+    monkeypatch.delenv("OPENPROMO_DB_STATEMENT_TIMEOUT_MS")
+    monkeypatch.delenv("OPENPROMO_DB_LOCK_TIMEOUT_MS")
+    get_settings.cache_clear()
+    plain = Database(bouncer[0], pooler="transaction")
+    show = text("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
+    try:
+        for _ in range(5):
+            for write in (True, False):
+                async with timed.unit_of_work(write=write, autocommit=not write) as session:
+                    assert tuple((await session.execute(show)).one()) == ("4321ms", "1234ms")
+                async with plain.unit_of_work(write=write, autocommit=not write) as session:
+                    assert tuple((await session.execute(show)).one()) == ("0", "0")
+    finally:
+        await timed.dispose()
+        await plain.dispose()
