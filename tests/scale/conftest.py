@@ -13,9 +13,10 @@ SKIP_SQLITE = (
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def scale_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of the module's own, shared by the real server processes it starts."""
+    """A database of these tests' own (migrated once), shared by the real server processes they
+    start; each test makes its own tenant."""
     if not is_postgres():
         pytest.skip(SKIP_SQLITE)
     url = new_database_url(tmp_path_factory.mktemp("scale"), "scale")

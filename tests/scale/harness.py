@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -11,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from tests.faults.server import serve
+from tests.faults.server import serve, wait_ready
 from tests.scale.pgbouncer import free_port
 
 
@@ -38,6 +41,45 @@ def server(
         database_url, log, port=port, args=args, env=env, ready_within=ready_within
     ) as process:
         yield Server(f"http://127.0.0.1:{port}", process.pid)
+
+
+@contextmanager
+def servers(
+    database_url: str, logs: list[Path], *, env: dict[str, str] | None = None
+) -> Iterator[list[Server]]:
+    """One ``openpromo serve`` per log file, started together (each takes seconds to import
+    the application), on free ports, until the block ends."""
+    environment = {
+        **os.environ,
+        "OPENPROMO_DATABASE_URL": database_url,
+        "OPENPROMO_LOG_LEVEL": "WARNING",
+        **(env or {}),
+    }
+    openpromo = Path(sys.executable).with_name("openpromo")
+    started: list[tuple[subprocess.Popen[bytes], Server, Path]] = []
+    try:
+        for log in logs:
+            port = free_port()
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    [str(openpromo), "serve", "--port", str(port), "--no-migrate"],
+                    env=environment,
+                    stdout=out,
+                    stderr=out,
+                )
+            started.append((process, Server(f"http://127.0.0.1:{port}", process.pid), log))
+        for process, running, log in started:
+            wait_ready(running.url, process, log, 120.0)
+        yield [running for _, running, _ in started]
+    finally:
+        for process, _, _ in started:
+            process.terminate()
+        for process, _, _ in started:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def worker_pids(parent: int) -> set[int]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import ExitStack
 
 import httpx
 import pytest
@@ -20,7 +19,7 @@ import pytest
 from openpromo.db import Database
 from openpromo.kit.ids import new_id
 from tests.conftest import make_tenant
-from tests.scale.harness import Server, server
+from tests.scale.harness import Server, servers
 from tests.validation.factory import ctx, setup_world
 
 KEY_CACHE_SECONDS = 2.0
@@ -37,9 +36,7 @@ def two_servers(
     scale_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Server, Server]]:
     folder = tmp_path_factory.mktemp("two")
-    with ExitStack() as stack:
-        a = stack.enter_context(server(scale_database, folder / "a.log", env=ENV))
-        b = stack.enter_context(server(scale_database, folder / "b.log", env=ENV))
+    with servers(scale_database, [folder / "a.log", folder / "b.log"], env=ENV) as (a, b):
         yield a, b
 
 

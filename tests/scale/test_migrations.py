@@ -1,4 +1,4 @@
-"""Several servers started at once each migrate the database (issue 15): three
+"""Several servers started at once each migrate the database (issue 15): two
 ``openpromo db upgrade`` processes on one empty database all succeed, and it ends at the head
 (the migrations take an advisory transaction lock: the others wait, then find nothing to do)."""
 
@@ -38,9 +38,9 @@ async def test_concurrent_upgrades_of_one_database(empty_database: str, tmp_path
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
         )
-        for _ in range(3)
+        for _ in range(2)
     ]
     outputs = [(await p.communicate())[0].decode() for p in processes]
-    assert [p.returncode for p in processes] == [0, 0, 0], outputs
+    assert [p.returncode for p in processes] == [0, 0], outputs
     heads = await asyncio.to_thread(migrate.current, empty_database)
     assert len(heads) == 1 and all(o.strip().endswith(f"at {heads[0]}") for o in outputs), outputs
