@@ -10,11 +10,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from openpromo.config import get_settings
-from openpromo.db import normalize_url
+from openpromo.db import migration_connect_args, normalize_url
 from openpromo.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+_MIGRATION_LOCK = 0x6F70656E70726F6D  # "openprom": the advisory lock of migrations
 
 
 def _url() -> str:
@@ -30,11 +33,19 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several servers started at once each migrate: the first takes this lock, the
+            # others wait for its COMMIT and then find nothing left to do (Alembic reads the
+            # current revision after it). Transaction-scoped: fine behind PgBouncer.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
         context.run_migrations()
 
 
 async def _run_online() -> None:
-    engine = create_async_engine(_url(), poolclass=pool.NullPool)
+    url = _url()
+    engine = create_async_engine(
+        url, poolclass=pool.NullPool, connect_args=migration_connect_args(normalize_url(url))
+    )
     async with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")

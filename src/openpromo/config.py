@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +52,13 @@ class Settings(BaseSettings):
         ge=0,
         description="PostgreSQL lock_timeout for the app's connections (0: the server's). "
         "A lock wait cut by it is answered 503, not applied.",
+    )
+    db_pooler: Literal["", "transaction"] = Field(
+        default="",
+        description="A connection pooler between the app and PostgreSQL: 'transaction' for "
+        "PgBouncer (or another pooler) in transaction mode — no prepared statement caches, "
+        "timeouts set per transaction, every unit in a transaction (docs/deployment.md). "
+        "Empty: direct connections (or a pooler in session mode).",
     )
     group_commits: bool = Field(
         default=True,

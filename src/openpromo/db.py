@@ -139,6 +139,67 @@ def _install_disconnect_hook(engine: AsyncEngine) -> None:
             context.is_disconnect = True
 
 
+def postgres_connect_args(pooler: str | None = None) -> dict[str, Any]:
+    """asyncpg's connect arguments for the app's PostgreSQL engines.
+
+    Behind a pooler in transaction mode (``OPENPROMO_DB_POOLER=transaction``, PgBouncer) two
+    transactions of one client connection may run on two server connections, and a server
+    connection is handed from client to client, so nothing may outlive a transaction
+    (docs/deployment.md):
+
+    * no prepared statement is kept: asyncpg's statement cache (``statement_cache_size=0``:
+      its statements are unnamed, parsed again in the same exchange as their execution) and
+      SQLAlchemy's (``prepared_statement_cache_size=0``; with asyncpg's cache off its
+      ``prepare()`` makes unnamed statements too). A named statement would stay on the server
+      connection it was prepared on: "prepared statement does not exist" on the next one,
+      "already exists" for the next client there;
+    * no session setting in the startup packet (PgBouncer refuses unknown startup parameters,
+      and a server connection's settings would reach other clients): the timeouts are set per
+      transaction instead (``_install_transaction_settings``)."""
+    settings = get_settings()
+    args: dict[str, Any] = {"timeout": settings.db_connect_timeout_seconds}
+    if (settings.db_pooler if pooler is None else pooler) == "transaction":
+        args["statement_cache_size"] = 0
+        args["prepared_statement_cache_size"] = 0
+    else:
+        args["server_settings"] = _timeouts()
+    return args
+
+
+def migration_connect_args(url: URL) -> dict[str, Any]:
+    """The migrations' engine behind a transaction pooler: no prepared statement kept (as for
+    the app's); no timeouts (a migration may take long)."""
+    if url.get_backend_name() == "sqlite" or get_settings().db_pooler != "transaction":
+        return {}
+    return {"statement_cache_size": 0, "prepared_statement_cache_size": 0}
+
+
+def _timeouts() -> dict[str, str]:
+    settings = get_settings()
+    return {
+        name: str(int(value))
+        for name, value in (
+            ("statement_timeout", settings.db_statement_timeout_ms),
+            ("lock_timeout", settings.db_lock_timeout_ms),
+        )
+        if value
+    }
+
+
+def _install_transaction_settings(engine: AsyncEngine, values: dict[str, str]) -> None:
+    """Behind a transaction pooler: the timeouts as ``SET LOCAL`` at the start of every
+    transaction (one statement; they end with it and never reach another client)."""
+    if not values:
+        return
+    statement = "SELECT " + ", ".join(
+        f"set_config('{name}', '{value}', true)" for name, value in sorted(values.items())
+    )
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(statement)
+
+
 # A run of 19 or more digits: an integer orjson might turn into a lossy float (beyond 64
 # bits), or a number the standard library reads the same anyway.
 _LONG_NUMBER = re.compile(r"\d{19,}")
@@ -162,37 +223,34 @@ def read_json(text: str | bytes) -> Any:
 class Database:
     """The engines of one process. ``write`` units are serialised on SQLite, free on PostgreSQL."""
 
-    def __init__(self, url: str | URL) -> None:
+    pooled = False  # behind a transaction pooler (OPENPROMO_DB_POOLER=transaction)
+
+    def __init__(self, url: str | URL, *, pooler: str | None = None) -> None:
         settings = get_settings()
         self.url = normalize_url(str(url) if isinstance(url, URL) else url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        # Behind a transaction pooler every unit runs in a transaction (no autocommit reads).
+        self.pooled = not self.is_sqlite and (
+            (settings.db_pooler if pooler is None else pooler) == "transaction"
+        )
         if self.is_sqlite:
             self.engine = create_async_engine(self.url, json_deserializer=read_json)
             _install_sqlite_hooks(self.engine, "BEGIN IMMEDIATE", settings.sqlite_busy_timeout_ms)
             self.read_engine = create_async_engine(self.url, json_deserializer=read_json)
             _install_sqlite_hooks(self.read_engine, "BEGIN", settings.sqlite_busy_timeout_ms)
         else:
-            server_settings = {
-                name: str(value)
-                for name, value in (
-                    ("statement_timeout", settings.db_statement_timeout_ms),
-                    ("lock_timeout", settings.db_lock_timeout_ms),
-                )
-                if value
-            }
             self.engine = create_async_engine(
                 self.url,
                 pool_size=settings.db_pool_size,
                 max_overflow=settings.db_max_overflow,
                 pool_pre_ping=settings.db_pool_pre_ping,
                 pool_timeout=settings.db_pool_timeout_seconds,
-                connect_args={
-                    "timeout": settings.db_connect_timeout_seconds,
-                    "server_settings": server_settings,
-                },
+                connect_args=postgres_connect_args("transaction" if self.pooled else ""),
                 json_deserializer=read_json,
             )
             _install_disconnect_hook(self.engine)
+            if self.pooled:
+                _install_transaction_settings(self.engine, _timeouts())
             self.read_engine = self.engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
@@ -203,12 +261,14 @@ class Database:
     ) -> AsyncIterator[AsyncSession]:
         """One transaction: committed on success, rolled back on any exception; then the
         ``after_commit`` callbacks. ``autocommit`` (read units, PostgreSQL): no BEGIN/COMMIT,
-        each statement sees committed data as in READ COMMITTED — two round trips less."""
+        each statement sees committed data as in READ COMMITTED — two round trips less (not
+        behind a transaction pooler: there a statement outside a transaction may be parsed on
+        one server connection and executed on another)."""
         maker = self.sessionmaker if write else self.read_sessionmaker
         async with maker() as session:
             try:
                 async with session.begin():
-                    if autocommit and not write and not self.is_sqlite:
+                    if autocommit and not write and not self.is_sqlite and not self.pooled:
                         await session.connection(
                             execution_options={"isolation_level": "AUTOCOMMIT"}
                         )

@@ -10,7 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from openpromo.db import normalize_url
+from openpromo.db import migration_connect_args, normalize_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,8 @@ def current(database_url: str) -> list[str]:
     """The revisions the database is at (blocking, like ``upgrade``)."""
 
     async def _read() -> list[str]:
-        engine = create_async_engine(normalize_url(database_url))
+        url = normalize_url(database_url)
+        engine = create_async_engine(url, connect_args=migration_connect_args(url))
         async with engine.connect() as connection:
             heads = await connection.run_sync(
                 lambda sync_conn: MigrationContext.configure(sync_conn).get_current_heads()

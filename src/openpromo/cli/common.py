@@ -78,3 +78,18 @@ def emit_json(payload: dict[str, Any]) -> None:
 
 def info(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def warn_unshared_secret_key() -> None:
+    """On PostgreSQL — a database many processes and machines share — without
+    ``OPENPROMO_SECRET_KEY`` each working directory generates its own key: a UI session signed
+    by one process is refused by another, and a webhook or sync secret stored by one cannot be
+    read by another (docs/deployment.md)."""
+    settings = get_settings()
+    if settings.database_url.startswith("sqlite") or settings.secret_key:
+        return
+    info(
+        "warning: OPENPROMO_SECRET_KEY is not set: a key generated in ./openpromo.secret is "
+        "used; every process on every machine sharing this database must use the same key "
+        "(set OPENPROMO_SECRET_KEY)"
+    )

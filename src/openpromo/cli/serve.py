@@ -8,7 +8,7 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo import migrate
-from openpromo.cli.common import info, run_in_unit_of_work
+from openpromo.cli.common import info, run_in_unit_of_work, warn_unshared_secret_key
 from openpromo.config import get_settings
 from openpromo.tenant.service import BootstrappedTenant, tenant_service
 
@@ -51,12 +51,14 @@ def serve(
     worker: bool | None = typer.Option(
         None,
         "--worker/--no-worker",
-        help="Run the background scheduler in this process "
-        "(default: yes on SQLite, no on PostgreSQL, where `openpromo worker` runs it)",
+        help="Run the background scheduler in this process — in each of them with --workers "
+        "(default: yes on SQLite, no on PostgreSQL, where `openpromo worker` runs it; every "
+        "background duty is safe in many processes at once: docs/deployment.md)",
     ),
 ) -> None:
     """Migrate the database, bootstrap a first tenant if it is empty, and serve the API."""
     settings = get_settings()
+    warn_unshared_secret_key()
     if not no_migrate:
         migrate.upgrade(settings.database_url)
     if demo:  # before the bootstrap: on an empty database the demo tenant is the first one

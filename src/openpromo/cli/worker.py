@@ -8,7 +8,7 @@ import signal
 
 import typer
 
-from openpromo.cli.common import emit_json, info
+from openpromo.cli.common import emit_json, info, warn_unshared_secret_key
 from openpromo.config import get_settings
 from openpromo.db import Database, set_database
 from openpromo.sync import runner
@@ -30,6 +30,8 @@ def worker(
     claimed in the database.
     """
 
+    warn_unshared_secret_key()
+
     async def main() -> None:
         database = Database(get_settings().database_url)
         set_database(database)
@@ -48,6 +50,7 @@ def worker(
                         "scheduled": report.scheduled,
                         "launched": report.launched,
                         "idempotency_keys_purged": report.idempotency_keys_purged,
+                        "reservations_released": report.reservations_released,
                         "webhooks": describe(delivered),
                     }
                 )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,9 +43,25 @@ class IdempotencyRepository(TenantScopedRepository):
         return True
 
 
+PURGE_BATCH = 5_000
+
+
 async def purge_expired(session: AsyncSession, now: datetime) -> int:
-    """Background housekeeping across tenants."""
+    """Background housekeeping across tenants: up to ``PURGE_BATCH`` expired keys.
+
+    Safe in any number of processes at once: the rows are taken ``FOR UPDATE SKIP LOCKED``
+    (PostgreSQL), so two purges delete different keys and neither waits for the other's
+    locks; a bounded batch keeps each transaction short (a day of keys of a busy tenant
+    purged in one statement held its row locks for as long as that took)."""
+    doomed = (
+        select(IdempotencyKey.tenant_id, IdempotencyKey.key)  # cross-tenant: housekeeping
+        .where(IdempotencyKey.expires_at <= now)
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
     result = await session.execute(  # cross-tenant: housekeeping of every tenant's keys
-        delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)
+        delete(IdempotencyKey).where(
+            tuple_(IdempotencyKey.tenant_id, IdempotencyKey.key).in_(doomed)
+        )
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openpromo.config import get_settings
 from openpromo.errors import Conflict, Unprocessable, unprocessable
+from openpromo.idempotency.repository import PURGE_BATCH as PURGE_BATCH
 from openpromo.idempotency.repository import IdempotencyRepository, purge_expired
 from openpromo.kit.clock import utcnow
 from openpromo.models import IdempotencyKey

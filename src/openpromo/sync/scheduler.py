@@ -36,9 +36,9 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 from openpromo.config import get_settings
 from openpromo.db import Database, get_database
 from openpromo.errors import ServiceUnavailable
-from openpromo.idempotency.service import idempotency_service
+from openpromo.idempotency.service import PURGE_BATCH, idempotency_service
 from openpromo.kit.clock import utcnow
-from openpromo.ledger.reservations import EXPIRY_BATCH, reservation_service
+from openpromo.ledger.reservations import reservation_service
 from openpromo.sync import runner
 from openpromo.sync.service import sync_service
 from openpromo.webhook.delivery import DeliveryWorker
@@ -72,14 +72,21 @@ async def tick(database: Database | None = None, now: datetime | None = None) ->
         if run_id not in runner.in_flight():
             runner.launch(db, run_id, wait_visible=0.0)
             report.launched.append(run_id)
-    async with db.unit_of_work() as session:
-        report.idempotency_keys_purged = await idempotency_service.purge_expired(session, moment)
-    # Expired reservations, a batch per transaction (docs/reservations.md).
+    for _ in range(20):  # a batch per transaction, like the reservations below
+        async with db.unit_of_work() as session:
+            purged = await idempotency_service.purge_expired(session, moment)
+        report.idempotency_keys_purged += purged
+        if purged < PURGE_BATCH:
+            break
+    # Expired reservations, a batch per transaction (docs/reservations.md). A batch is
+    # EXPIRY_BATCH rows, and a reservation is one row per reward type: fewer reservations
+    # than that does not mean none is left. Stop when a batch released nothing: none left,
+    # or every one a confirm, a release or another worker holds (that worker goes on).
     for _ in range(20):
         async with db.unit_of_work() as session:
             released = await reservation_service.release_expired(session, moment)
         report.reservations_released += released
-        if released < EXPIRY_BATCH:
+        if released == 0:
             break
     return report
 
