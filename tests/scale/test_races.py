@@ -130,11 +130,23 @@ async def test_cap_and_truncating_budget_exact_across_processes(
                 )
             ).all()
         )
+        # Counter slices (docs/hot-promotions.md): the slices' limits add up to each limit.
+        limits = dict(
+            (
+                await session.execute(
+                    select(UsageCounter.key, func.sum(UsageCounter.limit_value))
+                    .where(UsageCounter.tenant_id == tenant.id)
+                    .group_by(UsageCounter.key)
+                )
+            ).all()
+        )
     await db.dispose()
     assert ledger == {"eur": 123_456, "spins": 100 * 20}
     assert grantees == members == 100
     assert counters[f"{world.promotion_id}:cap:lifetime"] == 100
     assert counters[f"{world.promotion_id}:budget:eur:lifetime"] == 123_456
+    assert limits[f"{world.promotion_id}:cap:lifetime"] == 100
+    assert limits[f"{world.promotion_id}:budget:eur:lifetime"] == 123_456
 
 
 async def test_single_use_and_bulk_codes_never_handed_out_twice(
