@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import time
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 from standardwebhooks import Webhook
 
@@ -47,8 +48,9 @@ from openpromo.kit.clock import utcnow
 from openpromo.kit.ids import new_id, new_ids
 from openpromo.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from openpromo.webhook import repository
-from openpromo.webhook.safety import UnsafeUrl, check_destination
+from openpromo.webhook.safety import RefusedDestination, UnsafeUrl, check_literal
 from openpromo.webhook.service import envelope, matches, on_new_events, webhook_service
+from openpromo.webhook.transport import new_session
 
 log = logging.getLogger("openpromo.webhooks")
 
@@ -63,6 +65,12 @@ EXCERPT = 1000
 FAN_OUT_BATCH = 500
 CLAIM_BATCH = 500
 PER_ENDPOINT = 32  # requests in flight to one endpoint
+
+
+@functools.lru_cache(maxsize=1024)
+def _signer(secret: str) -> Webhook:
+    # Decoding the secret once per endpoint, not once per message.
+    return Webhook(secret)
 
 
 def retry_delay(attempt: int, rng: random.Random) -> timedelta:
@@ -96,7 +104,7 @@ class DeliveryWorker:
         *,
         clock: Callable[[], datetime] = utcnow,
         rng: random.Random | None = None,
-        client: httpx.AsyncClient | None = None,
+        client: aiohttp.ClientSession | None = None,
     ) -> None:
         self._database = database
         self.clock = clock
@@ -106,25 +114,31 @@ class DeliveryWorker:
         self._woken = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self._passes = 0
 
     @property
     def database(self) -> Database:
         return self._database or get_database()
 
-    def client(self) -> httpx.AsyncClient:
+    def client(self) -> aiohttp.ClientSession:
         if self._client is None:
-            settings = get_settings()
-            self._client = httpx.AsyncClient(
-                timeout=httpx.Timeout(settings.webhook_timeout_seconds),
-                follow_redirects=False,
-                headers={"user-agent": "openpromo-webhooks"},
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=64),
-            )
+            self._client = new_session(get_settings().webhook_timeout_seconds)
         return self._client
 
     # -- one pass -----------------------------------------------------------------------------
 
     async def run_once(self) -> PassReport:
+        """One pass. Outside the background loop (``worker --once``, tests) the pass closes
+        the connections it opened when it ends (the last of concurrent passes does)."""
+        self._passes += 1
+        try:
+            return await self._pass()
+        finally:
+            self._passes -= 1
+            if self._task is None and self._passes == 0:
+                await self.close()
+
+    async def _pass(self) -> PassReport:
         report = PassReport()
         while True:
             count, fresh = await self._fan_out_batch(claim=True)
@@ -259,16 +273,18 @@ class DeliveryWorker:
             return _Result(code, error, excerpt, started_at, ms)
 
         try:
-            await check_destination(endpoint.url)
+            # Names are checked when a connection is made (transport.PinnedResolver).
+            check_literal(endpoint.url)
         except UnsafeUrl as exc:
             return done(None, f"refused: the URL {exc}"[:500], None)
-        body = orjson.dumps(envelope(event)).decode()
+        body = orjson.dumps(envelope(event))
         try:
             secrets = webhook_service.secrets_of(endpoint, started_at)
         except Exception as exc:
             return done(None, str(exc)[:500], None)
         signed_at = datetime.now(UTC)
-        signatures = " ".join(Webhook(secret).sign(event.id, signed_at, body) for secret in secrets)
+        text = body.decode()
+        signatures = " ".join(_signer(secret).sign(event.id, signed_at, text) for secret in secrets)
         headers = {
             "content-type": "application/json",
             "webhook-id": event.id,
@@ -276,14 +292,23 @@ class DeliveryWorker:
             "webhook-signature": signatures,
         }
         try:
-            response = await self.client().post(endpoint.url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
+            async with self.client().post(
+                endpoint.url, data=body, headers=headers, allow_redirects=False
+            ) as response:
+                # Only the excerpt is kept: a receiver's long answer is not read to its end.
+                head = await response.content.read(EXCERPT * 4)
+                code = response.status
+        except aiohttp.ClientConnectorDNSError as exc:
+            if isinstance(exc.os_error, RefusedDestination):
+                return done(None, f"refused: the URL {exc.os_error}"[:500], None)
             return done(None, f"{type(exc).__name__}: {exc}"[:500], None)
-        excerpt = response.text[:EXCERPT] if response.content else None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return done(None, f"{type(exc).__name__}: {exc or 'timed out'}"[:500], None)
+        excerpt = head.decode("utf-8", "replace")[:EXCERPT] if head else None
         error = None
-        if 300 <= response.status_code < 400:
+        if 300 <= code < 400:
             error = "redirects are not followed"
-        return done(response.status_code, error, excerpt)
+        return done(code, error, excerpt)
 
     async def _record(
         self,
@@ -422,8 +447,12 @@ class DeliveryWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the worker's own HTTP connections (``stop`` does; ``run_once`` users may)."""
         if self._own_client and self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
             self._client = None
 
     async def _loop(self) -> None:
