@@ -40,6 +40,7 @@ def worker(
                 webhooks = DeliveryWorker(database)
                 try:
                     delivered = await webhooks.run_once()
+                    purged = await webhooks.purge()
                 finally:
                     await webhooks.stop()
                 emit_json(
@@ -49,6 +50,10 @@ def worker(
                         "launched": report.launched,
                         "idempotency_keys_purged": report.idempotency_keys_purged,
                         "webhooks": describe(delivered),
+                        "webhooks_purged": {
+                            "deliveries": purged.deliveries,
+                            "events": purged.events,
+                        },
                     }
                 )
                 return

@@ -64,7 +64,15 @@ LEASE = timedelta(seconds=120)
 EXCERPT = 1000
 FAN_OUT_BATCH = 500
 CLAIM_BATCH = 500
-PER_ENDPOINT = 32  # requests in flight to one endpoint
+PER_ENDPOINT = 32  # requests in flight to one endpoint (per worker process)
+INFLIGHT_BATCHES = 4  # fanned-out batches being sent at once
+GATHER_SECONDS = 0.02  # after a batch that was not full: let a few more events come
+STREAM_SECONDS = 1.0  # fan-out streaming of one pass
+# Retention housekeeping: every so often, in batches of so many rows, at most so many batches
+# per table per run (bounded work: a large backlog is purged over several runs).
+HOUSEKEEPING_SECONDS = 600.0
+PURGE_BATCH = 1000
+PURGE_BATCHES = 20
 
 
 @functools.lru_cache(maxsize=1024)
@@ -86,6 +94,12 @@ class PassReport:
     succeeded: int = 0
     failed_attempts: int = 0
     latencies: list[float] = field(default_factory=list)  # event created → 2xx, seconds
+
+
+@dataclass
+class PurgeReport:
+    deliveries: int = 0  # with their attempts
+    events: int = 0
 
 
 @dataclass
@@ -115,6 +129,9 @@ class DeliveryWorker:
         self._task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._passes = 0
+        self._next_housekeeping = 0.0  # the loop purges at its start, then every so often
+        # Per endpoint, shared by every batch in flight: at most PER_ENDPOINT requests.
+        self._gates: dict[str, asyncio.Semaphore] = {}
 
     @property
     def database(self) -> Database:
@@ -140,13 +157,33 @@ class DeliveryWorker:
 
     async def _pass(self) -> PassReport:
         report = PassReport()
-        while True:
-            count, fresh = await self._fan_out_batch(claim=True)
-            report.dispatched += count
-            if fresh:
-                await self._send_all(fresh, report)
-            if count < FAN_OUT_BATCH:
-                break
+        # Fan-out streams: while one batch is being sent and recorded, the next is fanned out
+        # (at most ``INFLIGHT_BATCHES`` at once), so the delay from commit to delivery is one
+        # batch's send, not a whole pass. A batch smaller than full waits ``GATHER_SECONDS``
+        # for more events before the next fan-out (no transaction per event under load); the
+        # stream ends when the outbox is empty or after ``STREAM_SECONDS``, so retries and
+        # ordered deliveries (the claim below) get their turn under sustained load.
+        inflight: set[asyncio.Task[None]] = set()
+        ends = time.monotonic() + STREAM_SECONDS
+        try:
+            while True:
+                count, fresh = await self._fan_out_batch(claim=True)
+                report.dispatched += count
+                if fresh:
+                    inflight.add(asyncio.create_task(self._send_all(fresh, report)))
+                if count == 0 or time.monotonic() > ends:
+                    break
+                if len(inflight) >= INFLIGHT_BATCHES:
+                    await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
+                elif count < FAN_OUT_BATCH:
+                    await asyncio.sleep(GATHER_SECONDS)
+                for task in [t for t in inflight if t.done()]:
+                    inflight.discard(task)
+                    task.result()  # a batch that failed ends the pass (logged by the loop)
+            await asyncio.gather(*inflight)
+        finally:
+            for task in inflight:
+                task.cancel()
         while True:
             claimed = await self._claim()
             if not claimed:
@@ -239,7 +276,7 @@ class DeliveryWorker:
         for delivery, event, endpoint, _token in claimed:
             lane = delivery.ordering_key or f"delivery:{delivery.id}"
             lanes.setdefault((endpoint.id, lane), []).append((delivery, event, endpoint))
-        gates: dict[str, asyncio.Semaphore] = {}
+        gates = self._gates
         results: list[tuple[WebhookDelivery, WebhookEvent, _Result]] = []
 
         async def run_lane(
@@ -432,6 +469,43 @@ class DeliveryWorker:
         await repository.insert_attempts(session, attempts)
         await repository.reset_failure_runs(session, sorted({e for _, _, e in numbers.values()}))
 
+    # -- retention ----------------------------------------------------------------------------
+
+    async def purge(self) -> PurgeReport:
+        """Finished deliveries (and their attempts) older than the retention, then events
+        with no delivery left, in bounded batches, each its own transaction."""
+        cutoff = self.clock() - timedelta(days=get_settings().webhook_retention_days)
+        report = PurgeReport()
+        for _ in range(PURGE_BATCHES):
+            async with self.database.unit_of_work() as session:
+                count = await repository.purge_deliveries(session, cutoff, PURGE_BATCH)
+            report.deliveries += count
+            if count < PURGE_BATCH:
+                break
+        for _ in range(PURGE_BATCHES):
+            async with self.database.unit_of_work() as session:
+                count = await repository.purge_events(session, cutoff, PURGE_BATCH)
+            report.events += count
+            if count < PURGE_BATCH:
+                break
+        return report
+
+    async def _housekeeping(self) -> None:
+        if time.monotonic() < self._next_housekeeping:
+            return
+        self._next_housekeeping = time.monotonic() + HOUSEKEEPING_SECONDS
+        try:
+            purged = await self.purge()
+        except Exception:
+            log.exception("webhook retention purge failed")
+            return
+        if purged.deliveries or purged.events:
+            log.info(
+                "webhook retention: purged %d deliveries and %d events",
+                purged.deliveries,
+                purged.events,
+            )
+
     # -- the loop -----------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -459,12 +533,18 @@ class DeliveryWorker:
         poll = get_settings().webhook_poll_seconds
         while True:
             self._woken.clear()
+            await self._housekeeping()
+            busy = False
             try:
-                await self.run_once()
+                report = await self.run_once()
+                # Work found: look again at once (events may have come meanwhile).
+                busy = bool(report.dispatched or report.sent)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("webhook delivery pass failed")
+            if busy:
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._woken.wait(), timeout=poll)
 
