@@ -33,13 +33,19 @@ sys.path.insert(0, str(ROOT))
 EVENTS = int(os.environ.get("OPENPROMO_BENCH_EVENTS", "5000"))
 
 
+def start_receiver(port: int, out: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "webhooks.py"), "--receive", str(port), str(out)],
+        cwd=ROOT,
+    )
+
+
 async def main(profile: bool) -> None:
     server = os.environ.get(
         "OPENPROMO_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
     from sqlalchemy import func, select
     from sqlalchemy.engine import make_url
-
     from tests.conftest import _create_pg_database, _drop_pg_database
 
     name = f"openpromo_bench_whw_{os.getpid()}"
@@ -54,10 +60,7 @@ async def main(profile: bool) -> None:
     os.environ["OPENPROMO_WEBHOOK_ALLOW_PRIVATE_DESTINATIONS"] = "true"
     port = free_port()
     out = Path(tempfile.mkdtemp()) / "received.json"
-    receiver = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "webhooks.py"), "--receive", str(port), str(out)],
-        cwd=ROOT,
-    )
+    receiver = start_receiver(port, out)
     try:
         from openpromo import migrate
         from openpromo.auth.principal import Principal

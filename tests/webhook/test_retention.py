@@ -23,14 +23,16 @@ from tests.webhook.test_delivery import Clock, deliveries, make_endpoint
 pytestmark = pytest.mark.usefixtures("allow_loopback")
 
 
-async def counts(database: Database) -> tuple[int, int, int]:
-    """Rows of (events, deliveries, attempts) in the whole database (both tenants)."""
+async def counts(database: Database, *tenants: TenantFixture) -> tuple[int, int, int]:
+    """Rows of (events, deliveries, attempts) of these tenants (the database may hold other
+    tests' rows: the purge is for every tenant, so only these are counted)."""
+    ids = [t.id for t in tenants]
+    found = []
     async with database.unit_of_work(write=False) as session:
-        return (
-            int(await session.scalar(select(func.count()).select_from(WebhookEvent)) or 0),
-            int(await session.scalar(select(func.count()).select_from(WebhookDelivery)) or 0),
-            int(await session.scalar(select(func.count()).select_from(WebhookAttempt)) or 0),
-        )
+        for model in (WebhookEvent, WebhookDelivery, WebhookAttempt):
+            query = select(func.count()).select_from(model).where(model.tenant_id.in_(ids))
+            found.append(int(await session.scalar(query) or 0))
+    return found[0], found[1], found[2]
 
 
 async def test_finished_deliveries_are_purged_after_the_retention(
@@ -74,22 +76,21 @@ async def test_finished_deliveries_are_purged_after_the_retention(
         await worker.run_once()
         [pending] = await deliveries(database, later["id"])
         assert pending.status == "pending" and pending.attempt_count == 1
-    assert await counts(database) == (4, 4, 1 + MAX_ATTEMPTS + 1 + 1)
+    assert await counts(database, tenant, other) == (4, 4, 1 + MAX_ATTEMPTS + 1 + 1)
 
     # Within the retention nothing goes (the oldest finished one is 29 days old).
     clock.now = start + timedelta(days=29)
-    purged = await worker.purge()
-    assert (purged.deliveries, purged.events) == (0, 0)
-    assert await counts(database) == (4, 4, 1 + MAX_ATTEMPTS + 1 + 1)
+    await worker.purge()
+    assert await counts(database, tenant, other) == (4, 4, 1 + MAX_ATTEMPTS + 1 + 1)
 
     # 31 days after the success: it goes, with its attempt and its event; the failed one
     # (finished 11 days later) stays, and can still be redelivered.
     clock.now = start + timedelta(days=31)
     purged = await worker.purge()
-    assert (purged.deliveries, purged.events) == (1, 1)
+    assert purged.deliveries >= 1 and purged.events >= 1
     assert await deliveries(database, ok["id"]) == []
     assert [d.status for d in await deliveries(database, bad["id"])] == ["failed"]
-    assert await counts(database) == (3, 3, MAX_ATTEMPTS + 1 + 1)
+    assert await counts(database, tenant, other) == (3, 3, MAX_ATTEMPTS + 1 + 1)
     async with make_client(app, tenant.admin_key) as client:
         detail = await client.get(f"/v1/webhook-deliveries/{failed.id}")
         assert detail.status_code == 200 and len(detail.json()["attempts"]) == MAX_ATTEMPTS
@@ -99,8 +100,14 @@ async def test_finished_deliveries_are_purged_after_the_retention(
     monkeypatch.setattr(delivery_module, "PURGE_BATCH", 1)
     monkeypatch.setattr(delivery_module, "PURGE_BATCHES", 1)
     clock.now = failed_at + timedelta(days=60)
-    first, second, third = await worker.purge(), await worker.purge(), await worker.purge()
-    assert [(p.deliveries, p.events) for p in (first, second, third)] == [(1, 1), (1, 1), (0, 0)]
-    assert await counts(database) == (1, 1, 1)
+    runs: list[tuple[int, int]] = []
+    while not runs or runs[-1] != (0, 0):
+        purged = await worker.purge()
+        runs.append((purged.deliveries, purged.events))
+        assert len(runs) < 1000
+    # At most one row of each table per run; ours took at least two runs (other tests' old
+    # rows in a shared database may come first: oldest first).
+    assert all(d <= 1 and e <= 1 for d, e in runs) and len(runs) >= 3
+    assert await counts(database, tenant, other) == (1, 1, 1)
     assert [d.status for d in await deliveries(database, later["id"])] == ["pending"]
     assert await deliveries(database, theirs["id"]) == []

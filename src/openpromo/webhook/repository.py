@@ -344,12 +344,14 @@ async def purge_deliveries(session: AsyncSession, cutoff: datetime, limit: int) 
     ids = list((await session.scalars(query)).all())
     if ids:
         await session.execute(
-            delete(WebhookAttempt)  # cross-tenant: the attempts of the rows locked above
-            .where(WebhookAttempt.delivery_id.in_(ids))
+            delete(WebhookAttempt).where(  # cross-tenant: the attempts of the rows locked above
+                WebhookAttempt.delivery_id.in_(ids)
+            )
         )
         await session.execute(
-            delete(WebhookDelivery)  # cross-tenant: the rows locked above, by id
-            .where(WebhookDelivery.id.in_(ids))
+            delete(WebhookDelivery).where(  # cross-tenant: the rows locked above, by id
+                WebhookDelivery.id.in_(ids)
+            )
         )
     return len(ids)
 
@@ -374,7 +376,8 @@ async def purge_events(session: AsyncSession, cutoff: datetime, limit: int) -> i
     ids = list((await session.scalars(query)).all())
     if ids:
         await session.execute(
-            delete(WebhookEvent)  # cross-tenant: the rows locked above, by id
-            .where(WebhookEvent.id.in_(ids))
+            delete(WebhookEvent).where(  # cross-tenant: the rows locked above, by id
+                WebhookEvent.id.in_(ids)
+            )
         )
     return len(ids)

@@ -104,9 +104,9 @@ def check_literal(url: str) -> None:
     in the URL (the HTTP client connects to one without resolving it). Names are checked
     at connection time by ``PinnedResolver``."""
     host, _port = check_shape(url)
-    if _literal(host) and not get_settings().webhook_allow_private_destinations:
-        if not _public(host):
-            raise _refuse(host, [host])
+    allowed = get_settings().webhook_allow_private_destinations
+    if _literal(host) and not allowed and not _public(host):
+        raise _refuse(host, [host])
 
 
 async def check_destination(url: str) -> None:

@@ -40,9 +40,7 @@ class PinnedResolver(AbstractResolver):
             raise RefusedDestination(str(exc)) from exc
         flags = socket.AI_NUMERICHOST | socket.AI_NUMERICSERV
         return [
-            ResolveResult(
-                hostname=host, host=address, port=port, family=kind, proto=0, flags=flags
-            )
+            ResolveResult(hostname=host, host=address, port=port, family=kind, proto=0, flags=flags)
             for kind, address in found
         ]
 
