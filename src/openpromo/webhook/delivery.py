@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import orjson
@@ -96,6 +96,24 @@ class PassReport:
     latencies: list[float] = field(default_factory=list)  # event created → 2xx, seconds
 
 
+class _Claimed(Protocol):
+    """What sending needs of a claimed delivery (a row read back, or one just fanned out)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def ordering_key(self) -> str | None: ...
+
+
+@dataclass(slots=True, frozen=True)
+class _Fresh:
+    # A delivery this pass just inserted claimed: no ORM object (its cost per delivery
+    # showed in the worker's profile).
+    id: str
+    ordering_key: str | None
+
+
 @dataclass
 class PurgeReport:
     deliveries: int = 0  # with their attempts
@@ -149,14 +167,20 @@ class DeliveryWorker:
         the connections it opened when it ends (the last of concurrent passes does)."""
         self._passes += 1
         try:
-            return await self._pass()
+            report = PassReport()
+            # Until the outbox is empty (a pass's fan-out stream is cut after STREAM_SECONDS).
+            while await self._pass(report):
+                pass
+            return report
         finally:
             self._passes -= 1
             if self._task is None and self._passes == 0:
                 await self.close()
 
-    async def _pass(self) -> PassReport:
-        report = PassReport()
+    async def _pass(self, report: PassReport) -> bool:
+        """Fan out and send, then claim and send what is due; whether the fan-out stream was
+        cut by time with events left (the loop then goes on at once)."""
+        cut = False
         # Fan-out streams: while one batch is being sent and recorded, the next is fanned out
         # (at most ``INFLIGHT_BATCHES`` at once), so the delay from commit to delivery is one
         # batch's send, not a whole pass. A batch smaller than full waits ``GATHER_SECONDS``
@@ -171,7 +195,10 @@ class DeliveryWorker:
                 report.dispatched += count
                 if fresh:
                     inflight.add(asyncio.create_task(self._send_all(fresh, report)))
-                if count == 0 or time.monotonic() > ends:
+                if count == 0:
+                    break
+                if time.monotonic() > ends:
+                    cut = True
                     break
                 if len(inflight) >= INFLIGHT_BATCHES:
                     await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
@@ -189,7 +216,7 @@ class DeliveryWorker:
             if not claimed:
                 break
             await self._send_all(claimed, report)
-        return report
+        return cut
 
     async def fan_out(self) -> int:
         """Deliveries for every undispatched event (in batches); how many events."""
@@ -202,13 +229,13 @@ class DeliveryWorker:
 
     async def _fan_out_batch(
         self, *, claim: bool
-    ) -> tuple[int, list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]]]:
+    ) -> tuple[int, list[tuple[_Claimed, WebhookEvent, WebhookEndpoint, str]]]:
         """One batch of the outbox fanned out. With ``claim``, the new deliveries without an
         ordering key are created claimed by this pass and returned, to be sent at once (no
         claim round trip); ordered ones are left to the claim, which keeps their order."""
         now = self.clock()
         token = new_id()
-        fresh: list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]] = []
+        fresh: list[tuple[_Claimed, WebhookEvent, WebhookEndpoint, str]] = []
         async with self.database.unit_of_work() as session:
             events = await repository.undispatched_events(session, FAN_OUT_BATCH)
             if not events:
@@ -229,8 +256,9 @@ class DeliveryWorker:
             rows: list[dict[str, Any]] = []
             for event, endpoint in pairs:
                 mine = claim and event.ordering_key is None
+                delivery_id = next(ids)
                 row = {
-                    "id": next(ids),
+                    "id": delivery_id,
                     "tenant_id": event.tenant_id,
                     "endpoint_id": endpoint.id,
                     "event_id": event.id,
@@ -246,14 +274,14 @@ class DeliveryWorker:
                 }
                 rows.append(row)
                 if mine:
-                    fresh.append((WebhookDelivery(**row), event, endpoint, token))
+                    fresh.append((_Fresh(delivery_id, None), event, endpoint, token))
             await repository.insert_deliveries(session, rows)
             await repository.mark_dispatched(session, [e.id for e in events], now)
         return len(events), fresh
 
     async def _claim(
         self,
-    ) -> list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]]:
+    ) -> list[tuple[_Claimed, WebhookEvent, WebhookEndpoint, str]]:
         now = self.clock()
         token = new_id()
         async with self.database.unit_of_work() as session:
@@ -265,22 +293,22 @@ class DeliveryWorker:
 
     async def _send_all(
         self,
-        claimed: list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint, str]],
+        claimed: list[tuple[_Claimed, WebhookEvent, WebhookEndpoint, str]],
         report: PassReport,
     ) -> None:
         """Send in lanes: the deliveries of one endpoint with one ordering key in order, one
         after the other; unordered ones each on its own; at most ``PER_ENDPOINT`` requests
         to one endpoint at a time. Then every result recorded in one transaction."""
-        lanes: dict[tuple[str, str], list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint]]]
+        lanes: dict[tuple[str, str], list[tuple[_Claimed, WebhookEvent, WebhookEndpoint]]]
         lanes = {}
         for delivery, event, endpoint, _token in claimed:
             lane = delivery.ordering_key or f"delivery:{delivery.id}"
             lanes.setdefault((endpoint.id, lane), []).append((delivery, event, endpoint))
         gates = self._gates
-        results: list[tuple[WebhookDelivery, WebhookEvent, _Result]] = []
+        results: list[tuple[_Claimed, WebhookEvent, _Result]] = []
 
         async def run_lane(
-            rows: list[tuple[WebhookDelivery, WebhookEvent, WebhookEndpoint]],
+            rows: list[tuple[_Claimed, WebhookEvent, WebhookEndpoint]],
         ) -> None:
             for delivery, event, endpoint in rows:
                 gate = gates.setdefault(endpoint.id, asyncio.Semaphore(PER_ENDPOINT))
@@ -349,7 +377,7 @@ class DeliveryWorker:
 
     async def _record(
         self,
-        results: list[tuple[WebhookDelivery, WebhookEvent, _Result]],
+        results: list[tuple[_Claimed, WebhookEvent, _Result]],
         token: str,
         report: PassReport,
     ) -> None:
@@ -429,7 +457,7 @@ class DeliveryWorker:
     async def _record_successes(
         self,
         session: Any,
-        succeeded: list[tuple[WebhookDelivery, WebhookEvent, _Result]],
+        succeeded: list[tuple[_Claimed, WebhookEvent, _Result]],
         token: str,
         now: datetime,
         report: PassReport,
@@ -536,9 +564,10 @@ class DeliveryWorker:
             await self._housekeeping()
             busy = False
             try:
-                report = await self.run_once()
+                report = PassReport()
+                cut = await self._pass(report)
                 # Work found: look again at once (events may have come meanwhile).
-                busy = bool(report.dispatched or report.sent)
+                busy = cut or bool(report.dispatched or report.sent)
             except asyncio.CancelledError:
                 raise
             except Exception:

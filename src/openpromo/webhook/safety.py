@@ -14,6 +14,7 @@ public URL cannot bounce a request to an internal one."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from urllib.parse import urlsplit
@@ -103,10 +104,25 @@ def check_literal(url: str) -> None:
     """The check the worker makes before every attempt: the shape, and an address written
     in the URL (the HTTP client connects to one without resolving it). Names are checked
     at connection time by ``PinnedResolver``."""
-    host, _port = check_shape(url)
-    allowed = get_settings().webhook_allow_private_destinations
-    if _literal(host) and not allowed and not _public(host):
-        raise _refuse(host, [host])
+    settings = get_settings()
+    refused = _literal_refusal(
+        url, settings.webhook_allow_http, settings.webhook_allow_private_destinations
+    )
+    if refused is not None:
+        raise UnsafeUrl(refused)
+
+
+@functools.lru_cache(maxsize=4096)
+def _literal_refusal(url: str, _allow_http: bool, allow_private: bool) -> str | None:
+    # Per URL and settings (the settings are in the key): parsing every URL again for every
+    # attempt showed in the worker's profile.
+    try:
+        host, _port = check_shape(url)
+        if _literal(host) and not allow_private and not _public(host):
+            raise _refuse(host, [host])
+    except UnsafeUrl as exc:
+        return str(exc)
+    return None
 
 
 async def check_destination(url: str) -> None:
