@@ -141,7 +141,9 @@ async def main(profile: bool) -> None:
             f"{theirs / max(1, report.succeeded) * 1e6:.0f} us per delivery"
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats(os.environ.get("OPENPROMO_BENCH_SORT", "cumulative")).print_stats(45)
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("OPENPROMO_BENCH_SORT", "cumulative")
+            ).print_stats(45)
     finally:
         receiver.send_signal(signal.SIGTERM)
         receiver.wait(timeout=30)

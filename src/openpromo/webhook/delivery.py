@@ -11,13 +11,19 @@ One pass (``DeliveryWorker.run_once``), safe in any number of processes at once:
    A delivery waits while an older one of its endpoint with the same ordering key (the
    promotion, for promotion, limit and grant-reversal events) is pending: those arrive in
    order.
-3. **Send.** Each endpoint's deliveries in order, endpoints concurrently; signed with
-   Standard Webhooks (``standardwebhooks``: both secrets during a rotation's overlap),
-   redirects not followed, the destination checked again after DNS.
-4. **Record.** Each attempt in its own transaction (if the claim still holds): 2xx →
-   succeeded; otherwise the next attempt after ``SCHEDULE[n]`` ± 10 % jitter, failed after
-   the last one — and an endpoint whose deliveries failed ``webhook_disable_after_failures``
-   times in a row is disabled (audited as the system).
+3. **Send.** Each endpoint's ordered deliveries one after the other, everything else in
+   parallel (at most ``PER_ENDPOINT`` per endpoint), over kept-alive aiohttp connections
+   whose names are resolved and checked once per connection (``transport.py``: the address
+   checked is the address connected to); signed with Standard Webhooks
+   (``standardwebhooks``: both secrets during a rotation's overlap); redirects not followed.
+4. **Record.** Each batch's attempts in one transaction (only rows whose claim still holds),
+   set-based for successes: 2xx → succeeded; otherwise the next attempt after
+   ``SCHEDULE[n]`` ± 10 % jitter, failed after the last one — and an endpoint whose
+   deliveries failed ``webhook_disable_after_failures`` times in a row is disabled (audited
+   as the system).
+
+Fan-out streams (the next batch is fanned out while earlier ones are sent), and the loop's
+housekeeping purges finished deliveries after the retention (``purge``).
 
 The clock is a parameter (tests move it); the signature's timestamp is the wall clock (the
 receiver checks it against its own).
@@ -46,7 +52,7 @@ from openpromo.config import get_settings
 from openpromo.db import Database, get_database
 from openpromo.kit.clock import utcnow
 from openpromo.kit.ids import new_id, new_ids
-from openpromo.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from openpromo.models import WebhookAttempt, WebhookEndpoint, WebhookEvent
 from openpromo.webhook import repository
 from openpromo.webhook.safety import RefusedDestination, UnsafeUrl, check_literal
 from openpromo.webhook.service import envelope, matches, on_new_events, webhook_service
