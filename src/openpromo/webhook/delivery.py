@@ -214,9 +214,15 @@ class DeliveryWorker:
                     inflight.discard(task)
                     task.result()  # a batch that failed ends the pass (logged by the loop)
             await asyncio.gather(*inflight)
-        finally:
+        except asyncio.CancelledError:
             for task in inflight:
                 task.cancel()
+            raise
+        except Exception:
+            # Let the batches already being sent finish and record what they sent (else
+            # their claims expire and they are sent again).
+            await asyncio.gather(*inflight, return_exceptions=True)
+            raise
         while True:
             claimed = await self._claim()
             if not claimed:
