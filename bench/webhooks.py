@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _common import OPENPROMO, admin_connect, free_port
+from _common import OPENPROMO, admin_connect, cpu_seconds, free_port
 
 from validation import prepare, run_wrk, serve, settle, wrk_available
 
@@ -192,7 +192,8 @@ async def main() -> None:
         procs.append(
             spawn([sys.executable, __file__, "--receive", str(receiver_port), str(receiver_out)])
         )
-        procs.append(serve("openpromo.app:create_app", port, env, True))
+        api = serve("openpromo.app:create_app", port, env, True)
+        procs.append(api)
         worker = spawn([OPENPROMO, "worker"], env, quiet=True)
         procs.append(worker)
         base = f"http://127.0.0.1:{port}"
@@ -225,6 +226,9 @@ async def main() -> None:
             windows: list[tuple[float, float]] = []
             granted_with = 0
             drains: list[float] = []
+            # CPU seconds of each process over the runs with webhooks (load and drain).
+            cpu = {"api": 0.0, "worker": 0.0, "receiver": 0.0}
+            roles = {"api": api, "worker": worker, "receiver": procs[0]}
             for r in range(REPEATS):
                 await subscribe(["promotion.changed"])
                 await settle(url)
@@ -235,6 +239,7 @@ async def main() -> None:
                 await subscribe(["grants.created"])
                 await settle(url)
                 begun = time.time()
+                before = {role: cpu_seconds(p.pid) for role, p in roles.items()}
                 res = run_wrk(base, path, key, f"y{r}_", True, CLIENTS, SECONDS)
                 windows.append((begun, time.time()))
                 if res.errors:
@@ -242,6 +247,8 @@ async def main() -> None:
                 with_.append(res.rps)
                 granted_with += res.requests
                 drains.append(await drain(url))
+                for role, p in roles.items():
+                    cpu[role] += cpu_seconds(p.pid) - before[role]
                 worker.send_signal(signal.SIGSTOP)
                 try:
                     await settle(url)
@@ -282,6 +289,11 @@ async def main() -> None:
         f"  delivered {received['events']} events ({received['duplicates']} sent twice) for "
         f"{granted_with} completed commits; backlog drained "
         f"{', '.join(f'{d:.1f}' for d in drains)} s after each run"
+    )
+    per = max(1, granted_with)
+    print(
+        "  CPU per committed request with webhooks (load + drain): "
+        + ", ".join(f"{role} {cpu[role] / per * 1e6:.0f} us" for role in cpu)
     )
     print(
         f"  events written, worker stopped: {max(outbox_only):.0f} req/s "

@@ -145,6 +145,13 @@ class Settings(BaseSettings):
         ge=0,
         description="After a secret rotation, how long the previous secret still signs.",
     )
+    webhook_retention_days: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long finished webhook deliveries (succeeded and failed: a failed "
+        "one can be redelivered until then), their attempts and their events are kept "
+        "after they finished; the delivery worker purges older ones.",
+    )
     webhook_subscription_cache_seconds: float = Field(
         default=5.0,
         ge=0,

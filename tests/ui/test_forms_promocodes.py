@@ -11,11 +11,11 @@ from tests.ui.conftest import make_user
 
 pytestmark = BROWSER_ONLY
 
-FIELDS = ("value", "max_redemptions", "once_per_customer", "fallback_value")
+FIELDS = ("value", "max_redemptions", "once_per_customer", "fallback_value", "pool_low_threshold")
 SHOWN = {
     "shared": {"value", "max_redemptions", "once_per_customer"},
     "single_use": {"value"},
-    "bulk": {"fallback_value"},
+    "bulk": {"fallback_value", "pool_low_threshold"},
 }
 
 

@@ -42,6 +42,7 @@ def worker(
                 webhooks = DeliveryWorker(database)
                 try:
                     delivered = await webhooks.run_once()
+                    purged = await webhooks.purge()
                 finally:
                     await webhooks.stop()
                 emit_json(
@@ -52,6 +53,10 @@ def worker(
                         "idempotency_keys_purged": report.idempotency_keys_purged,
                         "reservations_released": report.reservations_released,
                         "webhooks": describe(delivered),
+                        "webhooks_purged": {
+                            "deliveries": purged.deliveries,
+                            "events": purged.events,
+                        },
                     }
                 )
                 return

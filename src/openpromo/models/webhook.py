@@ -84,6 +84,8 @@ class WebhookDelivery(Base):
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"),
         Index("ix_webhook_deliveries_order", "endpoint_id", "ordering_key", "status"),
+        # Retention purges an event once none of its deliveries is left (migration 0020).
+        Index("ix_webhook_deliveries_event", "event_id"),
     )
 
     id: Mapped[str] = id_column()

@@ -44,7 +44,7 @@ templates.env.globals["promocode_type_labels"] = TYPE_LABELS
 TYPE_FIELDS = {
     "shared": ("value", "max_redemptions", "once_per_customer"),
     "single_use": ("value",),
-    "bulk": ("fallback_value",),
+    "bulk": ("fallback_value", "pool_low_threshold"),
 }
 VALUE_STATUSES = ("available", "allocated", "redeemed")
 UPLOAD_CHUNK = 256 * 1024
@@ -201,7 +201,9 @@ async def _act(
 @router.post("/{promocode_id}/edit")
 async def update_promocode(promocode_id: str, ctx: Editor) -> Response:
     async def work(form: dict[str, Any]) -> object:
-        body: dict[str, Any] = present(form, "name", "max_redemptions", "fallback_value")
+        body: dict[str, Any] = present(
+            form, "name", "max_redemptions", "fallback_value", "pool_low_threshold"
+        )
         if "once_per_customer" in form or "once_per_customer_shown" in form:
             body["once_per_customer"] = form.get("once_per_customer") == "on"
         return await promocode_service.update(

@@ -95,6 +95,7 @@ _LABELS: Final = {
     "max_redemptions": "maximum number of redemptions",
     "once_per_customer": "once per customer",
     "fallback_value": "fallback value",
+    "pool_low_threshold": "low pool alert",
     "promotion_id": "promotion",
     "promocode_id": "promocode",
     "campaign_id": "campaign",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -322,3 +322,62 @@ async def reset_failure_runs(session: AsyncSession, endpoint_ids: Sequence[str])
 
 def add_attempt(session: AsyncSession, attempt: WebhookAttempt) -> None:
     session.add(attempt)  # tenant-scoped: the attempt carries its delivery's tenant_id
+
+
+# -- retention (the worker's housekeeping) --------------------------------------------------------
+
+FINISHED = ("succeeded", "failed")
+
+
+async def purge_deliveries(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Up to ``limit`` deliveries that finished (succeeded or failed) before ``cutoff``, with
+    their attempts, deleted; how many. Oldest first (ids are time-ordered, so the scan walks
+    the primary key from its start, where nearly every row is finished); rows another
+    transaction holds (a redelivery in progress) are skipped."""
+    query = (
+        select(WebhookDelivery.id)  # cross-tenant: retention applies to every tenant alike
+        .where(WebhookDelivery.status.in_(FINISHED), WebhookDelivery.completed_at < cutoff)
+        .order_by(WebhookDelivery.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list((await session.scalars(query)).all())
+    if ids:
+        await session.execute(
+            delete(WebhookAttempt).where(  # cross-tenant: the attempts of the rows locked above
+                WebhookAttempt.delivery_id.in_(ids)
+            )
+        )
+        await session.execute(
+            delete(WebhookDelivery).where(  # cross-tenant: the rows locked above, by id
+                WebhookDelivery.id.in_(ids)
+            )
+        )
+    return len(ids)
+
+
+async def purge_events(session: AsyncSession, cutoff: datetime, limit: int) -> int:
+    """Up to ``limit`` events written before ``cutoff``, fanned out, with no delivery left
+    (purged, or none was ever due), deleted; how many."""
+    remaining = exists().where(  # cross-tenant: the event's own deliveries (by event id)
+        WebhookDelivery.event_id == WebhookEvent.id
+    )
+    query = (
+        select(WebhookEvent.id)  # cross-tenant: retention applies to every tenant alike
+        .where(
+            WebhookEvent.dispatched_at.is_not(None),
+            WebhookEvent.created_at < cutoff,
+            ~remaining,
+        )
+        .order_by(WebhookEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list((await session.scalars(query)).all())
+    if ids:
+        await session.execute(
+            delete(WebhookEvent).where(  # cross-tenant: the rows locked above, by id
+                WebhookEvent.id.in_(ids)
+            )
+        )
+    return len(ids)
