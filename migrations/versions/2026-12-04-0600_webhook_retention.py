@@ -2,7 +2,7 @@
 an event finds (and its cascade checks) its deliveries without scanning them all.
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-04 04:00:00
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0016"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
