@@ -153,7 +153,24 @@ async def test_create_with_promotion_checks_it(client: httpx.AsyncClient) -> Non
         "/v1/promocodes",
         json={"name": "X", "type": "shared", "value": "P2", "promotion_id": "nope"},
     )
-    assert response.status_code == 404
+    _assert_unknown_promotion(response, "nope")
+    # nothing stored: the value is still free
+    assert (await client.get("/v1/promocodes", params={"q": "P2"})).json()["items"] == []
+
+
+def _assert_unknown_promotion(response: httpx.Response, promotion_id: str) -> None:
+    """A promotion named in the body that the tenant does not have: 422 on the field, not 404
+    (a 404 would say the request's target does not exist, docs/promocodes.md)."""
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "validation_error", problem
+    assert problem["errors"] == [
+        {
+            "loc": ["body", "promotion_id"],
+            "msg": f"promotion {promotion_id!r} does not exist",
+            "type": "unknown_promotion",
+        }
+    ]
 
 
 # -- get / list -------------------------------------------------------------------------------
@@ -469,11 +486,20 @@ async def test_assign_refuses_unknown_other_tenants_and_archived_promotions(
 ) -> None:
     code = await create_promocode(client, type="bulk")
     url = f"/v1/promocodes/{code['id']}/promotion"
-    assert (await client.put(url, json={"promotion_id": "missing"})).status_code == 404
+    _assert_unknown_promotion(await client.put(url, json={"promotion_id": "missing"}), "missing")
+    _assert_unknown_promotion(await client.put(url, json={"promotion_id": ""}), "")
     other = await make_tenant(database)
     async with make_client(app, other.admin_key) as other_client:
         foreign = await create_promotion(other_client)
-    assert (await client.put(url, json={"promotion_id": foreign})).status_code == 404
+    # another tenant's promotion: the same answer as an unknown one (nothing leaks)
+    _assert_unknown_promotion(await client.put(url, json={"promotion_id": foreign}), foreign)
+    # the promocode itself is found and untouched; an unknown promocode is still 404
+    after = await client.get(f"/v1/promocodes/{code['id']}")
+    assert after.status_code == 200 and after.json()["promotion_id"] is None
+    entries = (await client.get("/v1/audit-log", params={"object_id": code["id"]})).json()
+    assert [e["action"] for e in entries["items"]] == ["promocode.create"]
+    unknown = await client.put("/v1/promocodes/missing/promotion", json={"promotion_id": foreign})
+    assert unknown.status_code == 404
     archived = await create_promotion(client, "Old")
     assert (await client.post(f"/v1/promotions/{archived}/archive")).status_code == 200
     response = await client.put(url, json={"promotion_id": archived})

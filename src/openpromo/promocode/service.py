@@ -649,9 +649,18 @@ class PromocodeService:
     async def _assignable_promotion(
         self, session: AsyncSession, principal: Principal, promotion_id: str
     ) -> None:
-        # Imported here: the promotion domain may come to use promocodes (no import cycle).
-
-        promotion = await promotion_service.get(session, principal, promotion_id)
+        # A promotion named in the *body* that this tenant does not have (unknown, or another
+        # tenant's: the same answer, nothing leaks) is a bad field value, 422 on
+        # body.promotion_id, not a 404: a 404 says the request's target (the promocode in the
+        # path) does not exist, and clients and tools act on that (docs/promocodes.md).
+        try:
+            promotion = await promotion_service.get(session, principal, promotion_id)
+        except NotFound:
+            raise unprocessable(
+                ("body", "promotion_id"),
+                f"promotion {promotion_id!r} does not exist",
+                "unknown_promotion",
+            ) from None
         if promotion.status == "archived":
             raise PromotionArchived(
                 detail=f"promotion {promotion_id} is archived: promocodes cannot be assigned to it",
