@@ -231,7 +231,10 @@ async def test_grouped_confirms_and_releases_race_expiry_and_reserves(
         calls += [reserve_one(db, tenant.id, target, ctx(f"n{i}", "100")) for i in range(N)]
         rng.shuffle(calls)
         results = await race(calls)
-        assert "granted" in results and "released" in results
+        # Both actions raced: a confirm won, and a release either won or met a confirmed
+        # group (which of the two depends on timing: faster confirms win more often).
+        assert "granted" in results
+        assert "released" in results or "reservation_confirmed" in results
         assert reservation_coalescer.largest_batch > 1
     finally:
         set_database(previous)

@@ -500,7 +500,29 @@ class ReservationService:
         (404, 409, 422) changed nothing and does not undo the others."""
         out: list[BatchItemResult] = []
         now = utcnow()
-        await _lock_groups(GrantRepository(session, principal.tenant_id), [i for i, _ in items])
+        ids = [i for i, _ in items]
+        full = action == "release" or not any(rewards for _, rewards in items)
+        if full and len(set(ids)) == len(ids):
+            # Set-wise, as the grouped single requests: full-value confirms in one statement
+            # (``_confirm_full``), releases locked in the batch order first (``release_many``).
+            if action == "confirm":
+                settled = await self.confirm_many(session, principal, items, now=now)
+            else:
+                settled = await self.release_many(session, principal, ids, now=now)
+            for reservation_id, done in zip(ids, settled, strict=True):
+                if isinstance(done, OpenPromoError):
+                    status = None
+                    if not isinstance(done, NotFound):
+                        status = (await self.get(session, principal, reservation_id)).status
+                    out.append(
+                        BatchItemResult(id=reservation_id, status=status, problem=_problem(done))
+                    )
+                else:
+                    out.append(
+                        BatchItemResult(id=reservation_id, status=done.status, reservation=done)
+                    )
+            return out
+        await _lock_groups(GrantRepository(session, principal.tenant_id), ids)
         for i, (reservation_id, rewards) in enumerate(items):
             try:
                 if action == "confirm":
