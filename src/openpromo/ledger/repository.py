@@ -52,7 +52,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from openpromo.kit import rawpg
 from openpromo.ledger.slices import Light, SliceRow, ensure_rows, is_sliced, take_back
-from openpromo.models import AudienceMember, Grant, GrantReference, Tenant, UsageCounter
+from openpromo.models import AudienceMember, Grant, GrantReference, UsageCounter
 from openpromo.models.base import UTCDateTime
 from openpromo.models.promocode import Promocode
 from openpromo.models.promocode_value import PromocodeValue
@@ -731,9 +731,7 @@ class GrantRepository(TenantScopedRepository):
         statement (None when nothing was written) — the key of the reward-type cache."""
         out: dict[str, list[Grant]] = {}
         version: int | None = None
-        tenant_version = (
-            select(Tenant.config_version).where(Tenant.id == self.tenant_id).scalar_subquery()
-        )
+        tenant_version = self.tenant_config_version()
         for chunk in _chunks(sorted(set(group_ids))):
             held = (
                 self._select(Grant.id)
