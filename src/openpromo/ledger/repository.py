@@ -745,7 +745,9 @@ class GrantRepository(TenantScopedRepository):
             )
             statement = (
                 self._update(Grant)
-                .where(Grant.id.in_(held), Grant.status == "reserved")
+                # The group filter here too: each side scans ix_grants_group_id, never the
+                # tenant's every reserved row (the plan PostgreSQL picked without it).
+                .where(Grant.group_id.in_(chunk), Grant.id.in_(held), Grant.status == "reserved")
                 .values(status="granted")
                 .returning(Grant, tenant_version)
                 .execution_options(populate_existing=True, synchronize_session=False)
