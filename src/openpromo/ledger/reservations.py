@@ -353,8 +353,11 @@ class ReservationService:
         for rid in ids:
             if rid in taken:
                 group: Sequence[Grant] = taken[rid]
+                # A group's rows only ever change together (one transaction each: reserve,
+                # confirm, release), so it comes back whole; rows that disagree are a bug
+                # here, not a state to answer from: the caller re-runs the requests alone.
                 if any(g.reserved_until != group[0].reserved_until for g in group):
-                    raise RuntimeError(f"reservation {rid} taken in part")  # re-run alone
+                    raise RuntimeError(f"reservation {rid} came back inconsistent")
                 out.append(self._out(group, decimals))
                 continue
             group = rest.get(rid, [])
