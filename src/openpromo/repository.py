@@ -90,6 +90,13 @@ class TenantScopedRepository:
 
         return select(Tenant.number).where(Tenant.id == self.tenant_id).scalar_subquery()
 
+    def tenant_config_version(self) -> Any:
+        """This tenant's ``config_version`` (a scalar subquery): the key of the per-process
+        reward-type caches, read inside the statement that needs it (no round trip)."""
+        from openpromo.models.tenant import Tenant
+
+        return select(Tenant.config_version).where(Tenant.id == self.tenant_id).scalar_subquery()
+
     def params(self, **params: Any) -> dict[str, Any]:
         """Parameters of a ``tenant_bound`` statement: ``params`` and this tenant."""
         params["tenant_id"] = self.tenant_id

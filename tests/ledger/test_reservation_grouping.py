@@ -231,7 +231,12 @@ async def test_grouped_confirms_and_releases_race_expiry_and_reserves(
         calls += [reserve_one(db, tenant.id, target, ctx(f"n{i}", "100")) for i in range(N)]
         rng.shuffle(calls)
         results = await race(calls)
-        assert "granted" in results and "released" in results
+        # Both actions raced; which one wins a group depends on timing (flaky to assert on
+        # SQLite as on PostgreSQL): a confirm either won or met a released/expired group, a
+        # release either won or met a confirmed one. The invariants below are the test.
+        outcomes = {r for r in results if isinstance(r, str)}
+        assert outcomes & {"granted", "reservation_released", "reservation_expired"}
+        assert outcomes & {"released", "reservation_confirmed"}
         assert reservation_coalescer.largest_batch > 1
     finally:
         set_database(previous)

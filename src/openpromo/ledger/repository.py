@@ -433,19 +433,23 @@ class GrantRepository(TenantScopedRepository):
         )
         return (await self.session.scalars(query)).all()
 
-    async def lock_groups(self, group_ids: Sequence[str]) -> dict[str, Sequence[Grant]]:
+    async def lock_groups(
+        self, group_ids: Sequence[str], *, lock: bool = True
+    ) -> dict[str, Sequence[Grant]]:
         """Every row of the given groups, locked in one statement in (group id, id) order —
         ``lock_group`` for each in id order, without a round trip per group (PostgreSQL
-        locks a ``SELECT … ORDER BY … FOR UPDATE``'s rows in the order it returns them)."""
+        locks a ``SELECT … ORDER BY … FOR UPDATE``'s rows in the order it returns them).
+        ``lock=False``: only read them (the committed state, to word a refusal)."""
         out: dict[str, list[Grant]] = {}
         for chunk in _chunks(sorted(set(group_ids))):
             query = (
                 self._select(Grant)
                 .where(Grant.group_id.in_(chunk))
                 .order_by(Grant.group_id, Grant.id)
-                .with_for_update()
                 .execution_options(populate_existing=True)
             )
+            if lock:
+                query = query.with_for_update()
             for grant in (await self.session.scalars(query)).all():
                 out.setdefault(grant.group_id, []).append(grant)
         return dict(out)
@@ -714,6 +718,46 @@ class GrantRepository(TenantScopedRepository):
                 set_committed_value(grant, "value_minor", value)
                 set_committed_value(grant, "consumed", consumed)
         return bool(done == total)
+
+    async def confirm_held(
+        self, group_ids: Sequence[str], now: datetime
+    ) -> tuple[dict[str, list[Grant]], int | None]:
+        """``reserved → granted`` at full value for every row of the given groups still held
+        at ``now``, lock and write in ONE statement per chunk (no ``SELECT … FOR UPDATE``
+        before it): the sub-select locks the rows in (group id, id) order, as ``lock_groups``
+        does, and re-checks them after waiting for a concurrent confirm or release (READ
+        COMMITTED), so a row it returns was reserved and unexpired when taken. The rows
+        written (up to date), by group, and the tenant's ``config_version`` read in the same
+        statement (None when nothing was written) — the key of the reward-type cache."""
+        out: dict[str, list[Grant]] = {}
+        version: int | None = None
+        tenant_version = self.tenant_config_version()
+        for chunk in _chunks(sorted(set(group_ids))):
+            held = (
+                self._select(Grant.id)
+                .where(
+                    Grant.group_id.in_(chunk),
+                    Grant.status == "reserved",
+                    Grant.reserved_until > now,
+                )
+                .order_by(Grant.group_id, Grant.id)
+                .with_for_update()
+            )
+            statement = (
+                self._update(Grant)
+                # The group filter here too: each side scans ix_grants_group_id, never the
+                # tenant's every reserved row (the plan PostgreSQL picked without it).
+                .where(Grant.group_id.in_(chunk), Grant.id.in_(held), Grant.status == "reserved")
+                .values(status="granted")
+                .returning(Grant, tenant_version)
+                .execution_options(populate_existing=True, synchronize_session=False)
+            )
+            for grant, config_version in (await self.session.execute(statement)).all():
+                out.setdefault(grant.group_id, []).append(grant)
+                version = config_version
+        for rows in out.values():
+            rows.sort(key=lambda g: g.id)
+        return out, version
 
     async def reservation_totals(self, promotion_id: str) -> tuple[int, dict[str, int]]:
         """Held reservations of a promotion: how many (groups) and their value per type."""

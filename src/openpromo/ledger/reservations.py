@@ -247,6 +247,11 @@ class ReservationService:
         back to the value counters). Confirmed already: the same answer. Released or past its
         ``reserved_until``: 409."""
         now = now or utcnow()
+        if not rewards:  # full value: the one-statement path
+            (out,) = await self.confirm_many(session, principal, [(reservation_id, None)], now=now)
+            if isinstance(out, OpenPromoError):
+                raise out
+            return out
         repo = GrantRepository(session, principal.tenant_id)
         group = await self._locked(repo, reservation_id)
         decimals = await reward_decimals(session, principal.tenant_id)
@@ -289,6 +294,8 @@ class ReservationService:
             raise ValueError("confirm_many takes distinct reservations")
         now = now or utcnow()
         repo = GrantRepository(session, principal.tenant_id)
+        if not any(rewards for _, rewards in items):
+            return await self._confirm_full(session, principal, repo, ids, now)
         groups = await repo.lock_groups(ids)
         decimals = await reward_decimals(session, principal.tenant_id)
         refused: list[OpenPromoError | None] = []
@@ -325,6 +332,53 @@ class ReservationService:
             for (rid, _), exc in zip(items, refused, strict=True)
         ]
 
+    async def _confirm_full(
+        self,
+        session: AsyncSession,
+        principal: Principal,
+        repo: GrantRepository,
+        ids: Sequence[str],
+        now: datetime,
+    ) -> list[ReservationOut | OpenPromoError]:
+        """Full-value confirms of distinct reservations: ONE statement locks and flips every
+        group still held (``confirm_held``: no lock read before it, no counter to give back);
+        only the groups it did not take are read, without a lock, to give their answer — the
+        same one (confirmed already), or a 404/409 that changes nothing. Round trips for a
+        group with no refusal: the UPDATE, then the COMMIT (the reward types come from the
+        cache, keyed by the version that UPDATE returned)."""
+        taken, version = await repo.confirm_held(ids, now)
+        rest = await repo.lock_groups([i for i in ids if i not in taken], lock=False)
+        decimals = await reward_decimals(session, principal.tenant_id, version)
+        out: list[ReservationOut | OpenPromoError] = []
+        for rid in ids:
+            if rid in taken:
+                group: Sequence[Grant] = taken[rid]
+                # A group's rows only ever change together (one transaction each: reserve,
+                # confirm, release), so it comes back whole; rows that disagree are a bug
+                # here, not a state to answer from: the caller re-runs the requests alone.
+                if any(g.reserved_until != group[0].reserved_until for g in group):
+                    raise RuntimeError(f"reservation {rid} came back inconsistent")
+                out.append(self._out(group, decimals))
+                continue
+            group = rest.get(rid, [])
+            try:
+                if not group or group[0].reserved_until is None:
+                    raise NotFound(detail=f"reservation {rid} not found")
+                if self._plan_confirm(rid, group, None, decimals, now, ("body",)) is not None:
+                    # Held and unexpired, yet not taken: a row of it was not committed when
+                    # the UPDATE ran. Never guess: the caller re-runs it alone.
+                    raise RuntimeError(f"reservation {rid} was not taken")
+            except OpenPromoError as exc:
+                out.append(exc)
+                continue
+            out.append(self._out(group, decimals))
+        held = [taken[rid] for rid in ids if rid in taken]
+        if held:
+            await webhook_service.emit_grants_created(
+                session, principal.tenant_id, [_created(g) for g in held], now
+            )
+        return out
+
     async def release(
         self,
         session: AsyncSession,
@@ -340,7 +394,10 @@ class ReservationService:
         now = now or utcnow()
         repo = GrantRepository(session, principal.tenant_id)
         group = await self._locked(repo, reservation_id)
-        decimals = await reward_decimals(session, principal.tenant_id)
+        # The tenant (its time zone, its config version: the reward types' cache key) is read
+        # once per session (the identity map), not once per release of a batch.
+        tenant = await tenant_service.get(session, principal.tenant_id)
+        decimals = await reward_decimals(session, principal.tenant_id, tenant.config_version)
         if all(g.status == "released" for g in group):
             return self._out(group, decimals)
         if any(g.status != "reserved" for g in group):
@@ -348,7 +405,6 @@ class ReservationService:
         if expired:
             until = group[0].reserved_until
             now = max(now, until) if until is not None else now
-        tenant = await tenant_service.get(session, principal.tenant_id)
         tz = ZoneInfo(tenant.timezone)
         # The lock order (as a validation commit): the promocode row, then every counter the
         # group holds, in key order — before any of them is given back. Row by row, one
@@ -421,7 +477,8 @@ class ReservationService:
         now = now or utcnow()
         repo = GrantRepository(session, principal.tenant_id)
         groups = await _lock_groups(repo, reservation_ids)
-        decimals = await reward_decimals(session, principal.tenant_id)
+        tenant = await tenant_service.get(session, principal.tenant_id)
+        decimals = await reward_decimals(session, principal.tenant_id, tenant.config_version)
         out: list[ReservationOut | OpenPromoError] = []
         for rid in reservation_ids:
             group = groups.get(rid, [])
@@ -446,7 +503,29 @@ class ReservationService:
         (404, 409, 422) changed nothing and does not undo the others."""
         out: list[BatchItemResult] = []
         now = utcnow()
-        await _lock_groups(GrantRepository(session, principal.tenant_id), [i for i, _ in items])
+        ids = [i for i, _ in items]
+        full = action == "release" or not any(rewards for _, rewards in items)
+        if full and len(set(ids)) == len(ids):
+            # Set-wise, as the grouped single requests: full-value confirms in one statement
+            # (``_confirm_full``), releases locked in the batch order first (``release_many``).
+            if action == "confirm":
+                settled = await self.confirm_many(session, principal, items, now=now)
+            else:
+                settled = await self.release_many(session, principal, ids, now=now)
+            for reservation_id, done in zip(ids, settled, strict=True):
+                if isinstance(done, OpenPromoError):
+                    status = None
+                    if not isinstance(done, NotFound):
+                        status = (await self.get(session, principal, reservation_id)).status
+                    out.append(
+                        BatchItemResult(id=reservation_id, status=status, problem=_problem(done))
+                    )
+                else:
+                    out.append(
+                        BatchItemResult(id=reservation_id, status=done.status, reservation=done)
+                    )
+            return out
+        await _lock_groups(GrantRepository(session, principal.tenant_id), ids)
         for i, (reservation_id, rewards) in enumerate(items):
             try:
                 if action == "confirm":

@@ -16,6 +16,7 @@ second returns the grant unchanged.
 from __future__ import annotations
 
 import random
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -57,9 +58,32 @@ def decimals(session_types: Mapping[str, int], key: str) -> int:
     return session_types.get(key, 0)
 
 
-async def reward_decimals(session: AsyncSession, tenant_id: str) -> dict[str, int]:
+_DECIMALS_MAX = 256
+# (tenant, tenants.config_version) → decimals per reward type: the key of validation's tenant
+# configuration cache (``validation.cache``; the ledger cannot import it — validation imports
+# the ledger). Database triggers bump the version with any reward-type change in the same
+# transaction (migration 0009), so a caller that read the new version reads the new rows.
+_decimals: OrderedDict[tuple[str, int], dict[str, int]] = OrderedDict()
+
+
+async def reward_decimals(
+    session: AsyncSession, tenant_id: str, config_version: int | None = None
+) -> dict[str, int]:
+    """Decimals per reward type (archived included). With the tenant's ``config_version``
+    (read by the caller in this transaction): from the per-process cache, read once per
+    version. A reward type's decimals change only while no promotion uses it (reward_type
+    service), so those of a grant's type cannot move under a grant's answer."""
+    key = (tenant_id, config_version) if config_version is not None else None
+    if key is not None and (found := _decimals.get(key)) is not None:
+        _decimals.move_to_end(key)
+        return found
     infos = await reward_type_service.infos(session, tenant_id)
-    return {key: info.decimals for key, info in infos.items()}
+    out = {k: info.decimals for k, info in infos.items()}
+    if key is not None:
+        _decimals[key] = out
+        while len(_decimals) > _DECIMALS_MAX:
+            _decimals.popitem(last=False)
+    return out
 
 
 def show(minor: int, decimals: int) -> str:
