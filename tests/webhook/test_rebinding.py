@@ -81,6 +81,7 @@ async def test_the_connection_goes_to_the_resolved_address_with_the_original_hos
         # Resolved when connecting (checked connections are reused, kept alive), never per
         # request beyond that.
         assert 1 <= len(calls) <= 3
+        assert set(calls) == {("hooks.pinned.test", rec.port)}
 
 
 async def test_redirects_are_not_followed(
